@@ -1,0 +1,74 @@
+# tests — engine test workloads (built by `make check`), engine test scripts.
+# tests/unit/ and tests/ui/ have their own rules below this file's or in ui/.
+#
+# Workloads are built like real distribution binaries: -O2, no frame pointers,
+# DWARF line info (-g). The profiler must unwind them without frame pointers.
+WL_CFLAGS = -D_GNU_SOURCE -g -O2 -fomit-frame-pointer -Wall -Wextra -Wno-unused-parameter -pthread
+WL_LDADD = -lpthread
+
+WORKLOADS = \
+	tests/workloads/split2 \
+	tests/workloads/libccall \
+	tests/workloads/threads \
+	tests/workloads/inlined \
+	tests/workloads/vdso \
+	tests/workloads/deep \
+	tests/workloads/signals \
+	tests/workloads/eintr \
+	tests/workloads/churn \
+	tests/workloads/exectest \
+	tests/workloads/exitcode \
+	tests/workloads/diesig \
+	tests/workloads/short \
+	tests/workloads/jobctl \
+	tests/workloads/stripped
+check_PROGRAMS += $(WORKLOADS)
+
+SPLIT2_SOURCES = tests/workloads/split2.c tests/workloads/split2_a.c \
+	tests/workloads/split2_b.c tests/workloads/split2.h tests/workloads/wl.h
+tests_workloads_split2_SOURCES = $(SPLIT2_SOURCES)
+tests_workloads_split2_CFLAGS = $(WL_CFLAGS)
+tests_workloads_split2_LDADD = $(WL_LDADD)
+
+# `stripped`: split2 linked with -rdynamic (so work_a/work_b stay in .dynsym,
+# like a library's exported functions) and -s (the linker strips it fully: no
+# .symtab, no DWARF). The profiler must still name the functions, with the
+# module standing in for the file at line 0.
+tests_workloads_stripped_SOURCES = $(SPLIT2_SOURCES)
+tests_workloads_stripped_CFLAGS = $(WL_CFLAGS)
+tests_workloads_stripped_LDFLAGS = -rdynamic -s
+tests_workloads_stripped_LDADD = $(WL_LDADD)
+
+tests_workloads_libccall_SOURCES = tests/workloads/libccall.c tests/workloads/wl.h
+tests_workloads_libccall_CFLAGS = $(WL_CFLAGS)
+tests_workloads_threads_SOURCES = tests/workloads/threads.c tests/workloads/wl.h
+tests_workloads_threads_CFLAGS = $(WL_CFLAGS)
+tests_workloads_threads_LDADD = $(WL_LDADD)
+tests_workloads_inlined_SOURCES = tests/workloads/inlined.c tests/workloads/inlined.h \
+	tests/workloads/wl.h
+tests_workloads_inlined_CFLAGS = $(WL_CFLAGS)
+tests_workloads_vdso_SOURCES = tests/workloads/vdso.c tests/workloads/wl.h
+tests_workloads_vdso_CFLAGS = $(WL_CFLAGS)
+tests_workloads_deep_SOURCES = tests/workloads/deep.c tests/workloads/wl.h
+tests_workloads_deep_CFLAGS = $(WL_CFLAGS)
+tests_workloads_signals_SOURCES = tests/workloads/signals.c tests/workloads/wl.h
+tests_workloads_signals_CFLAGS = $(WL_CFLAGS)
+tests_workloads_eintr_SOURCES = tests/workloads/eintr.c tests/workloads/wl.h
+tests_workloads_eintr_CFLAGS = $(WL_CFLAGS)
+tests_workloads_eintr_LDADD = $(WL_LDADD)
+tests_workloads_churn_SOURCES = tests/workloads/churn.c tests/workloads/wl.h
+tests_workloads_churn_CFLAGS = $(WL_CFLAGS)
+tests_workloads_churn_LDADD = $(WL_LDADD)
+tests_workloads_exectest_SOURCES = tests/workloads/exectest.c tests/workloads/wl.h
+tests_workloads_exectest_CFLAGS = $(WL_CFLAGS)
+tests_workloads_exectest_LDADD = $(WL_LDADD)
+tests_workloads_exitcode_SOURCES = tests/workloads/exitcode.c tests/workloads/wl.h
+tests_workloads_exitcode_CFLAGS = $(WL_CFLAGS)
+tests_workloads_diesig_SOURCES = tests/workloads/diesig.c tests/workloads/wl.h
+tests_workloads_diesig_CFLAGS = $(WL_CFLAGS)
+tests_workloads_short_SOURCES = tests/workloads/short.c tests/workloads/wl.h
+tests_workloads_short_CFLAGS = $(WL_CFLAGS)
+tests_workloads_jobctl_SOURCES = tests/workloads/jobctl.c tests/workloads/wl.h
+tests_workloads_jobctl_CFLAGS = $(WL_CFLAGS)
+tests_workloads_jobctl_LDADD = $(WL_LDADD)
+
