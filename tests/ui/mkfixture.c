@@ -1,0 +1,98 @@
+/* mkfixture.c — writes the session the UI golden screens are taken on.
+ *
+ * A fixed, hand-made profile of fixture/main.c and fixture/util.c: 100
+ * samples in two threads, a libc call charged to its caller, a file whose
+ * source is missing, samples outside the profiled files, and a hostile file,
+ * function and thread name full of escape sequences. Nothing depends on the
+ * clock or on pids, so the screens are the same on every run.
+ *
+ *   usage: mkfixture OUT.db
+ */
+#include "config.h"
+#include "profile.h"
+#include "session.h"
+#include "xalloc.h"
+#include <stdio.h>
+
+#define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
+#define EXE "/opt/fixture/fixture-prog"
+
+static uint32_t frame(struct profile *p, const char *func, const char *path, uint32_t line,
+		      uint32_t decl)
+{
+	bool has_lines = line != 0;
+	uint32_t file = profile_file(p, path, has_lines);
+	return profile_frame(p, func, file, line, decl, has_lines ? EXE : LIBC,
+			     has_lines ? 0 : FRAME_NO_LINE);
+}
+
+int main(int argc, char **argv)
+{
+	struct profile *p = profile_new();
+	char err[256];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: mkfixture OUT.db\n");
+		return 2;
+	}
+	p->command = xstrdup("./fixture-prog --size 100");
+	p->pid = 4242;
+	p->frequency_hz = 999;
+	p->started_at = xstrdup("2026-01-02T03:04:05Z");
+	p->ended_at = xstrdup("2026-01-02T03:04:06Z");
+
+	uint32_t start = frame(p, "__libc_start_call_main", LIBC, 0, 0);
+	uint32_t hot = frame(p, "checksum", "fixture/util.c", 8, 4);
+	uint32_t loop = frame(p, "checksum", "fixture/util.c", 7, 4);
+	uint32_t compute = frame(p, "compute", "fixture/main.c", 9, 5);
+	uint32_t main_compute = frame(p, "main", "fixture/main.c", 21, 18);
+	uint32_t memcpy_ = frame(p, "memcpy", LIBC, 0, 0);
+	uint32_t copy = frame(p, "copy_buffers", "fixture/main.c", 15, 13);
+	uint32_t main_copy = frame(p, "main", "fixture/main.c", 22, 18);
+	uint32_t evil = frame(p, "evil\x1b[2Jname", "fixture/ctrl\x1b[31m.c", 3, 1);
+	uint32_t main_ret = frame(p, "main", "fixture/main.c", 23, 18);
+	uint32_t lost = frame(p, "lost", "src/missing.c", 10, 8);
+	uint32_t clone = frame(p, "clone3", LIBC, 0, 0);
+
+	const struct {
+		uint32_t frames[4], depth;
+		int tid, count;
+	} stacks[] = {
+		{ { hot, compute, main_compute, start }, 4, 4242, 50 },
+		{ { loop, compute, main_compute, start }, 4, 4242, 10 },
+		{ { memcpy_, copy, main_copy, start }, 4, 4243, 20 },
+		{ { evil, main_ret, start }, 3, 4242, 5 },
+		{ { lost, main_ret, start }, 3, 4243, 5 },
+		{ { clone }, 1, 4243, 10 },
+	};
+	size_t n = sizeof(stacks) / sizeof(stacks[0]);
+	uint32_t ids[6];
+	int left[6];
+
+	profile_thread(p, 4242, "fixture-prog")->state = 'R';
+	profile_thread(p, 4243, "worker\x1b]0;pwned\x07")->state = 'S';
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = profile_stack(p, stacks[i].frames, stacks[i].depth, 0);
+		left[i] = stacks[i].count;
+	}
+	/* Interleave the stacks, one sample per millisecond. */
+	uint64_t t = 0;
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < n; i++)
+			if (left[i]-- > 0) {
+				profile_add_sample(p, t += 1000, stacks[i].tid, ids[i]);
+				more = true;
+			}
+	}
+	profile_update(p);
+
+	struct db_session *s = db_session_create(argv[1], err, sizeof(err));
+	if (!s || db_session_sync(s, p, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mkfixture: %s\n", err);
+		return 1;
+	}
+	db_session_close(s);
+	profile_free(p);
+	return 0;
+}

@@ -1,0 +1,148 @@
+/* draw.c — colours and clipped, escaped text on stdscr. */
+#include "config.h"
+#include "draw.h"
+#include "strutil.h"
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static attr_t color_attrs[DRAW_COUNT];
+
+/* Colour pairs: foreground, background, extra attributes; and the attributes
+ * that stand in for them on a monochrome terminal. */
+static const struct {
+	short fg, bg;
+	attr_t color_extra, mono;
+} color_spec[DRAW_COUNT] = {
+	[DRAW_NORMAL] = { -1, -1, A_NORMAL, A_NORMAL },
+	[DRAW_HEADER] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE },
+	[DRAW_TITLE] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_UNDERLINE | A_BOLD },
+	[DRAW_CURSOR] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
+	[DRAW_STATUS] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_REVERSE },
+	[DRAW_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_REVERSE },
+	[DRAW_HOT] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[DRAW_WARM] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[DRAW_MILD] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[DRAW_DIM] = { -1, -1, A_DIM, A_DIM },
+	[DRAW_LINENO] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
+	[DRAW_MARK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+};
+
+bool draw_init_colors(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+	bool color = has_colors() && !(no_color && *no_color);
+
+	if (color) {
+		start_color();
+		use_default_colors();
+	}
+	for (int c = 0; c < DRAW_COUNT; c++) {
+		if (!color) {
+			color_attrs[c] = color_spec[c].mono;
+		} else if (c == DRAW_NORMAL || c == DRAW_DIM) {
+			color_attrs[c] = color_spec[c].color_extra;
+		} else {
+			init_pair(c, color_spec[c].fg, color_spec[c].bg);
+			color_attrs[c] = COLOR_PAIR(c) | color_spec[c].color_extra;
+		}
+	}
+	return color;
+}
+
+attr_t draw_attr(enum draw_color c, bool selected)
+{
+	return color_attrs[selected ? DRAW_CURSOR : c];
+}
+
+/* Decode one character; invalid bytes decode as '?' of width 1. */
+static size_t next_char(const char *s, wchar_t *wc, int *width)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t len = mbrtowc(wc, s, MB_CUR_MAX, &st);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*wc = L'?';
+		*width = 1;
+		return 1;
+	}
+	*width = wcwidth(*wc);
+	if (*width < 0) {
+		*wc = L'?';
+		*width = 1;
+	}
+	return len;
+}
+
+int draw_width(const char *s)
+{
+	int cols = 0;
+	while (*s) {
+		wchar_t wc;
+		int w;
+		s += next_char(s, &wc, &w);
+		cols += w;
+	}
+	return cols;
+}
+
+int draw_text(int y, int x, int width, int skip, const char *s, bool pad)
+{
+	int col = 0, drawn = 0;
+
+	if (width <= 0)
+		return 0;
+	move(y, x);
+	while (*s && drawn < width) {
+		wchar_t wc;
+		int w;
+		s += next_char(s, &wc, &w);
+		if (col < skip) {
+			/* A wide character cut by the left edge shows as spaces. */
+			if (col + w > skip)
+				for (int i = skip; i < col + w && drawn < width; i++, drawn++)
+					addch(' ');
+			col += w;
+			continue;
+		}
+		if (drawn + w > width)
+			break;
+		addnwstr(&wc, 1);
+		col += w;
+		drawn += w;
+	}
+	for (; pad && drawn < width; drawn++)
+		addch(' ');
+	return drawn;
+}
+
+char *draw_escape(char *buf, size_t n, const char *s)
+{
+	return str_escape(buf, n, s ? s : "");
+}
+
+int draw_untrusted(int y, int x, int width, const char *s, bool pad)
+{
+	char buf[1024];
+	return draw_text(y, x, width, 0, draw_escape(buf, sizeof(buf), s), pad);
+}
+
+int draw_untrusted_tail(int y, int x, int width, const char *s, bool pad)
+{
+	char buf[1024];
+	int w = draw_width(draw_escape(buf, sizeof(buf), s));
+
+	if (w <= width || width <= 3)
+		return draw_text(y, x, width, 0, buf, pad);
+	draw_text(y, x, 3, 0, "...", false);
+	return 3 + draw_text(y, x + 3, width - 3, w - (width - 3), buf, pad);
+}
+
+void draw_right(int y, int x, int width, const char *s)
+{
+	int w = draw_width(s);
+	if (w > width)
+		w = width;
+	draw_text(y, x, width - w, 0, "", true);
+	draw_text(y, x + width - w, w, 0, s, false);
+}

@@ -1,0 +1,544 @@
+/* ui.c — the TUI main loop: screen, header and status lines, the view
+ * stacks, key dispatch, and driving a live recorder between keys.
+ *
+ * Three top views (Functions, Files, Threads) each own a stack of views
+ * drilled into from them; ui->tops[tab] is the deepest view of a stack and
+ * `parent` leads back. Requests go to the current view first, then to the
+ * generic list handling (view.c), then to the global actions here. Only
+ * ui_draw() draws; handlers return a reaction.
+ */
+#include "config.h"
+#include "ui.h"
+#include "draw.h"
+#include "script.h"
+#include "strutil.h"
+#include "view.h"
+#include "xalloc.h"
+#include <curses.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HEADER_LINES 2
+#define REFRESH_MS 250
+#define MIN_COLS 80
+#define MIN_LINES 24
+#define KEY_SCRIPT_END (KEY_MAX + 1)
+
+/* Where keys come from: the terminal, or a test script and a virtual screen. */
+static struct input {
+	SCREEN *screen;
+	struct script *script;
+	FILE *null_in, *null_out;
+	char script_error[256];
+	bool interrupted;
+} input;
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+}
+
+uint64_t ui_total_samples(const struct ui *ui)
+{
+	return ui->p->counted;
+}
+
+char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n)
+{
+	uint64_t total = ui_total_samples(ui);
+	if (!count && blank_zero)
+		snprintf(buf, n, "%s", "");
+	else
+		snprintf(buf, n, "%.1f", total ? 100.0 * (double)count / (double)total : 0.0);
+	return buf;
+}
+
+static struct view *ui_current(struct ui *ui)
+{
+	return ui->tops[ui->tab];
+}
+
+enum reaction ui_push(struct ui *ui, struct view *child)
+{
+	child->parent = ui_current(ui);
+	ui->tops[ui->tab] = child;
+	return REACT_REDRAW;
+}
+
+static enum reaction ui_pop(struct ui *ui)
+{
+	struct view *v = ui_current(ui);
+	if (!v->parent)
+		return REACT_NONE;
+	ui->tops[ui->tab] = v->parent;
+	view_free(v);
+	return REACT_REDRAW;
+}
+
+void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled)
+{
+	char err[256];
+
+	profile_set_profiled(ui->p, file, profiled, true);
+	profile_update(ui->p);
+	if (ui->r)
+		recorder_sync_now(ui->r);
+	else if (ui->s && db_session_sync(ui->s, ui->p, err, sizeof(err)) < 0)
+		ui_message(ui, true, "not saved: %s", err);
+}
+
+/* --- drawing ----------------------------------------------------------- */
+
+/* Line 0: the target and how it is doing; line 1: the session file and the
+ * problems counted (never hidden), then the recorder's last error. */
+static void draw_header(struct ui *ui)
+{
+	struct profile *p = ui->p;
+	struct recorder *r = ui->r;
+	const struct pcounters *c = &p->counters;
+	char line[1024], cmd[512], path[512], pct[16];
+	unsigned long long n = ui_total_samples(ui);
+	const char *err = r ? recorder_last_error(r) : NULL;
+	double secs = r ? recorder_elapsed(r)
+			: p->nsamples ? (double)p->samples[p->nsamples - 1].time_us / 1e6 : 0;
+
+	attrset(draw_attr(DRAW_HEADER, false));
+	snprintf(line, sizeof(line), "  %s%s  %.1fs  %llu samples  %.0f/s ",
+		 r ? recorder_state_text(r) : "saved session",
+		 r && recorder_paused(r) ? " (sampling paused)" : "", secs, n,
+		 r ? recorder_rate(r) : secs > 0 ? (double)n / secs : 0.0);
+	int right = draw_width(line) < COLS ? draw_width(line) : COLS;
+	snprintf(cmd, sizeof(cmd), " %s", p->command ? p->command : "?");
+	int x = draw_untrusted(0, 0, COLS - right, cmd, false);
+	snprintf(cmd, sizeof(cmd), "  pid %d", p->pid);
+	draw_text(0, x, COLS - right - x, 0, cmd, true);
+	draw_text(0, COLS - right, right, 0, line, true);
+
+	draw_escape(path, sizeof(path), r ? recorder_session_path(r) : db_session_path(ui->s));
+	x = snprintf(line, sizeof(line), " %s  %s %u Hz  outside %s%%", path, p->wall ? "wall" : "cpu",
+		     p->frequency_hz, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
+	if (!r && p->started_at)
+		x += snprintf(line + x, sizeof(line) - x, "  started %s", p->started_at);
+	const struct {
+		const char *what;
+		uint64_t n;
+	} problems[] = {
+		{ "incomplete", c->incomplete }, { "lost", c->lost }, { "no line", c->no_line },
+		{ "no symbol", c->no_symbol },   { "reused", c->reused },
+	};
+	for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (problems[i].n && (size_t)x < sizeof(line))
+			x += snprintf(line + x, sizeof(line) - x, "  %s %llu", problems[i].what,
+				      (unsigned long long)problems[i].n);
+	x = draw_text(1, 0, COLS, 0, line, !err);
+	if (err) {
+		attrset(draw_attr(DRAW_ERROR, false));
+		x += draw_untrusted(1, x, COLS - x, "  ", false);
+		x += draw_untrusted(1, x, COLS - x, err, false);
+		attrset(draw_attr(DRAW_HEADER, false));
+		draw_text(1, x, COLS - x, 0, "", true);
+	}
+}
+
+/* Breadcrumb of the current stack: "Functions > Source main.c". */
+static void breadcrumb(struct view *v, char *buf, size_t n)
+{
+	char title[512];
+	if (v->parent) {
+		breadcrumb(v->parent, buf, n);
+		strncat(buf, " > ", n - strlen(buf) - 1);
+	} else {
+		buf[0] = '\0';
+	}
+	if (v->ops->title)
+		v->ops->title(v, title, sizeof(title));
+	else
+		snprintf(title, sizeof(title), "%s", v->ops->name);
+	strncat(buf, title, n - strlen(buf) - 1);
+}
+
+static void draw_status(struct ui *ui)
+{
+	struct view *v = ui_current(ui);
+	char left[2048], right[64];
+	int y = LINES - 1;
+
+	snprintf(right, sizeof(right), " %zu/%zu  ?:help q:%s ", v->nrows ? v->cursor + 1 : 0,
+		 v->nrows, v->parent ? "back" : "quit");
+	attrset(draw_attr(ui->message[0] && ui->message_error ? DRAW_ERROR : DRAW_STATUS, false));
+	if (ui->message[0]) {
+		left[0] = ' ';
+		draw_escape(left + 1, sizeof(left) - 1, ui->message);
+	} else {
+		left[0] = ' ';
+		breadcrumb(v, left + 1, sizeof(left) - 1);
+	}
+	int rw = draw_width(right);
+	draw_text(y, 0, COLS - rw, 0, left, true);
+	attrset(draw_attr(DRAW_STATUS, false));
+	draw_text(y, COLS - rw, rw, 0, right, true);
+}
+
+static void draw_rows(struct view *v)
+{
+	int y0 = HEADER_LINES + 1;
+
+	v->height = LINES - HEADER_LINES - 2;
+	view_refresh(v);
+	view_fit(v);
+	attrset(draw_attr(DRAW_TITLE, false));
+	v->ops->draw_header(v, HEADER_LINES, COLS);
+	for (int i = 0; i < v->height; i++) {
+		size_t row = v->top + (size_t)i;
+		if (row < v->nrows) {
+			v->ops->draw_row(v, row, y0 + i, COLS, row == v->cursor);
+		} else {
+			attrset(draw_attr(DRAW_NORMAL, false));
+			draw_text(y0 + i, 0, COLS, 0, "", true);
+		}
+	}
+}
+
+static void ui_draw(struct ui *ui)
+{
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "cprof-tui needs %dx%d; this terminal is %dx%d (q quits)",
+			 MIN_COLS, MIN_LINES, COLS, LINES);
+		attrset(draw_attr(DRAW_NORMAL, false));
+		draw_text(LINES / 2, 0, COLS, 0, msg, false);
+	} else {
+		if (ui->p->dirty)
+			profile_update(ui->p);
+		draw_header(ui);
+		draw_rows(ui_current(ui));
+		draw_status(ui);
+	}
+	attrset(A_NORMAL);
+	refresh();
+}
+
+/* --- input ------------------------------------------------------------- */
+
+/* The live session ended (target gone, -d expired, or SIGINT/SIGTERM). */
+static void ui_live_over(struct ui *ui)
+{
+	ui->live_over = true;
+	if (recorder_interrupted)
+		input.interrupted = true;
+	else
+		ui_message(ui, false, "session over: %s; the profile is final (q quits)",
+			   recorder_state_text(ui->r));
+}
+
+/* Let the recorder sample for up to ms; returns true when stdin has input. */
+static bool ui_sample(struct ui *ui, int ms, bool watch_stdin)
+{
+	uint64_t deadline = now_ns() + (uint64_t)ms * 1000000;
+
+	while (!ui->live_over) {
+		uint64_t now = now_ns();
+		if (now >= deadline)
+			return false;
+		bool ready = recorder_wait(ui->r, watch_stdin ? STDIN_FILENO : -1,
+					   (int)((deadline - now + 999999) / 1000000));
+		if (!recorder_step(ui->r))
+			ui_live_over(ui);
+		if (ready)
+			return true;
+	}
+	return false;
+}
+
+static int ui_script_key(struct ui *ui)
+{
+	struct script_step step;
+
+	for (;;) {
+		script_next(input.script, &step, input.script_error, sizeof(input.script_error));
+		switch (step.action) {
+		case SCRIPT_KEY:
+			return step.key;
+		case SCRIPT_DUMP:
+			if (script_dump_screen(step.path) < 0) {
+				snprintf(input.script_error, sizeof(input.script_error),
+					 "cannot write %s: %m", step.path);
+				return KEY_SCRIPT_END;
+			}
+			break;
+		case SCRIPT_RESIZE:
+			resize_term(step.lines, step.cols);
+			return KEY_RESIZE;
+		case SCRIPT_WAIT:
+			if (ui->r)
+				ui_sample(ui, step.ms, false);
+			return ERR;
+		case SCRIPT_END:
+			return KEY_SCRIPT_END;
+		}
+	}
+}
+
+/* The next key, or ERR when it is time to redraw a live profile. */
+static int ui_read_key(struct ui *ui)
+{
+	if (input.interrupted)
+		return KEY_SCRIPT_END;
+	if (input.script)
+		return ui_script_key(ui);
+	if (!ui->r || ui->live_over) {
+		timeout(ui->r ? 500 : -1);
+		return getch();
+	}
+	/* Keys ncurses already buffered first, then sample until a key or a redraw. */
+	timeout(0);
+	int key = getch();
+	if (key != ERR)
+		return key;
+	if (ui_sample(ui, REFRESH_MS, true))
+		key = getch();
+	return input.interrupted ? KEY_SCRIPT_END : key;
+}
+
+/* Read a line at the bottom of the screen; false when cancelled. */
+static bool ui_prompt(struct ui *ui, const char *prompt, char *buf, size_t n)
+{
+	size_t len = strlen(buf);
+
+	curs_set(1);
+	for (;;) {
+		char line[512];
+		snprintf(line, sizeof(line), "%s%s", prompt, buf);
+		attrset(draw_attr(DRAW_STATUS, false));
+		draw_text(LINES - 1, 0, COLS, 0, line, true);
+		move(LINES - 1, draw_width(line) < COLS ? draw_width(line) : COLS - 1);
+		refresh();
+		int key = ui_read_key(ui);
+		if (key == ERR || key == KEY_RESIZE) {
+			ui_draw(ui);
+			continue;
+		}
+		key = keys_normalize(key);
+		if (key == '\n' || key == KEY_ESC || key == KEY_SCRIPT_END) {
+			curs_set(0);
+			return key == '\n';
+		}
+		if (key == KEY_BACKSPACE) {
+			while (len > 0 && ((unsigned char)buf[len - 1] & 0xc0) == 0x80)
+				len--; /* UTF-8 continuation bytes */
+			if (len > 0)
+				len--;
+			buf[len] = '\0';
+		} else if (key >= ' ' && key < 256 && key != 127 && len + 1 < n) {
+			buf[len++] = (char)key;
+			buf[len] = '\0';
+		}
+	}
+}
+
+/* --- requests ---------------------------------------------------------- */
+
+static enum reaction ui_search(struct ui *ui, struct view *v)
+{
+	char pattern[sizeof(v->search)] = "";
+
+	if (!ui_prompt(ui, "/", pattern, sizeof(pattern)))
+		return REACT_REDRAW;
+	snprintf(v->search, sizeof(v->search), "%s", pattern);
+	if (!pattern[0])
+		ui_message(ui, false, "search cleared");
+	else if (!view_find(v, true, false))
+		ui_message(ui, true, "no match for \"%s\"", pattern);
+	return REACT_REDRAW;
+}
+
+static enum reaction ui_session_request(struct ui *ui, enum request req)
+{
+	struct recorder *r = ui->r;
+
+	if (!r || ui->live_over) {
+		ui_message(ui, true, "%s", r ? "the session is over" : "a saved session cannot be changed");
+		return REACT_REDRAW;
+	}
+	switch (req) {
+	case REQ_PAUSE:
+		recorder_pause(r, !recorder_paused(r));
+		ui_message(ui, false, recorder_paused(r) ? "sampling paused (p resumes)" : "sampling resumed");
+		break;
+	case REQ_STOP_TARGET: {
+		bool stop = recorder_target_state(r) != TARGET_STOPPED;
+		if (recorder_stop_target(r, stop) < 0)
+			ui_message(ui, true, "cannot %s the target: %s", stop ? "stop" : "continue",
+				   recorder_last_error(r) ? recorder_last_error(r) : "unknown error");
+		else
+			ui_message(ui, false, stop ? "target stopped (S continues)" : "target continued");
+		break;
+	}
+	case REQ_RESET:
+		profile_reset_counts(ui->p);
+		profile_update(ui->p);
+		ui_message(ui, false, "counts reset");
+		return REACT_RECHARGE;
+	default:
+		break;
+	}
+	return REACT_REDRAW;
+}
+
+static enum reaction ui_request(struct ui *ui, enum request req)
+{
+	struct view *v = ui_current(ui);
+	enum reaction react;
+
+	if (v->ops->request && (react = v->ops->request(v, req)) != REACT_NONE)
+		return react;
+	if ((react = view_request(v, req)) != REACT_NONE)
+		return react;
+	switch (req) {
+	case REQ_BACK:
+		return ui_pop(ui);
+	case REQ_QUIT:
+		return v->parent ? ui_pop(ui) : REACT_QUIT;
+	case REQ_NEXT_VIEW:
+	case REQ_PREV_VIEW:
+		ui->tab = (ui->tab + (req == REQ_NEXT_VIEW ? 1 : TOP_COUNT - 1)) % TOP_COUNT;
+		return REACT_REDRAW;
+	case REQ_HELP:
+		return v->ops == &help_view_ops ? ui_pop(ui) : ui_push(ui, help_view_new(ui));
+	case REQ_REDRAW:
+		clearok(curscr, TRUE);
+		return REACT_REDRAW;
+	case REQ_SEARCH:
+		return ui_search(ui, v);
+	case REQ_PAUSE:
+	case REQ_STOP_TARGET:
+	case REQ_RESET:
+		return ui_session_request(ui, req);
+	default:
+		return REACT_NONE;
+	}
+}
+
+/* --- setup and the loop -------------------------------------------------- */
+
+static bool screen_open(char *err, size_t errlen)
+{
+	const char *script = getenv("CPROF_TUI_SCRIPT");
+
+	if (script && *script) {
+		const char *term = getenv("TERM");
+		if (!term || !*term || !strcmp(term, "dumb"))
+			term = "xterm";
+		if (!(input.script = script_open(script, err, errlen)))
+			return false;
+		input.null_out = fopen("/dev/null", "w");
+		input.null_in = fopen("/dev/null", "r");
+		input.screen = input.null_out && input.null_in ? newterm(term, input.null_out, input.null_in) : NULL;
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "the TUI needs a terminal (use --headless or --report)");
+		return false;
+	} else {
+		input.screen = newterm(NULL, stdout, stdin);
+	}
+	if (!input.screen) {
+		snprintf(err, errlen, "cannot use terminal type '%s' (set TERM)", getenv("TERM") ? getenv("TERM") : "");
+		return false;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	return true;
+}
+
+static void screen_close(void)
+{
+	if (input.screen) {
+		endwin();
+		delscreen(input.screen);
+	}
+	script_close(input.script);
+	if (input.null_out)
+		fclose(input.null_out);
+	if (input.null_in)
+		fclose(input.null_in);
+	memset(&input, 0, sizeof(input));
+}
+
+static void ui_loop(struct ui *ui)
+{
+	for (;;) {
+		ui_draw(ui);
+		int key = ui_read_key(ui);
+		if (key == KEY_SCRIPT_END)
+			return;
+		if (key == ERR || key == KEY_RESIZE)
+			continue;
+		ui->message[0] = '\0';
+		enum request req = keys_request(key);
+		if (req == REQ_NONE) {
+			char name[32];
+			ui_message(ui, false, "%s: no such key (? for help)", keys_name(keys_normalize(key), name, sizeof(name)));
+			continue;
+		}
+		enum reaction react = ui_request(ui, req);
+		if (react & REACT_QUIT)
+			return;
+		if (react & REACT_RECHARGE)
+			profile_update(ui->p);
+	}
+}
+
+int ui_run(struct profile *p, struct recorder *r, struct db_session *s, const struct options *o)
+{
+	struct ui ui = { .p = p, .r = r, .s = s, .o = o };
+	char err[512];
+	int status = 0;
+
+	setlocale(LC_ALL, "");
+	if (!screen_open(err, sizeof(err))) {
+		screen_close();
+		fprintf(stderr, "cprof-tui: %s\n", err);
+		if (r)
+			recorder_finish(r, o->mode == MODE_LAUNCH);
+		return 2;
+	}
+	ui.color = draw_init_colors();
+	profile_update(p);
+	ui.tops[TOP_FUNCTIONS] = functions_view_new(&ui);
+	ui.tops[TOP_FILES] = files_view_new(&ui);
+	ui.tops[TOP_THREADS] = threads_view_new(&ui);
+
+	ui_loop(&ui);
+
+	bool ended = r && ui.live_over && recorder_target_state(r) == TARGET_EXITED;
+	char script_error[sizeof(input.script_error)];
+	snprintf(script_error, sizeof(script_error), "%s", input.script_error);
+	screen_close();
+	for (int t = 0; t < TOP_COUNT; t++)
+		while (ui.tops[t]) {
+			struct view *parent = ui.tops[t]->parent;
+			view_free(ui.tops[t]);
+			ui.tops[t] = parent;
+		}
+	if (r) {
+		int st = recorder_finish(r, o->mode == MODE_LAUNCH);
+		status = ended ? st : 0;
+	}
+	if (script_error[0]) {
+		fprintf(stderr, "cprof-tui: %s\n", script_error);
+		status = 2;
+	}
+	return status;
+}

@@ -1,0 +1,99 @@
+/* view-help.c — every key, generated from REQUEST_INFO (request.h), so the
+ * help cannot drift from the bindings; and what the columns mean. */
+#include "config.h"
+#include "draw.h"
+#include "report.h"
+#include "view.h"
+#include <stdio.h>
+#include <string.h>
+
+/* Rows: the groups and requests of the table, then the legend. */
+static const char *const legend[] = {
+	"",
+	"Columns",
+	"  Self%    samples whose innermost frame in a profiled file is here",
+	"  Total%   samples with this function (line, file) anywhere on the stack",
+	"  " OUTSIDE_LABEL ": samples with no frame in a profiled file",
+	"  Time in files that are not profiled (dimmed) is charged to the profiled",
+	"  line that called into them. Toggle files with Space in the Files view.",
+	"",
+	"Source gutter heat: # >= 10% self, * >= 3%, + > 0, . only on the stack",
+};
+
+#define NLEGEND (sizeof(legend) / sizeof(legend[0]))
+
+/* Row i of the table part: a group title (req == REQ_NONE) or a request. */
+struct help_row {
+	const char *group;
+	const struct request_info *info;
+};
+
+static struct help_row rows[2 * REQ_COUNT];
+
+/* Ids are row indexes: the table rows, then the legend. */
+static void help_load(struct view *v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < REQ_COUNT - 1; i++) {
+		if (i == 0 || strcmp(request_table[i].group, request_table[i - 1].group))
+			rows[n++] = (struct help_row){ request_table[i].group, NULL };
+		rows[n++] = (struct help_row){ NULL, &request_table[i] };
+	}
+	v->nrows = n + NLEGEND;
+}
+
+static void help_draw_header(struct view *v, int y, int width)
+{
+	draw_text(y, 0, width, 0, " Keys                Action", true);
+}
+
+static void request_keys(const struct request_info *info, char *buf, size_t n)
+{
+	char name[32];
+	buf[0] = '\0';
+	for (int k = 0; k < 3 && info->keys[k]; k++) {
+		if (k)
+			strncat(buf, " ", n - strlen(buf) - 1);
+		strncat(buf, keys_name(info->keys[k], name, sizeof(name)), n - strlen(buf) - 1);
+	}
+}
+
+static void help_row_text(struct view *v, size_t row, char *buf, size_t n)
+{
+	size_t ntable = v->nrows - NLEGEND;
+	char keys[64];
+
+	if (row >= ntable) {
+		snprintf(buf, n, "%s", legend[row - ntable]);
+	} else if (rows[row].group) {
+		snprintf(buf, n, "%s", rows[row].group);
+	} else {
+		request_keys(rows[row].info, keys, sizeof(keys));
+		snprintf(buf, n, "  %-18s  %s", keys, rows[row].info->help);
+	}
+}
+
+static void help_draw_row(struct view *v, size_t row, int y, int width, bool selected)
+{
+	size_t ntable = v->nrows - NLEGEND;
+	bool title = row < ntable ? rows[row].group != NULL : legend[row - ntable][0] && legend[row - ntable][0] != ' ';
+	char text[256];
+
+	help_row_text(v, row, text, sizeof(text));
+	attrset(title ? draw_attr(DRAW_MARK, selected) : draw_attr(DRAW_NORMAL, selected));
+	draw_text(y, 0, 1, 0, "", true);
+	draw_text(y, 1, width - 1, 0, text, true);
+}
+
+const struct view_ops help_view_ops = {
+	.name = "Help",
+	.load = help_load,
+	.draw_header = help_draw_header,
+	.draw_row = help_draw_row,
+	.row_text = help_row_text,
+};
+
+struct view *help_view_new(struct ui *ui)
+{
+	return view_new(ui, &help_view_ops, NULL);
+}

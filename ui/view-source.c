@@ -1,0 +1,453 @@
+/* view-source.c — a source file with a gutter of per-line self and total
+ * shares and a heat mark. Rows are line numbers. The file is looked for as
+ * recorded, then under each --source-path directory by ever shorter tails of
+ * its path (down to the basename); when it is nowhere, the view says where it
+ * looked and still lists the lines that have samples. */
+#include "config.h"
+#include "draw.h"
+#include "strutil.h"
+#include "view.h"
+#include "xalloc.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TAB_WIDTH 8
+#define HSCROLL_STEP 8
+#define MESSAGE_ROW (1ULL << 32) /* id of message row i: MESSAGE_ROW | i */
+
+struct source_view {
+	uint32_t file;
+	uint32_t want_line;  /* cursor line at the first load, 0 for the hottest */
+	bool placed;
+	char *found;         /* where the text was read from, NULL when missing */
+	bool binary;         /* the "file" is a module without line info */
+	char **searched;     /* every path tried, in order */
+	size_t nsearched, cap_searched;
+	const char *text;    /* the file, mapped read-only */
+	size_t size;
+	size_t *starts;      /* offset of each line */
+	size_t nlines, cap_starts;
+	uint32_t *hot;       /* lines with samples, ascending */
+	size_t nhot, cap_hot;
+	size_t nmessages;    /* leading message rows when the file is missing */
+	int hscroll;
+};
+
+/* --- finding and reading the file ---------------------------------------- */
+
+static bool source_try(struct source_view *sv, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	*VEC_PUSH(sv->searched, sv->nsearched, sv->cap_searched) = xstrdup(path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	sv->size = (size_t)st.st_size;
+	sv->text = "";
+	if (sv->size) {
+		void *map = mmap(NULL, sv->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			close(fd);
+			return false;
+		}
+		sv->text = map;
+	}
+	close(fd);
+	if (sv->size >= 4 && !memcmp(sv->text, "\x7f" "ELF", 4)) {
+		/* A module standing in for a file: there is no text to show. */
+		sv->binary = true;
+		munmap((void *)sv->text, sv->size);
+		sv->size = 0;
+		return true;
+	}
+	sv->found = xstrdup(path);
+	return true;
+}
+
+static void source_open(struct source_view *sv, const struct options *o, const char *path)
+{
+	if (source_try(sv, path))
+		return;
+	for (size_t d = 0; o && d < o->nsource_path; d++)
+		for (const char *tail = path; tail; tail = strchr(tail + 1, '/')) {
+			const char *rel = tail + strspn(tail, "/");
+			char *candidate = xasprintf("%s/%s", o->source_path[d], rel);
+			bool ok = *rel && source_try(sv, candidate);
+			free(candidate);
+			if (ok)
+				return;
+		}
+}
+
+static void source_index_lines(struct source_view *sv)
+{
+	for (size_t off = 0; off < sv->size;) {
+		const char *nl = memchr(sv->text + off, '\n', sv->size - off);
+		*VEC_PUSH(sv->starts, sv->nlines, sv->cap_starts) = off;
+		off = nl ? (size_t)(nl - sv->text) + 1 : sv->size;
+	}
+}
+
+/* --- rows ---------------------------------------------------------------- */
+
+static uint32_t row_line(const struct view *v, size_t row)
+{
+	const struct source_view *sv = v->priv;
+	if (sv->found)
+		return (uint32_t)row + 1;
+	uint64_t id = view_row_id(v, row);
+	return id & MESSAGE_ROW ? 0 : (uint32_t)id;
+}
+
+static void line_counts(const struct profile *p, uint32_t file, uint32_t line, uint64_t *self,
+			uint64_t *total)
+{
+	int64_t i = line ? profile_find_line(p, file, line) : -1;
+	*self = i >= 0 ? p->lines[i].self : 0;
+	*total = i >= 0 ? p->lines[i].total : 0;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The line with the most self samples (then total); 0 when none. */
+static uint32_t hottest_line(const struct view *v)
+{
+	const struct source_view *sv = v->priv;
+	const struct profile *p = v->ui->p;
+	uint64_t best_self = 0, best_total = 0;
+	uint32_t best = 0;
+
+	for (size_t i = 0; i < sv->nhot; i++) {
+		uint64_t self, total;
+		line_counts(p, sv->file, sv->hot[i], &self, &total);
+		if (self > best_self || (self == best_self && total > best_total)) {
+			best = sv->hot[i];
+			best_self = self;
+			best_total = total;
+		}
+	}
+	return best;
+}
+
+static bool select_line(struct view *v, uint32_t line)
+{
+	const struct source_view *sv = v->priv;
+	if (sv->found) {
+		if (!line || line > v->nrows)
+			return false;
+		view_select(v, line - 1);
+		return true;
+	}
+	return view_select_id(v, line);
+}
+
+static void source_load(struct view *v)
+{
+	struct source_view *sv = v->priv;
+	const struct profile *p = v->ui->p;
+	uint32_t last = 0;
+
+	sv->nhot = 0;
+	for (size_t i = 0; i < p->nlines; i++)
+		if (p->lines[i].file == sv->file && p->lines[i].line && p->lines[i].total)
+			*VEC_PUSH(sv->hot, sv->nhot, sv->cap_hot) = p->lines[i].line;
+	qsort(sv->hot, sv->nhot, sizeof(sv->hot[0]), compare_u32);
+	if (sv->nhot)
+		last = sv->hot[sv->nhot - 1];
+
+	view_rows_clear(v);
+	if (sv->found) {
+		/* Row i is line i + 1; a stale file may be shorter than its samples. */
+		v->nrows = sv->nlines > last ? sv->nlines : last;
+	} else {
+		sv->nmessages = sv->nsearched + 4;
+		for (size_t i = 0; i < sv->nmessages; i++)
+			view_rows_add(v, MESSAGE_ROW | i);
+		for (size_t i = 0; i < sv->nhot; i++)
+			view_rows_add(v, sv->hot[i]);
+	}
+	if (!sv->placed) {
+		sv->placed = true;
+		if (!select_line(v, sv->want_line ? sv->want_line : hottest_line(v)))
+			view_select(v, sv->found ? 0 : sv->nmessages);
+	}
+}
+
+/* --- drawing ------------------------------------------------------------- */
+
+static int lineno_width(const struct view *v)
+{
+	int w = 4;
+	for (size_t n = v->nrows; n >= 10000; n /= 10)
+		w++;
+	return w;
+}
+
+static int gutter_width(const struct view *v)
+{
+	return 1 + 5 + 1 + 6 + 1 + 1 + 1 + lineno_width(v) + 2;
+}
+
+static void source_draw_header(struct view *v, int y, int width)
+{
+	const struct source_view *sv = v->priv;
+	char buf[64];
+	int g = gutter_width(v);
+
+	draw_text(y, 0, width, 0, "", true);
+	draw_right(y, 1, 5, "Self%");
+	draw_right(y, 7, 6, "Total%");
+	draw_right(y, 16, lineno_width(v), "Line");
+	snprintf(buf, sizeof(buf), sv->hscroll ? "  (from column %d)" : "", sv->hscroll + 1);
+	int bw = draw_width(buf);
+	int x = g + draw_untrusted_tail(y, g, width - g - bw, sv->found ? sv->found : v->ui->p->files[sv->file].path, false);
+	draw_text(y, x, width - x, 0, buf, false);
+}
+
+/* Line text with tabs expanded, at most n - 1 bytes, NULs shown as "\0"'s
+ * escape; control characters are escaped by the caller. */
+static void expand_tabs(const char *s, size_t len, char *out, size_t n)
+{
+	size_t o = 0, col = 0;
+
+	for (size_t i = 0; i < len && o + TAB_WIDTH + 1 < n; i++) {
+		if (s[i] == '\t') {
+			do
+				out[o++] = ' ';
+			while (++col % TAB_WIDTH);
+			continue;
+		}
+		if (s[i] == '\r' && i + 1 == len)
+			break;
+		out[o++] = s[i] ? s[i] : '?';
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			col++;
+	}
+	out[o] = '\0';
+}
+
+static void draw_source_text(struct view *v, size_t row, int y, int x, int width)
+{
+	const struct source_view *sv = v->priv;
+	size_t line = row_line(v, row);
+
+	if (!sv->found || line > sv->nlines)
+		return;
+	size_t start = sv->starts[line - 1];
+	size_t end = line < sv->nlines ? sv->starts[line] - 1 : sv->size;
+	size_t n = (size_t)(sv->hscroll + width) * 4 + 64;
+	char *expanded = xmalloc(n), *escaped = xmalloc(4 * n);
+
+	expand_tabs(sv->text + start, end - start, expanded, n);
+	str_escape(escaped, 4 * n, expanded);
+	draw_text(y, x, width, sv->hscroll, escaped, false);
+	free(expanded);
+	free(escaped);
+}
+
+static void draw_message_row(struct view *v, size_t row, int y, int width, bool selected)
+{
+	const struct source_view *sv = v->priv;
+	size_t i = view_row_id(v, row) & ~MESSAGE_ROW;
+	char path[1024], text[1200];
+
+	attrset(draw_attr(i == 0 ? DRAW_ERROR : DRAW_NORMAL, selected));
+	if (i == 0)
+		snprintf(text, sizeof(text), " %s: %s", sv->binary ? "No line information (no debug info) for"
+				: "Source file not found", draw_escape(path, sizeof(path), v->ui->p->files[sv->file].path));
+	else if (i == 1)
+		snprintf(text, sizeof(text), " Searched:");
+	else if (i - 2 < sv->nsearched)
+		snprintf(text, sizeof(text), "   %s", draw_escape(path, sizeof(path), sv->searched[i - 2]));
+	else if (i - 2 == sv->nsearched)
+		snprintf(text, sizeof(text), " Add the directory that holds it with --source-path DIR.");
+	else
+		snprintf(text, sizeof(text), " Lines with samples:");
+	draw_text(y, 0, width, 0, text, true);
+}
+
+static void source_draw_row(struct view *v, size_t row, int y, int width, bool selected)
+{
+	const struct source_view *sv = v->priv;
+	struct ui *ui = v->ui;
+	uint32_t line = row_line(v, row);
+	uint64_t self, total, all = ui_total_samples(ui);
+	char buf[32];
+	int lw = lineno_width(v), g = gutter_width(v);
+
+	if (!line) {
+		draw_message_row(v, row, y, width, selected);
+		return;
+	}
+	line_counts(ui->p, sv->file, line, &self, &total);
+	attrset(draw_attr(DRAW_NORMAL, selected));
+	draw_text(y, 0, width, 0, "", true);
+	draw_right(y, 1, 5, ui_percent(ui, self, true, buf, sizeof(buf)));
+	draw_right(y, 7, 6, ui_percent(ui, total, true, buf, sizeof(buf)));
+
+	enum draw_color heat = DRAW_DIM;
+	const char *mark = total ? "." : " ";
+	if (self && self * 10 >= all) {
+		heat = DRAW_HOT;
+		mark = "#";
+	} else if (self && self * 100 >= all * 3) {
+		heat = DRAW_WARM;
+		mark = "*";
+	} else if (self) {
+		heat = DRAW_MILD;
+		mark = "+";
+	}
+	attrset(draw_attr(heat, selected));
+	draw_text(y, 14, 1, 0, mark, false);
+	attrset(draw_attr(DRAW_LINENO, selected));
+	snprintf(buf, sizeof(buf), "%u", line);
+	draw_right(y, 16, lw, buf);
+	attrset(draw_attr(self ? heat : DRAW_NORMAL, selected));
+	if (sv->found)
+		draw_source_text(v, row, y, g, width - g);
+	else
+		draw_text(y, g, width - g, 0, "(source not available)", false);
+}
+
+static void source_row_text(struct view *v, size_t row, char *buf, size_t n)
+{
+	const struct source_view *sv = v->priv;
+	uint32_t line = row_line(v, row);
+
+	buf[0] = '\0';
+	if (!sv->found || !line || line > sv->nlines)
+		return;
+	size_t start = sv->starts[line - 1];
+	size_t end = line < sv->nlines ? sv->starts[line] - 1 : sv->size;
+	expand_tabs(sv->text + start, end - start, buf, n);
+}
+
+/* --- requests ------------------------------------------------------------ */
+
+/* Next (or previous) line with samples after the cursor. */
+static enum reaction source_next_hot(struct view *v, bool forward)
+{
+	const struct source_view *sv = v->priv;
+	uint32_t here = v->nrows ? row_line(v, v->cursor) : 0;
+
+	if (forward) {
+		for (size_t i = 0; i < sv->nhot; i++)
+			if (sv->hot[i] > here)
+				return select_line(v, sv->hot[i]), REACT_REDRAW;
+	} else {
+		for (size_t i = sv->nhot; i-- > 0;)
+			if (sv->hot[i] < here)
+				return select_line(v, sv->hot[i]), REACT_REDRAW;
+	}
+	ui_message(v->ui, false, "no %s line with samples", forward ? "later" : "earlier");
+	return REACT_REDRAW;
+}
+
+static enum reaction source_request(struct view *v, enum request req)
+{
+	struct source_view *sv = v->priv;
+	uint32_t hot;
+
+	switch (req) {
+	case REQ_HOTTEST:
+		if (!(hot = hottest_line(v)))
+			ui_message(v->ui, false, "no samples in this file");
+		else
+			select_line(v, hot);
+		return REACT_REDRAW;
+	case REQ_FIND_NEXT:
+	case REQ_FIND_PREV:
+		return v->search[0] ? REACT_NONE : source_next_hot(v, req == REQ_FIND_NEXT);
+	case REQ_SCROLL_LEFT:
+		sv->hscroll = sv->hscroll > HSCROLL_STEP ? sv->hscroll - HSCROLL_STEP : 0;
+		return REACT_REDRAW;
+	case REQ_SCROLL_RIGHT:
+		sv->hscroll += HSCROLL_STEP;
+		return REACT_REDRAW;
+	case REQ_ENTER:
+		ui_message(v->ui, false, "n/N: next/previous line with samples, H: the hottest line");
+		return REACT_REDRAW;
+	default:
+		return REACT_NONE;
+	}
+}
+
+static void source_title(struct view *v, char *buf, size_t n)
+{
+	const struct source_view *sv = v->priv;
+	char path[512];
+	snprintf(buf, n, "Source %s:%u", draw_escape(path, sizeof(path), str_basename(v->ui->p->files[sv->file].path)),
+		 v->nrows ? row_line(v, v->cursor) : 0);
+}
+
+static void source_done(struct view *v)
+{
+	struct source_view *sv = v->priv;
+	if (sv->size)
+		munmap((void *)sv->text, sv->size);
+	for (size_t i = 0; i < sv->nsearched; i++)
+		free(sv->searched[i]);
+	free(sv->searched);
+	free(sv->found);
+	free(sv->starts);
+	free(sv->hot);
+	free(sv);
+}
+
+static const struct view_ops source_view_ops = {
+	.name = "Source",
+	.load = source_load,
+	.draw_header = source_draw_header,
+	.draw_row = source_draw_row,
+	.row_text = source_row_text,
+	.request = source_request,
+	.title = source_title,
+	.done = source_done,
+};
+
+struct view *source_view_new(struct ui *ui, uint32_t file, uint32_t line)
+{
+	struct source_view *sv = xcalloc(1, sizeof(*sv));
+
+	sv->file = file;
+	sv->want_line = line;
+	source_open(sv, ui->o, ui->p->files[file].path);
+	if (sv->found)
+		source_index_lines(sv);
+	return view_new(ui, &source_view_ops, sv);
+}
+
+struct view *source_view_for_function(struct ui *ui, uint32_t func)
+{
+	const struct profile *p = ui->p;
+	uint32_t line = p->funcs[func].line;
+	uint64_t best_self = 0, best_total = 0;
+
+	/* The function's hottest line among the frames it appears in. */
+	for (size_t i = 0; i < p->nframes; i++) {
+		const struct pframe *f = &p->frames[i];
+		if (f->func != func || !f->line)
+			continue;
+		const struct pline *l = &p->lines[f->pline];
+		if (l->self > best_self || (l->self == best_self && l->total > best_total)) {
+			line = f->line;
+			best_self = l->self;
+			best_total = l->total;
+		}
+	}
+	return source_view_new(ui, p->funcs[func].file, line);
+}

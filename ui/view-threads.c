@@ -1,0 +1,108 @@
+/* view-threads.c — the target's threads; Enter shows a thread's latest
+ * backtrace. Rows are identified by tid. */
+#include "config.h"
+#include "draw.h"
+#include "view.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The /proc state letter in words. */
+static const char *thread_state(char state)
+{
+	switch (state) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "disk wait";
+	case 'T': return "stopped";
+	case 't': return "traced";
+	case 'Z': return "zombie";
+	case 'X': return "gone";
+	case 'I': return "idle";
+	default: return "?";
+	}
+}
+
+static const struct pthread *thread_by_tid(const struct profile *p, int tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return &p->threads[i];
+	return NULL;
+}
+
+static int compare_rows(const void *a, const void *b, void *arg)
+{
+	const struct profile *p = arg;
+	const struct pthread *x = thread_by_tid(p, (int)*(const uint64_t *)a);
+	const struct pthread *y = thread_by_tid(p, (int)*(const uint64_t *)b);
+	if (x->samples != y->samples)
+		return x->samples < y->samples ? 1 : -1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static void threads_load(struct view *v)
+{
+	const struct profile *p = v->ui->p;
+
+	view_rows_clear(v);
+	for (size_t i = 0; i < p->nthreads; i++)
+		view_rows_add(v, (uint64_t)p->threads[i].tid);
+	qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, (void *)p);
+}
+
+enum { COL_TID = 1, COL_NAME = 10, COL_STATE = 30, COL_SAMPLES = 42, COL_SHARE = 52 };
+
+static void threads_draw_header(struct view *v, int y, int width)
+{
+	draw_text(y, 0, width, 0, "", true);
+	draw_right(y, COL_TID, 7, "TID");
+	draw_text(y, COL_NAME, 16, 0, "Name", false);
+	draw_text(y, COL_STATE, 10, 0, "State", false);
+	draw_right(y, COL_SAMPLES, 8, "Samples");
+	draw_right(y, COL_SHARE, 6, "Share%");
+}
+
+static void threads_draw_row(struct view *v, size_t row, int y, int width, bool selected)
+{
+	const struct profile *p = v->ui->p;
+	const struct pthread *t = thread_by_tid(p, (int)view_row_id(v, row));
+	char buf[32];
+
+	attrset(draw_attr(t->state == 'X' ? DRAW_DIM : DRAW_NORMAL, selected));
+	draw_text(y, 0, width, 0, "", true);
+	snprintf(buf, sizeof(buf), "%d", t->tid);
+	draw_right(y, COL_TID, 7, buf);
+	draw_untrusted(y, COL_NAME, COL_STATE - COL_NAME - 1, t->name, false);
+	draw_text(y, COL_STATE, COL_SAMPLES - COL_STATE, 0, thread_state(t->state), false);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->samples);
+	draw_right(y, COL_SAMPLES, 8, buf);
+	draw_right(y, COL_SHARE, 6, ui_percent(v->ui, t->samples, false, buf, sizeof(buf)));
+}
+
+static void threads_row_text(struct view *v, size_t row, char *buf, size_t n)
+{
+	const struct pthread *t = thread_by_tid(v->ui->p, (int)view_row_id(v, row));
+	snprintf(buf, n, "%d %s", t->tid, t->name ? t->name : "");
+}
+
+static enum reaction threads_request(struct view *v, enum request req)
+{
+	if (req != REQ_ENTER || !v->nrows)
+		return REACT_NONE;
+	return ui_push(v->ui, backtrace_view_new(v->ui, (int)view_row_id(v, v->cursor)));
+}
+
+static const struct view_ops threads_view_ops = {
+	.name = "Threads",
+	.load = threads_load,
+	.draw_header = threads_draw_header,
+	.draw_row = threads_draw_row,
+	.row_text = threads_row_text,
+	.request = threads_request,
+};
+
+struct view *threads_view_new(struct ui *ui)
+{
+	return view_new(ui, &threads_view_ops, NULL);
+}

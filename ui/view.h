@@ -1,0 +1,129 @@
+/* view.h — the view abstraction shared by every screen of the TUI.
+ *
+ * A view is a scrolling list of rows with a cursor (struct view); what it
+ * shows and how it reacts lives in its struct view_ops, defined at the end of
+ * each view-*.c file. Rows are identified by a stable 64-bit id (a function,
+ * file or thread index, a line number), so when the profile changes under a
+ * live session the cursor stays on the same item, not the same index.
+ *
+ * Views never draw in reaction to a key: request handlers return a reaction
+ * bitmask and the main loop (ui.c) redraws. Views drilled into form a stack
+ * through `parent`; going back frees the child and shows the parent exactly
+ * as it was.
+ */
+#ifndef CPROF_UI_VIEW_H
+#define CPROF_UI_VIEW_H
+#include "session.h"
+#include "options.h"
+#include "profile.h"
+#include "recorder.h"
+#include "request.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum reaction {
+	REACT_NONE = 0,
+	REACT_REDRAW = 1,   /* the screen changed */
+	REACT_RECHARGE = 2, /* the profiled set changed: update the profile, reload views */
+	REACT_QUIT = 4,     /* leave the UI */
+};
+
+enum top_view { TOP_FUNCTIONS, TOP_FILES, TOP_THREADS, TOP_COUNT };
+
+/* What every view and action can reach (htop's State). */
+struct ui {
+	struct profile *p;
+	struct recorder *r;          /* live session, NULL when browsing a file */
+	struct db_session *s;        /* saved session, NULL when live */
+	const struct options *o;
+	struct view *tops[TOP_COUNT]; /* deepest view of each top view's stack */
+	enum top_view tab;
+	bool live_over;              /* the recorder reported the session over */
+	bool color;
+	char message[256];           /* one-shot status message */
+	bool message_error;
+};
+
+struct view;
+
+struct view_ops {
+	const char *name;
+	/* (Re)build rows from the profile; called when profile.generation moved. */
+	void (*load)(struct view *v);
+	/* Column titles on the line above the rows. */
+	void (*draw_header)(struct view *v, int y, int width);
+	/* One row; `selected` rows are drawn in the cursor colour. */
+	void (*draw_row)(struct view *v, size_t row, int y, int width, bool selected);
+	/* Plain text of a row for searching, into buf. */
+	void (*row_text)(struct view *v, size_t row, char *buf, size_t n);
+	/* View-specific requests; REACT_NONE with no message means "not handled". */
+	enum reaction (*request)(struct view *v, enum request req);
+	/* Status line title ("Source src/main.c"), into buf. */
+	void (*title)(struct view *v, char *buf, size_t n);
+	/* Free priv. */
+	void (*done)(struct view *v);
+};
+
+struct view {
+	const struct view_ops *ops;
+	struct ui *ui;
+	struct view *parent;
+	uint64_t *ids;               /* row ids, or NULL when a row's id is its index */
+	size_t nrows, cap_ids;
+	size_t cursor, top;          /* selected row, first visible row */
+	int height;                  /* rows visible at the last draw */
+	uint64_t generation;         /* profile generation the rows were built from */
+	bool loaded;
+	char search[128];            /* last search pattern, empty for none */
+	void *priv;
+};
+
+/* Create a view (not loaded yet). priv is owned by the view from now on. */
+struct view *view_new(struct ui *ui, const struct view_ops *ops, void *priv);
+/* Free a view and its priv (not its parent). */
+void view_free(struct view *v);
+/* Reload when the profile moved, keeping the cursor on the same row id. */
+void view_refresh(struct view *v);
+/* Rows being (re)built by ops->load: empty them, then append. */
+void view_rows_clear(struct view *v);
+void view_rows_add(struct view *v, uint64_t id);
+/* The id of a row (its index when the view has no ids). */
+uint64_t view_row_id(const struct view *v, size_t row);
+/* Put the cursor on the row with this id; false when there is none. */
+bool view_select_id(struct view *v, uint64_t id);
+/* Put the cursor on a row and scroll so it is visible, a third down the page
+ * when it was off screen. */
+void view_select(struct view *v, size_t row);
+/* Keep cursor and top inside the rows and the cursor on screen. */
+void view_fit(struct view *v);
+/* Generic requests: movement and search. */
+enum reaction view_request(struct view *v, enum request req);
+/* Search from the cursor for v->search; forward or backward, wrapping. */
+bool view_find(struct view *v, bool forward, bool skip_current);
+
+/* ui.c: navigation and messages for the views. */
+enum reaction ui_push(struct ui *ui, struct view *child);
+/* Set a file's profiled state as the user's choice, re-charge every view and
+ * save it (live: recorder_sync_now; saved: db_session_sync). */
+void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled);
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Share of all samples as "12.3", or "" when count is 0 and blank_zero. */
+char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n);
+uint64_t ui_total_samples(const struct ui *ui);
+
+/* The views. Openers return a new, unloaded view. */
+struct view *functions_view_new(struct ui *ui);
+struct view *files_view_new(struct ui *ui);
+struct view *threads_view_new(struct ui *ui);
+/* Source of a profile file, cursor on `line` (0: the hottest line). */
+struct view *source_view_new(struct ui *ui, uint32_t file, uint32_t line);
+/* Source of a function, cursor on its hottest line. */
+struct view *source_view_for_function(struct ui *ui, uint32_t func);
+struct view *backtrace_view_new(struct ui *ui, int tid);
+struct view *callers_view_new(struct ui *ui, uint32_t func);
+struct view *help_view_new(struct ui *ui);
+extern const struct view_ops help_view_ops;
+
+#endif
