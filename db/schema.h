@@ -1,0 +1,56 @@
+/* schema.h — the session file schema (version DB_SCHEMA_VERSION).
+ * Documented for sqlite3 users in doc/SESSION.md; keep both in step.
+ *
+ * Counting rules of line_hits / function_hits are SPEC §4 under the profiled
+ * set stored in files.profiled; samples with no frame in a profiled file
+ * appear as one row named '(outside profiled files)'. */
+#ifndef CPROF_SCHEMA_H
+#define CPROF_SCHEMA_H
+
+#define DB_SCHEMA_SQL \
+"CREATE TABLE meta(key TEXT PRIMARY KEY, value);\n" \
+"CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE, profiled INTEGER NOT NULL,\n" \
+"                   system INTEGER NOT NULL DEFAULT 0);\n" \
+"CREATE TABLE frames(id INTEGER PRIMARY KEY, function TEXT NOT NULL,\n" \
+"                    file_id INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,\n" \
+"                    function_line INTEGER NOT NULL DEFAULT 0, module TEXT, flags INTEGER NOT NULL);\n" \
+"CREATE TABLE stacks(id INTEGER PRIMARY KEY, depth INTEGER NOT NULL, flags INTEGER NOT NULL);\n" \
+"CREATE TABLE stack_frames(stack_id INTEGER NOT NULL, depth INTEGER NOT NULL,\n" \
+"                          frame_id INTEGER NOT NULL, PRIMARY KEY(stack_id, depth)) WITHOUT ROWID;\n" \
+"CREATE TABLE samples(time_us INTEGER NOT NULL, tid INTEGER NOT NULL, stack_id INTEGER NOT NULL);\n" \
+"CREATE TABLE threads(tid INTEGER PRIMARY KEY, name TEXT, samples INTEGER NOT NULL);\n" \
+"CREATE VIEW stack_counts AS SELECT stack_id, count(*) AS n FROM samples GROUP BY stack_id;\n" \
+"CREATE VIEW stack_self AS\n" \
+"  SELECT sf.stack_id, sf.frame_id FROM stack_frames sf\n" \
+"  WHERE sf.depth = (SELECT min(s2.depth) FROM stack_frames s2\n" \
+"                    JOIN frames f2 ON f2.id = s2.frame_id JOIN files p2 ON p2.id = f2.file_id\n" \
+"                    WHERE s2.stack_id = sf.stack_id AND p2.profiled);\n" \
+"CREATE VIEW line_hits AS\n" \
+"  WITH t AS (SELECT d.file_id, d.line, sum(c.n) AS total FROM\n" \
+"               (SELECT DISTINCT sf.stack_id, f.file_id, f.line FROM stack_frames sf\n" \
+"                JOIN frames f ON f.id = sf.frame_id) d\n" \
+"             JOIN stack_counts c USING(stack_id) GROUP BY d.file_id, d.line),\n" \
+"       s AS (SELECT f.file_id, f.line, sum(c.n) AS self FROM stack_self ss\n" \
+"             JOIN stack_counts c USING(stack_id) JOIN frames f ON f.id = ss.frame_id\n" \
+"             GROUP BY f.file_id, f.line)\n" \
+"  SELECT fi.path AS path, t.line AS line, coalesce(s.self, 0) AS self, t.total AS total\n" \
+"  FROM t JOIN files fi ON fi.id = t.file_id LEFT JOIN s ON s.file_id = t.file_id AND s.line = t.line\n" \
+"  UNION ALL\n" \
+"  SELECT '(outside profiled files)', 0, coalesce(sum(n), 0), coalesce(sum(n), 0) FROM stack_counts\n" \
+"  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n" \
+"CREATE VIEW function_hits AS\n" \
+"  WITH t AS (SELECT d.function, d.file_id, sum(c.n) AS total FROM\n" \
+"               (SELECT DISTINCT sf.stack_id, f.function, f.file_id FROM stack_frames sf\n" \
+"                JOIN frames f ON f.id = sf.frame_id) d\n" \
+"             JOIN stack_counts c USING(stack_id) GROUP BY d.function, d.file_id),\n" \
+"       s AS (SELECT f.function, f.file_id, sum(c.n) AS self FROM stack_self ss\n" \
+"             JOIN stack_counts c USING(stack_id) JOIN frames f ON f.id = ss.frame_id\n" \
+"             GROUP BY f.function, f.file_id)\n" \
+"  SELECT t.function AS function, fi.path AS path, coalesce(s.self, 0) AS self, t.total AS total\n" \
+"  FROM t JOIN files fi ON fi.id = t.file_id\n" \
+"  LEFT JOIN s ON s.function = t.function AND s.file_id = t.file_id\n" \
+"  UNION ALL\n" \
+"  SELECT '(outside profiled files)', '', coalesce(sum(n), 0), coalesce(sum(n), 0) FROM stack_counts\n" \
+"  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n"
+
+#endif

@@ -1,0 +1,130 @@
+/* cli.c — cprof-tui's main: parse the command line, then record (headless or
+ * in the TUI), browse a saved session, or print a report. */
+#include "config.h"
+#include "options.h"
+#include "profile.h"
+#include "recorder.h"
+#include "report.h"
+#include "session.h"
+#include "strutil.h"
+#include "ui.h"
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void on_signal(int sig)
+{
+	recorder_interrupted = sig;
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: the wait loop must wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static struct db_session *open_session(const char *path, struct profile *p)
+{
+	char err[1024];
+	struct db_session *s = db_session_open(path, err, sizeof(err));
+	if (!s || db_session_load(s, p, err, sizeof(err))) {
+		fprintf(stderr, "cprof-tui: %s\n", err);
+		db_session_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void warn_nodebug(struct recorder *r)
+{
+	const char **paths;
+	size_t n = recorder_nodebug_modules(r, &paths);
+	char buf[512];
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "cprof-tui: warning: %s has no debug info: functions come from its "
+				"symbol table, without lines (rebuild with -g, or install its debug "
+				"symbols)\n", str_escape(buf, sizeof(buf), paths[i]));
+}
+
+static int record(const struct options *o, struct profile *p)
+{
+	char err[1024];
+	bool tui = !o->headless;
+	if (tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "cprof-tui: not on a terminal: the TUI needs one (use --headless "
+				"to record without it)\n");
+		return 2;
+	}
+	install_signal_handlers();
+	struct recorder *r = recorder_start(o, p, tui, err, sizeof(err));
+	if (!r) {
+		fprintf(stderr, "cprof-tui: %s\n", err);
+		return 2;
+	}
+	int status;
+	if (tui) {
+		status = ui_run(p, r, NULL, o);
+	} else {
+		while (recorder_step(r))
+			recorder_wait(r, -1, 100);
+		status = recorder_finish(r, false);
+		report_summary(stderr, p, recorder_session_path(r), recorder_elapsed(r));
+	}
+	const char *e = recorder_last_error(r);
+	if (e && !tui)
+		fprintf(stderr, "cprof-tui: %s\n", e);
+	warn_nodebug(r);
+	recorder_free(r);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	setlocale(LC_ALL, "");
+	int rc = options_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	struct profile *p = profile_new();
+	struct db_session *s = NULL;
+	int status = 0;
+	switch (o.mode) {
+	case MODE_REPORT:
+		if (!(s = open_session(o.session, p))) {
+			status = 2;
+			break;
+		}
+		report_print(stdout, p, o.by, o.format, o.limit);
+		break;
+	case MODE_BROWSE:
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "cprof-tui: not on a terminal: to print a session use "
+					"--report %s\n", o.session);
+			status = 2;
+			break;
+		}
+		if (!(s = open_session(o.session, p))) {
+			status = 2;
+			break;
+		}
+		status = ui_run(p, NULL, s, &o);
+		break;
+	case MODE_LAUNCH:
+	case MODE_ATTACH:
+		status = record(&o, p);
+		break;
+	}
+	db_session_close(s);
+	profile_free(p);
+	options_free(&o);
+	return status;
+}

@@ -1,0 +1,218 @@
+#include "config.h"
+#include "options.h"
+#include "session.h"
+#include "xalloc.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
+	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT,
+};
+
+static const struct option long_options[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"frequency", required_argument, NULL, 'F'},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"duration", required_argument, NULL, 'd'},
+	{"headless", no_argument, NULL, OPT_HEADLESS},
+	{"profile-only", required_argument, NULL, OPT_PROFILE_ONLY},
+	{"profile-all", no_argument, NULL, OPT_PROFILE_ALL},
+	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
+	{"wall", no_argument, NULL, OPT_WALL},
+	{"pid", required_argument, NULL, 'p'},
+	{"report", required_argument, NULL, OPT_REPORT},
+	{"by", required_argument, NULL, OPT_BY},
+	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"export", required_argument, NULL, OPT_EXPORT},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage:\n"
+	      "  cprof-tui [OPTIONS] PROGRAM [ARGS...]   launch PROGRAM and profile it live\n"
+	      "  cprof-tui [OPTIONS] -p PID              attach to a running process\n"
+	      "  cprof-tui [OPTIONS] SESSION.db          browse a saved session\n"
+	      "  cprof-tui --report SESSION.db [--by function|line|file] [--limit N]\n"
+	      "                                 [--format text|tsv|json]\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
+	      "  -F, --frequency HZ        samples per second per running thread (default 999)\n"
+	      "      --backend NAME        ptrace, perf or auto (default auto = ptrace)\n"
+	      "  -d, --duration SEC        stop sampling after SEC seconds, then detach\n"
+	      "      --headless            no TUI: record, then print a summary\n"
+	      "      --profile-only PAT    profile files whose path matches PAT (glob or\n"
+	      "                            substring); repeatable\n"
+	      "      --profile-all         profile every file\n"
+	      "      --source-path DIR     also look for source files in DIR; repeatable\n"
+	      "      --wall                also sample sleeping threads (wall-clock profile)\n"
+	      "  -p, --pid PID             attach to PID (all its threads)\n"
+	      "      --report SESSION.db   print a saved session's profile and exit\n"
+	      "      --by KIND             report rows: function (default), line or file\n"
+	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
+	      "      --format FMT          report as text (default), tsv or json\n"
+	      "  -h, --help                show this help\n"
+	      "  -V, --version             show the version\n",
+	      f);
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "cprof-tui: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int options_parse(struct options *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->backend = "auto";
+	bool have_pid = false;
+	size_t cap_po = 0, cap_sp = 0;
+	unsigned long v;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:F:d:p:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'F':
+			if (!parse_ulong(optarg, 1000000, &v) || v == 0 || v > MAX_FREQUENCY)
+				return bad("invalid frequency '%s': give samples per second from 1 to "
+					   "10000 (default 999)", optarg);
+			o->frequency = (unsigned)v;
+			break;
+		case OPT_BACKEND:
+			o->backend = optarg;
+			break;
+		case 'd': {
+			char *end;
+			o->duration = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->duration > 0) || o->duration > 1e7)
+				return bad("invalid duration '%s': give seconds greater than 0", optarg);
+			break;
+		}
+		case OPT_HEADLESS:
+			o->headless = true;
+			break;
+		case OPT_PROFILE_ONLY:
+			*VEC_PUSH(o->profile_only, o->nprofile_only, cap_po) = optarg;
+			break;
+		case OPT_PROFILE_ALL:
+			o->profile_all = true;
+			break;
+		case OPT_SOURCE_PATH:
+			*VEC_PUSH(o->source_path, o->nsource_path, cap_sp) = optarg;
+			break;
+		case OPT_WALL:
+			o->wall = true;
+			break;
+		case 'p':
+			if (!parse_ulong(optarg, 4194304, &v) || v == 0)
+				return bad("invalid PID '%s': give a process id (see ps or pgrep)", optarg);
+			o->pid = (int)v;
+			have_pid = true;
+			break;
+		case OPT_REPORT:
+			o->mode = MODE_REPORT;
+			o->session = optarg;
+			break;
+		case OPT_BY:
+			if (!strcmp(optarg, "function"))
+				o->by = BY_FUNCTION;
+			else if (!strcmp(optarg, "line"))
+				o->by = BY_LINE;
+			else if (!strcmp(optarg, "file"))
+				o->by = BY_FILE;
+			else
+				return bad("invalid --by '%s': use function, line or file", optarg);
+			break;
+		case OPT_LIMIT:
+			if (!parse_ulong(optarg, 100000000, &v) || v == 0)
+				return bad("invalid --limit '%s': give a number of rows", optarg);
+			o->limit = v;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = FORMAT_TEXT;
+			else if (!strcmp(optarg, "tsv"))
+				o->format = FORMAT_TSV;
+			else if (!strcmp(optarg, "json"))
+				o->format = FORMAT_JSON;
+			else
+				return bad("invalid --format '%s': use text, tsv or json", optarg);
+			break;
+		case OPT_EXPORT:
+			return bad("--export %s: no export format is available yet; use --report "
+				   "--format tsv|json", optarg);
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("cprof-tui %s\n", PACKAGE_VERSION);
+			return 1;
+		case '?':
+		default:
+			if (optopt)
+				return bad("option -%c: unknown or missing its value (see --help)",
+					   (char[]){(char)optopt, 0});
+			return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	char **rest = argv + optind;
+	int nrest = argc - optind;
+	if (o->mode == MODE_REPORT) {
+		if (nrest)
+			return bad("unexpected argument '%s' after --report SESSION.db", rest[0]);
+		return 0;
+	}
+	if (have_pid) {
+		if (nrest)
+			return bad("give either -p PID or a PROGRAM, not both ('%s')", rest[0]);
+		o->mode = MODE_ATTACH;
+		return 0;
+	}
+	if (!nrest) {
+		fprintf(stderr, "cprof-tui: nothing to profile: give a PROGRAM, -p PID or a "
+				"SESSION.db (see --help)\n");
+		return -1;
+	}
+	if (db_is_session_file(rest[0])) {
+		if (nrest > 1)
+			return bad("unexpected argument '%s' after the session file", rest[1]);
+		o->mode = MODE_BROWSE;
+		o->session = rest[0];
+		return 0;
+	}
+	o->mode = MODE_LAUNCH;
+	o->argv = rest;
+	return 0;
+}
+
+void options_free(struct options *o)
+{
+	free(o->profile_only);
+	free(o->source_path);
+}

@@ -1,0 +1,38 @@
+/* options.h — the command line (SPEC §2). */
+#ifndef CPROF_OPTIONS_H
+#define CPROF_OPTIONS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT };
+enum report_by { BY_FUNCTION, BY_LINE, BY_FILE };
+enum report_format { FORMAT_TEXT, FORMAT_TSV, FORMAT_JSON };
+
+struct options {
+	enum run_mode mode;
+	int pid;                 /* -p */
+	char **argv;             /* PROGRAM ARGS (launch), NULL-terminated */
+	const char *session;     /* SESSION.db (browse / report) */
+	const char *output;      /* -o */
+	unsigned frequency;      /* -F, 0 = default */
+	const char *backend;     /* ptrace | perf | auto */
+	double duration;         /* -d, 0 = unlimited */
+	bool headless;
+	bool wall;
+	bool profile_all;
+	const char **profile_only; size_t nprofile_only;
+	const char **source_path;  size_t nsource_path;
+	enum report_by by;
+	size_t limit;            /* --limit, 0 = default */
+	enum report_format format;
+};
+
+#define DEFAULT_FREQUENCY 999
+#define MAX_FREQUENCY 10000
+
+/* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),
+ * -1 after printing one error line (exit 2). */
+int options_parse(struct options *o, int argc, char **argv);
+void options_free(struct options *o);
+
+#endif

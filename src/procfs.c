@@ -1,0 +1,181 @@
+#include "config.h"
+#include "procfs.h"
+#include "xalloc.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void procfs_maps_free(struct maps *m)
+{
+	for (size_t i = 0; i < m->len; i++)
+		free(m->v[i].path);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+int procfs_read_maps(pid_t pid, struct maps *m)
+{
+	char path[64], line[4096];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < m->len; i++)
+		free(m->v[i].path);
+	m->len = 0;
+	while (fgets(line, sizeof(line), f)) {
+		struct map mp = {0};
+		char perms[8] = "";
+		unsigned maj, min;
+		int pos = 0;
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64 " %n",
+			   &mp.start, &mp.end, perms, &mp.offset, &maj, &min, &mp.inode, &pos) < 7)
+			continue;
+		mp.dev = (uint64_t)maj << 32 | min;
+		mp.readable = perms[0] == 'r';
+		mp.writable = perms[1] == 'w';
+		mp.executable = perms[2] == 'x';
+		char *name = line + pos;
+		name[strcspn(name, "\n")] = '\0';
+		mp.path = xstrdup(name);
+		*VEC_PUSH(m->v, m->len, m->cap) = mp;
+	}
+	fclose(f);
+	return 0;
+}
+
+const struct map *procfs_maps_find(const struct maps *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->len;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (addr < m->v[mid].start)
+			hi = mid;
+		else if (addr >= m->v[mid].end)
+			lo = mid + 1;
+		else
+			return &m->v[mid];
+	}
+	return NULL;
+}
+
+int procfs_list_tasks(pid_t pid, pid_t **tids)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	size_t n = 0, cap = 0;
+	*tids = NULL;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+			*VEC_PUSH(*tids, n, cap) = (pid_t)atoi(e->d_name);
+	closedir(d);
+	return (int)n;
+}
+
+int procfs_open_task_stat(pid_t pid, pid_t tid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+char procfs_task_state(int fd)
+{
+	char buf[512];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* the command may hold spaces and parentheses: the state follows the last ')' */
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static bool read_small(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t r = read(fd, buf, n - 1);
+	close(fd);
+	if (r < 0)
+		return false;
+	buf[r] = '\0';
+	return true;
+}
+
+bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	if (!read_small(path, buf, n))
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
+
+int64_t procfs_task_switches(pid_t pid, pid_t tid)
+{
+	char path[64], buf[128];
+	unsigned long long run, wait, slices;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+	if (!read_small(path, buf, sizeof(buf)) || sscanf(buf, "%llu %llu %llu", &run, &wait, &slices) != 3)
+		return -1;
+	return (int64_t)slices;
+}
+
+bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	if (!read_small(path, buf, sizeof(buf)) || !strncmp(buf, "running", 7))
+		return false;
+	/* "nr a1 a2 a3 a4 a5 a6 sp pc", or "-1 sp pc" outside a system call */
+	char *tok[9];
+	int n = 0;
+	for (char *save, *t = strtok_r(buf, " \n", &save); t && n < 9; t = strtok_r(NULL, " \n", &save))
+		tok[n++] = t;
+	if (n != 9 && n != 3)
+		return false;
+	*sp = strtoull(tok[n - 2], NULL, 16);
+	*pc = strtoull(tok[n - 1], NULL, 16);
+	return *pc != 0;
+}
+
+int procfs_tracer_pid(pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!read_small(path, buf, sizeof(buf)))
+		return -1;
+	char *t = strstr(buf, "TracerPid:");
+	return t ? atoi(t + 10) : -1;
+}
+
+bool procfs_cmdline(pid_t pid, char *buf, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t r = read(fd, buf, n - 1);
+	close(fd);
+	if (r <= 0)
+		return false;
+	for (ssize_t i = 0; i < r; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	while (r > 0 && buf[r - 1] == ' ')
+		r--;
+	buf[r] = '\0';
+	return true;
+}

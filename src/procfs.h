@@ -1,0 +1,47 @@
+/* procfs.h — what the engine reads from /proc about a target. */
+#ifndef CPROF_PROCFS_H
+#define CPROF_PROCFS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct map {
+	uint64_t start, end, offset;
+	uint64_t dev, inode;
+	bool readable, writable, executable;
+	char *path; /* "" for anonymous, "[vdso]", "[stack]", ... */
+};
+
+struct maps {
+	struct map *v;
+	size_t len, cap;
+};
+
+/* Read /proc/PID/maps; 0 on success, -1 with errno. Replaces m's contents. */
+int procfs_read_maps(pid_t pid, struct maps *m);
+void procfs_maps_free(struct maps *m);
+/* Mapping containing addr, or NULL. */
+const struct map *procfs_maps_find(const struct maps *m, uint64_t addr);
+
+/* Thread ids in /proc/PID/task; returns count, *tids malloc'd. -1 when gone. */
+int procfs_list_tasks(pid_t pid, pid_t **tids);
+/* Open /proc/PID/task/TID/stat for repeated procfs_task_state() reads. */
+int procfs_open_task_stat(pid_t pid, pid_t tid);
+/* State letter (R, S, D, T, t, Z, X) from an open stat fd; 0 when unreadable.
+ * Also returns the number of context switches seen when ctxsw is non-NULL
+ * (from schedstat, opened lazily alongside). */
+char procfs_task_state(int fd);
+/* /proc/PID/task/TID/comm into buf. */
+bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n);
+/* Number of times TID was scheduled in (schedstat), or -1. */
+int64_t procfs_task_switches(pid_t pid, pid_t tid);
+/* SP and PC of a thread blocked in a system call (/proc/.../syscall);
+ * false when it is running or unreadable. */
+bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc);
+/* TracerPid of a process, -1 when unreadable. */
+int procfs_tracer_pid(pid_t pid);
+/* Command line joined with spaces (at most n bytes). */
+bool procfs_cmdline(pid_t pid, char *buf, size_t n);
+
+#endif

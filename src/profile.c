@@ -1,0 +1,401 @@
+#include "config.h"
+#include "profile.h"
+#include "xalloc.h"
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct profile *profile_new(void)
+{
+	struct profile *p = xcalloc(1, sizeof(*p));
+	strpool_init(&p->strings);
+	p->wall = false;
+	return p;
+}
+
+void profile_free(struct profile *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nfiles; i++)
+		free(p->files[i].path);
+	for (size_t i = 0; i < p->nstacks; i++)
+		free(p->stacks[i].frames);
+	for (size_t i = 0; i < p->nthreads; i++)
+		free(p->threads[i].name);
+	for (size_t i = 0; i < p->nprofile_only; i++)
+		free(p->profile_only[i]);
+	free(p->profile_only);
+	free(p->files);
+	free(p->funcs);
+	free(p->lines);
+	free(p->frames);
+	free(p->stacks);
+	free(p->threads);
+	free(p->samples);
+	free(p->stamp_line);
+	free(p->stamp_func);
+	free(p->stamp_file);
+	free(p->command);
+	free(p->started_at);
+	free(p->ended_at);
+	strpool_free(&p->strings);
+	u64map_free(&p->file_index);
+	u64map_free(&p->func_index);
+	u64map_free(&p->line_index);
+	u64map_free(&p->frame_index);
+	u64map_free(&p->stack_index);
+	u64map_free(&p->thread_index);
+	free(p);
+}
+
+static void changed(struct profile *p)
+{
+	p->dirty = true;
+	p->generation++;
+}
+
+bool profile_path_is_system(const char *path, bool has_lines)
+{
+	static const char *const system_dirs[] = {
+		"/usr/include/", "/usr/lib/", "/usr/local/include/", "/usr/src/",
+		"/lib/", "/lib64/", "/usr/lib64/", "/build/", "<built-in>",
+	};
+	if (!has_lines)
+		return true;
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+		if (strncmp(path, system_dirs[i], strlen(system_dirs[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool matches_profile_only(const struct profile *p, const char *path)
+{
+	for (size_t i = 0; i < p->nprofile_only; i++) {
+		const char *pat = p->profile_only[i];
+		if (fnmatch(pat, path, 0) == 0 || strstr(path, pat))
+			return true;
+		/* a glob without a slash also matches the file name */
+		if (!strchr(pat, '/')) {
+			const char *base = strrchr(path, '/');
+			if (fnmatch(pat, base ? base + 1 : path, 0) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+int64_t profile_find_file(const struct profile *p, const char *path)
+{
+	uint64_t h = hash_bytes(path, strlen(path), 1), id;
+	for (;; h++) {
+		if (!u64map_get(&p->file_index, h, &id))
+			return -1;
+		if (strcmp(p->files[id].path, path) == 0)
+			return (int64_t)id;
+	}
+}
+
+uint32_t profile_file(struct profile *p, const char *path, bool has_lines)
+{
+	int64_t found = profile_find_file(p, path);
+	if (found >= 0)
+		return (uint32_t)found;
+	uint64_t h = hash_bytes(path, strlen(path), 1);
+	while (u64map_get(&p->file_index, h, NULL))
+		h++;
+	uint32_t id = (uint32_t)p->nfiles;
+	struct pfile *f = VEC_PUSH(p->files, p->nfiles, p->cap_files);
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->system = profile_path_is_system(path, has_lines);
+	if (p->profile_all)
+		f->profiled = true;
+	else if (p->nprofile_only)
+		f->profiled = matches_profile_only(p, path);
+	else
+		f->profiled = !f->system;
+	u64map_put(&p->file_index, h, id);
+	changed(p);
+	return id;
+}
+
+static uint32_t intern_func(struct profile *p, uint32_t name, uint32_t file, uint32_t decl_line)
+{
+	uint64_t key = (uint64_t)name << 32 | file;
+	uint64_t *slot = u64map_slot(&p->func_index, key, UINT64_MAX);
+	if (*slot == UINT64_MAX) {
+		*slot = p->nfuncs;
+		struct pfunc *fn = VEC_PUSH(p->funcs, p->nfuncs, p->cap_funcs);
+		memset(fn, 0, sizeof(*fn));
+		fn->name = name;
+		fn->file = file;
+	}
+	struct pfunc *fn = &p->funcs[*slot];
+	if (!fn->line && decl_line)
+		fn->line = decl_line;
+	return (uint32_t)*slot;
+}
+
+static uint32_t intern_line(struct profile *p, uint32_t file, uint32_t line)
+{
+	uint64_t key = (uint64_t)file << 32 | line;
+	uint64_t *slot = u64map_slot(&p->line_index, key, UINT64_MAX);
+	if (*slot == UINT64_MAX) {
+		*slot = p->nlines;
+		struct pline *l = VEC_PUSH(p->lines, p->nlines, p->cap_lines);
+		memset(l, 0, sizeof(*l));
+		l->file = file;
+		l->line = line;
+	}
+	return (uint32_t)*slot;
+}
+
+int64_t profile_find_line(const struct profile *p, uint32_t file, uint32_t line)
+{
+	uint64_t id;
+	if (!u64map_get(&p->line_index, (uint64_t)file << 32 | line, &id))
+		return -1;
+	return (int64_t)id;
+}
+
+uint32_t profile_frame(struct profile *p, const char *function, uint32_t file, uint32_t line,
+		       uint32_t decl_line, const char *module, uint32_t flags)
+{
+	uint32_t name = strpool_intern(&p->strings, function);
+	uint32_t mod = strpool_intern(&p->strings, module ? module : "");
+	uint32_t func = intern_func(p, name, file, decl_line);
+	uint32_t key[4] = {func, line, mod, flags};
+	uint64_t h = hash_bytes(key, sizeof(key), 2), id;
+	for (;; h++) {
+		if (!u64map_get(&p->frame_index, h, &id))
+			break;
+		const struct pframe *fr = &p->frames[id];
+		if (fr->func == func && fr->line == line && fr->module == mod && fr->flags == flags)
+			return (uint32_t)id;
+	}
+	id = p->nframes;
+	struct pframe *fr = VEC_PUSH(p->frames, p->nframes, p->cap_frames);
+	fr->func = func;
+	fr->file = file;
+	fr->line = line;
+	fr->pline = intern_line(p, file, line);
+	fr->module = mod;
+	fr->flags = flags;
+	u64map_put(&p->frame_index, h, id);
+	changed(p);
+	return (uint32_t)id;
+}
+
+uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth, uint32_t flags)
+{
+	uint64_t h = hash_bytes(frames, depth * sizeof(uint32_t), flags), id;
+	for (;; h++) {
+		if (!u64map_get(&p->stack_index, h, &id))
+			break;
+		const struct pstack *s = &p->stacks[id];
+		if (s->depth == depth && s->flags == flags &&
+		    memcmp(s->frames, frames, depth * sizeof(uint32_t)) == 0)
+			return (uint32_t)id;
+	}
+	id = p->nstacks;
+	struct pstack *s = VEC_PUSH(p->stacks, p->nstacks, p->cap_stacks);
+	memset(s, 0, sizeof(*s));
+	s->frames = xmalloc((depth ? depth : 1) * sizeof(uint32_t));
+	memcpy(s->frames, frames, depth * sizeof(uint32_t));
+	s->depth = depth;
+	s->flags = flags;
+	u64map_put(&p->stack_index, h, id);
+	changed(p);
+	return (uint32_t)id;
+}
+
+struct pthread *profile_thread(struct profile *p, int tid, const char *name)
+{
+	uint64_t *slot = u64map_slot(&p->thread_index, (uint32_t)tid, UINT64_MAX);
+	if (*slot == UINT64_MAX) {
+		*slot = p->nthreads;
+		struct pthread *t = VEC_PUSH(p->threads, p->nthreads, p->cap_threads);
+		memset(t, 0, sizeof(*t));
+		t->tid = tid;
+		t->state = '?';
+		t->last_stack = -1;
+		changed(p);
+	}
+	struct pthread *t = &p->threads[*slot];
+	if (name && (!t->name || strcmp(t->name, name) != 0)) {
+		free(t->name);
+		t->name = xstrdup(name);
+		changed(p);
+	}
+	return t;
+}
+
+/* Count one sample of stack s against the problem counters. */
+static void count_problems(struct profile *p, const struct pstack *s, int64_t n)
+{
+	if (s->flags & STACK_INCOMPLETE)
+		p->counters.incomplete += n;
+	if (s->depth) {
+		uint32_t fl = p->frames[s->frames[0]].flags;
+		if (fl & FRAME_NO_SYMBOL)
+			p->counters.no_symbol += n;
+		else if (fl & FRAME_NO_LINE)
+			p->counters.no_line += n;
+	}
+}
+
+void profile_add_sample(struct profile *p, uint64_t time_us, int tid, uint32_t stack)
+{
+	struct psample *smp = VEC_PUSH(p->samples, p->nsamples, p->cap_samples);
+	smp->time_us = time_us;
+	smp->tid = tid;
+	smp->stack = stack;
+	struct pstack *s = &p->stacks[stack];
+	s->count++;
+	p->counted++;
+	count_problems(p, s, 1);
+	struct pthread *t = profile_thread(p, tid, NULL);
+	t->samples++;
+	t->last_stack = stack;
+	t->last_time_us = time_us;
+	changed(p);
+}
+
+void profile_set_profiled(struct profile *p, uint32_t file, bool profiled, bool user)
+{
+	struct pfile *f = &p->files[file];
+	if (user)
+		f->user_set = true;
+	if (f->profiled != profiled) {
+		f->profiled = profiled;
+		changed(p);
+	}
+}
+
+void profile_reset_counts(struct profile *p)
+{
+	for (size_t i = 0; i < p->nstacks; i++)
+		p->stacks[i].count = 0;
+	for (size_t i = 0; i < p->nthreads; i++)
+		p->threads[i].samples = 0;
+	p->counted = 0;
+	memset(&p->counters, 0, sizeof(p->counters));
+	changed(p);
+}
+
+static uint32_t *stamps(uint32_t **arr, size_t *cap, size_t n)
+{
+	xgrow((void **)arr, cap, n, sizeof(uint32_t));
+	memset(*arr, 0xff, n * sizeof(uint32_t));
+	return *arr;
+}
+
+void profile_update(struct profile *p)
+{
+	if (!p->dirty)
+		return;
+	for (size_t i = 0; i < p->nlines; i++)
+		p->lines[i].self = p->lines[i].total = 0;
+	for (size_t i = 0; i < p->nfuncs; i++)
+		p->funcs[i].self = p->funcs[i].total = 0;
+	for (size_t i = 0; i < p->nfiles; i++) {
+		p->files[i].self = p->files[i].total = 0;
+		p->files[i].lines_hit = 0;
+	}
+	p->outside = 0;
+	uint32_t *sl = stamps(&p->stamp_line, &p->cap_stamp_line, p->nlines);
+	uint32_t *sf = stamps(&p->stamp_func, &p->cap_stamp_func, p->nfuncs);
+	uint32_t *sfi = stamps(&p->stamp_file, &p->cap_stamp_file, p->nfiles);
+
+	for (uint32_t s = 0; s < p->nstacks; s++) {
+		const struct pstack *st = &p->stacks[s];
+		uint64_t c = st->count;
+		if (!c)
+			continue;
+		const struct pframe *self = NULL;
+		for (uint32_t d = 0; d < st->depth; d++) {
+			const struct pframe *fr = &p->frames[st->frames[d]];
+			if (!self && p->files[fr->file].profiled)
+				self = fr;
+			if (sl[fr->pline] != s) {
+				sl[fr->pline] = s;
+				p->lines[fr->pline].total += c;
+			}
+			if (sf[fr->func] != s) {
+				sf[fr->func] = s;
+				p->funcs[fr->func].total += c;
+			}
+			if (sfi[fr->file] != s) {
+				sfi[fr->file] = s;
+				p->files[fr->file].total += c;
+			}
+		}
+		if (self) {
+			p->lines[self->pline].self += c;
+			p->funcs[self->func].self += c;
+			p->files[self->file].self += c;
+		} else {
+			p->outside += c;
+		}
+	}
+	for (size_t i = 0; i < p->nlines; i++)
+		if (p->lines[i].total)
+			p->files[p->lines[i].file].lines_hit++;
+	p->dirty = false;
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct pedge *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->func < y->func ? -1 : x->func > y->func;
+}
+
+/* Shared walk for callers (dir = +1: the outer neighbour) and callees (-1). */
+static size_t neighbours(const struct profile *p, uint32_t func, int dir, struct pedge **out)
+{
+	uint64_t *count = xcalloc(p->nfuncs ? p->nfuncs : 1, sizeof(uint64_t));
+	uint32_t *stamp = xmalloc((p->nfuncs ? p->nfuncs : 1) * sizeof(uint32_t));
+	memset(stamp, 0xff, (p->nfuncs ? p->nfuncs : 1) * sizeof(uint32_t));
+	for (uint32_t s = 0; s < p->nstacks; s++) {
+		const struct pstack *st = &p->stacks[s];
+		if (!st->count)
+			continue;
+		for (uint32_t d = 0; d < st->depth; d++) {
+			if (p->frames[st->frames[d]].func != func)
+				continue;
+			int64_t nd = (int64_t)d + dir;
+			if (nd < 0 || nd >= st->depth)
+				continue;
+			uint32_t other = p->frames[st->frames[nd]].func;
+			if (stamp[other] != s) {
+				stamp[other] = s;
+				count[other] += st->count;
+			}
+		}
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < p->nfuncs; i++)
+		n += count[i] != 0;
+	*out = xmalloc((n ? n : 1) * sizeof(struct pedge));
+	n = 0;
+	for (size_t i = 0; i < p->nfuncs; i++)
+		if (count[i])
+			(*out)[n++] = (struct pedge){(uint32_t)i, count[i]};
+	qsort(*out, n, sizeof(struct pedge), cmp_edge);
+	free(count);
+	free(stamp);
+	return n;
+}
+
+size_t profile_callers(const struct profile *p, uint32_t func, struct pedge **out)
+{
+	return neighbours(p, func, +1, out);
+}
+
+size_t profile_callees(const struct profile *p, uint32_t func, struct pedge **out)
+{
+	return neighbours(p, func, -1, out);
+}

@@ -1,0 +1,175 @@
+/* profile.h — the one in-memory profile model.
+ *
+ * Fed by the live sampler (through recorder.c) or by a saved session
+ * (db_session_load), read by the session writer, the report and every TUI
+ * view. Interned tables only grow; ids are dense indexes into the arrays
+ * below and are the same ids the session file stores.
+ *
+ * Counting rules (SPEC §4):
+ *  - self(line L)  = samples whose innermost frame in a profiled file is at L;
+ *  - total(line L) = samples with at least one frame at L (once per sample);
+ *  - functions and files likewise; samples with no frame in a profiled file
+ *    are counted in `outside`.
+ * Aggregates (the self/total fields) are valid after profile_update().
+ */
+#ifndef CPROF_PROFILE_H
+#define CPROF_PROFILE_H
+#include "hash.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+enum frame_flags {
+	FRAME_INLINED = 1,   /* an inlined call: its caller holds the call-site line */
+	FRAME_NO_LINE = 2,   /* no line info: file is the module, line 0 */
+	FRAME_NO_SYMBOL = 4, /* not even a symbol: function is "[module]" */
+};
+
+enum stack_flags {
+	STACK_INCOMPLETE = 1, /* unwinding stopped before the thread's start function */
+};
+
+struct pfile {
+	char *path;
+	bool profiled;    /* current state (the user's toggle wins) */
+	bool user_set;    /* profiled was set by the user (toggle or saved session) */
+	bool system;      /* by the default rule: system header/library, or no line info */
+	uint64_t self, total;
+	uint32_t lines_hit; /* distinct lines with total > 0 */
+};
+
+struct pfunc {
+	uint32_t name;  /* strpool id in profile.strings */
+	uint32_t file;  /* pfile index */
+	uint32_t line;  /* first line of the function (declaration), 0 if unknown */
+	uint64_t self, total;
+};
+
+struct pline {
+	uint32_t file, line;
+	uint64_t self, total;
+};
+
+struct pframe {
+	uint32_t func;   /* pfunc index */
+	uint32_t file;   /* pfile index (same as funcs[func].file) */
+	uint32_t line;   /* 0 when unknown */
+	uint32_t pline;  /* plines index of (file, line) */
+	uint32_t module; /* strpool id of the module (ELF path) */
+	uint32_t flags;  /* enum frame_flags */
+};
+
+struct pstack {
+	uint32_t *frames; /* innermost first, frame ids */
+	uint32_t depth;
+	uint32_t flags;   /* enum stack_flags */
+	uint64_t count;   /* samples with this stack */
+	uint32_t hash_next; /* chain in profile.stack_index */
+};
+
+struct pthread {
+	int tid;
+	char *name;
+	char state;          /* last /proc state letter, 'X' when gone */
+	uint64_t samples;
+	int64_t last_stack;  /* stack id of its latest sample, -1 if none */
+	uint64_t last_time_us;
+};
+
+struct psample {
+	uint64_t time_us; /* since session start */
+	int32_t tid;
+	uint32_t stack;
+};
+
+/* Problems that are counted and shown, never silently dropped. */
+struct pcounters {
+	uint64_t incomplete;     /* samples whose unwinding stopped early */
+	uint64_t no_line;        /* samples whose innermost frame had no line info */
+	uint64_t no_symbol;      /* samples whose innermost frame had no symbol */
+	uint64_t lost;           /* samples lost: thread vanished, memory unreadable, ... */
+	uint64_t reused;         /* wall mode: sleeping thread's stack reused without a stop */
+};
+
+struct profile {
+	struct strpool strings; /* function names and module paths */
+
+	struct pfile *files;   size_t nfiles, cap_files;
+	struct pfunc *funcs;   size_t nfuncs, cap_funcs;
+	struct pline *lines;   size_t nlines, cap_lines;
+	struct pframe *frames; size_t nframes, cap_frames;
+	struct pstack *stacks; size_t nstacks, cap_stacks;
+	struct pthread *threads; size_t nthreads, cap_threads;
+	struct psample *samples; size_t nsamples, cap_samples;
+
+	uint64_t counted;   /* samples in the counts (all since the last reset) */
+	uint64_t outside;   /* samples with no frame in a profiled file */
+	struct pcounters counters;
+
+	/* Session facts (SPEC §3 meta). Strings owned. */
+	char *command;
+	int pid;
+	unsigned frequency_hz;
+	bool wall;
+	char *started_at, *ended_at;   /* ISO 8601 UTC */
+
+	/* Profiled-set rules applied to files seen for the first time. */
+	char **profile_only; size_t nprofile_only;
+	bool profile_all;
+
+	uint64_t generation; /* bumped on every change; views compare it */
+	bool dirty;          /* aggregates need profile_update() */
+
+	/* private indexes */
+	struct u64map file_index, func_index, line_index, frame_index, stack_index, thread_index;
+	uint32_t *stamp_line, *stamp_func, *stamp_file;
+	size_t cap_stamp_line, cap_stamp_func, cap_stamp_file;
+};
+
+struct profile *profile_new(void);
+void profile_free(struct profile *p);
+
+/* Default rule: is this path a system file (not the user's own code)?
+ * `has_lines` false means the file stands for a module without line info. */
+bool profile_path_is_system(const char *path, bool has_lines);
+
+/* Intern a source file (or a module path standing in for one). New files get
+ * their profiled state from --profile-all / --profile-only / the default rule. */
+uint32_t profile_file(struct profile *p, const char *path, bool has_lines);
+/* Intern a frame; returns its id. `decl_line` is the function's first line. */
+uint32_t profile_frame(struct profile *p, const char *function, uint32_t file,
+		       uint32_t line, uint32_t decl_line, const char *module, uint32_t flags);
+/* Intern a stack (innermost first); returns its id. */
+uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth, uint32_t flags);
+/* Record one sample. */
+void profile_add_sample(struct profile *p, uint64_t time_us, int tid, uint32_t stack);
+/* Find or add a thread; name may be NULL to keep the current one. */
+struct pthread *profile_thread(struct profile *p, int tid, const char *name);
+
+/* Set a file's profiled state; `user` marks it as the user's choice. */
+void profile_set_profiled(struct profile *p, uint32_t file, bool profiled, bool user);
+/* Zero all counts (raw samples and interned tables stay, for the session file). */
+void profile_reset_counts(struct profile *p);
+
+/* Recompute self/total of lines, functions, files and `outside` if dirty. */
+void profile_update(struct profile *p);
+
+/* Lookups; -1 when absent. */
+int64_t profile_find_file(const struct profile *p, const char *path);
+int64_t profile_find_line(const struct profile *p, uint32_t file, uint32_t line);
+
+/* Callers (the frame just outside any frame of `func`) or callees (the frame
+ * just inside) of a function, with sample counts (once per sample). Fills
+ * *out (malloc'd, caller frees) sorted by count descending; returns the count. */
+struct pedge {
+	uint32_t func;
+	uint64_t count;
+};
+size_t profile_callers(const struct profile *p, uint32_t func, struct pedge **out);
+size_t profile_callees(const struct profile *p, uint32_t func, struct pedge **out);
+
+static inline const char *profile_func_name(const struct profile *p, uint32_t func)
+{
+	return strpool_get(&p->strings, p->funcs[func].name);
+}
+
+#endif

@@ -1,0 +1,417 @@
+#include "config.h"
+#include "recorder.h"
+#include "procfs.h"
+#include "sampler.h"
+#include "session.h"
+#include "strutil.h"
+#include "symbols.h"
+#include "unwind.h"
+#include "xalloc.h"
+#include <errno.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PCS 256
+#define MAX_FRAMES 1024
+#define SYNC_INTERVAL_NS 1000000000ull /* SPEC §3: commit at least every second */
+
+volatile int recorder_interrupted;
+
+struct recorder {
+	const struct options *o;
+	struct profile *p;
+	struct sampler *s;
+	struct unwinder *u;
+	struct symbolizer *sym;
+	struct db_session *db;
+	struct raw_batch batch;
+	char *session_path;
+	char *log_path;
+	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
+	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
+	uint64_t seen_exec;
+	bool paused, released, over, finished;
+	char state[128];
+	char error[512];
+};
+
+static void set_error(struct recorder *r, const char *msg)
+{
+	snprintf(r->error, sizeof(r->error), "%s", msg);
+}
+
+static char *default_session_path(const char *comm, pid_t pid)
+{
+	char safe[64];
+	size_t n = 0;
+	for (const char *c = comm; *c && n + 1 < sizeof(safe); c++)
+		safe[n++] = (*c == '/' || *c == ' ' || (unsigned char)*c < 0x20) ? '_' : *c;
+	safe[n] = '\0';
+	return xasprintf("cprof-%s-%d.db", n ? safe : "target", (int)pid);
+}
+
+static char *join_args(char *const argv[])
+{
+	size_t len = 1;
+	for (size_t i = 0; argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = xmalloc(len), *o = s;
+	for (size_t i = 0; argv[i]; i++)
+		o += sprintf(o, "%s%s", i ? " " : "", argv[i]);
+	*o = '\0';
+	return s;
+}
+
+struct recorder *recorder_start(const struct options *o, struct profile *p, bool quiet_child,
+				char *err, size_t errlen)
+{
+	const struct sampler_backend *be = sampler_backend_find(o->backend, err, errlen);
+	if (!be)
+		return NULL;
+	struct recorder *r = xcalloc(1, sizeof(*r));
+	r->o = o;
+	r->p = p;
+	struct sampler_config cfg = {.wall = o->wall, .quiet_child = quiet_child};
+	char comm[64] = "";
+	if (o->mode == MODE_LAUNCH) {
+		char resolved[4096];
+		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen))
+			goto fail;
+		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
+		if (quiet_child) {
+			r->log_path = o->output ? xasprintf("%s.log", o->output)
+						: xasprintf("cprof-%s.log", comm);
+			cfg.log_path = r->log_path;
+		}
+		r->s = be->launch(o->argv, &cfg, err, errlen);
+		if (!r->s)
+			goto fail;
+		p->command = join_args(o->argv);
+	} else {
+		r->s = be->attach(o->pid, &cfg, err, errlen);
+		if (!r->s)
+			goto fail;
+		char cmd[4096];
+		procfs_task_comm(o->pid, o->pid, comm, sizeof(comm));
+		p->command = xstrdup(procfs_cmdline(o->pid, cmd, sizeof(cmd)) ? cmd : comm);
+	}
+	p->pid = r->s->pid;
+	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
+	p->wall = o->wall;
+	p->profile_all = o->profile_all;
+	for (size_t i = 0; i < o->nprofile_only; i++)
+		*VEC_PUSH(p->profile_only, p->nprofile_only, p->nprofile_only) =
+			xstrdup(o->profile_only[i]);
+	char now[32];
+	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
+
+	r->session_path = o->output ? xstrdup(o->output) : default_session_path(comm, r->s->pid);
+	r->db = db_session_create(r->session_path, err, errlen);
+	if (!r->db)
+		goto fail_release;
+	r->u = unwind_new(r->s->pid);
+	r->sym = symbols_new(r->s->pid, p, err, errlen);
+	if (!r->u || !r->sym) {
+		if (!r->u)
+			snprintf(err, errlen, "libunwind: cannot create an address space");
+		goto fail_release;
+	}
+	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
+	r->start_ns = now_ns();
+	r->active_since_ns = r->start_ns;
+	r->period_ns = 1000000000ull / p->frequency_hz;
+	r->next_tick_ns = r->start_ns;
+	r->last_sync_ns = r->start_ns;
+	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
+	r->seen_exec = r->s->exec_count;
+	if (db_session_sync(r->db, p, err, errlen))
+		goto fail_release;
+	return r;
+
+fail_release:
+	r->s->ops->release(r->s, true);
+fail:
+	if (r->s)
+		r->s->ops->free(r->s);
+	unwind_free(r->u);
+	symbols_free(r->sym);
+	db_session_close(r->db);
+	free(r->session_path);
+	free(r->log_path);
+	free(r);
+	return NULL;
+}
+
+bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
+{
+	uint64_t t = now_ns();
+	uint64_t wait = (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
+	bool sampling = !r->paused && !r->over && r->s->target == SAMPLER_RUNNING;
+	if (sampling)
+		wait = r->next_tick_ns > t ? r->next_tick_ns - t : 0;
+	if (r->over && timeout_ms < 0)
+		wait = 1000000000ull;
+	struct pollfd pfd[2] = {{fd, POLLIN, 0}, {r->s->ops->event_fd(r->s), POLLIN, 0}};
+	struct timespec ts = {(time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull)};
+	int n = ppoll(fd >= 0 ? pfd : pfd + 1, fd >= 0 ? 2 : 1, &ts, NULL);
+	return n > 0 && fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP));
+}
+
+/* Turn one raw sample into a stack of frames in the model. */
+static void record_sample(struct recorder *r, const struct raw_sample *rs)
+{
+	struct profile *p = r->p;
+	uint64_t time_us = (rs->time_ns - r->start_ns) / 1000;
+	if (rs->reuse) {
+		struct pthread *t = profile_thread(p, rs->tid, NULL);
+		if (t->last_stack >= 0) {
+			p->counters.reused++;
+			profile_add_sample(p, time_us, rs->tid, (uint32_t)t->last_stack);
+		}
+		return;
+	}
+	uint64_t pcs[MAX_PCS];
+	uint32_t frames[MAX_FRAMES];
+	bool complete;
+	struct unwind_input in = {
+		.regs = &rs->regs,
+		.regs_partial = rs->regs_partial,
+		.stack = r->batch.stack + rs->stack_off,
+		.stack_len = rs->stack_len,
+	};
+	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
+	uint32_t depth = 0;
+	for (int i = 0; i < n && depth < MAX_FRAMES; i++)
+		depth += (uint32_t)symbols_resolve(r->sym, pcs[i], i > 0, frames + depth,
+						   MAX_FRAMES - (int)depth);
+	uint32_t stack = profile_stack(p, frames, depth, complete ? 0 : STACK_INCOMPLETE);
+	profile_add_sample(p, time_us, rs->tid, stack);
+}
+
+static void sync_threads(struct recorder *r)
+{
+	for (size_t i = 0; i < r->s->nthreads; i++) {
+		const struct sampler_thread *st = &r->s->threads[i];
+		struct pthread *t = profile_thread(r->p, st->tid, st->name[0] ? st->name : NULL);
+		t->state = st->state;
+	}
+}
+
+static void do_sync(struct recorder *r)
+{
+	char err[512];
+	char now[32];
+	free(r->p->ended_at);
+	r->p->ended_at = xstrdup(str_iso8601_now(now, sizeof(now)));
+	if (db_session_sync(r->db, r->p, err, sizeof(err)))
+		set_error(r, err);
+	r->last_sync_ns = now_ns();
+}
+
+static void update_state_text(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	switch (s->target) {
+	case SAMPLER_EXITED:
+		if (s->exit_signal)
+			snprintf(r->state, sizeof(r->state), "killed by SIG%s",
+				 sigabbrev_np(s->exit_signal) ? sigabbrev_np(s->exit_signal) : "?");
+		else
+			snprintf(r->state, sizeof(r->state), "exited with status %d", s->exit_code);
+		break;
+	case SAMPLER_DETACHED:
+		snprintf(r->state, sizeof(r->state), "detached");
+		break;
+	case SAMPLER_STOPPED:
+		snprintf(r->state, sizeof(r->state), "stopped");
+		break;
+	default:
+		snprintf(r->state, sizeof(r->state), r->paused ? "paused" : "running");
+	}
+}
+
+static void end_sampling(struct recorder *r)
+{
+	if (!r->paused)
+		r->active_ns += now_ns() - r->active_since_ns;
+	r->paused = true;
+	r->over = true;
+}
+
+bool recorder_step(struct recorder *r)
+{
+	if (r->over) {
+		update_state_text(r);
+		return false;
+	}
+	struct sampler *s = r->s;
+	uint64_t t = now_ns();
+	bool due = !r->paused && s->target == SAMPLER_RUNNING && t >= r->next_tick_ns;
+	raw_batch_clear(&r->batch);
+	s->ops->tick(s, due, &r->batch);
+	if (due) {
+		r->next_tick_ns += r->period_ns;
+		if (r->next_tick_ns < t) /* fell behind: do not burst to catch up */
+			r->next_tick_ns = t + r->period_ns;
+	}
+	if (s->exec_count != r->seen_exec) {
+		r->seen_exec = s->exec_count;
+		unwind_flush(r->u);
+		symbols_flush(r->sym);
+		char cmd[4096];
+		if (procfs_cmdline(s->pid, cmd, sizeof(cmd))) {
+			free(r->p->command);
+			r->p->command = xstrdup(cmd);
+		}
+	}
+	for (size_t i = 0; i < r->batch.len; i++)
+		record_sample(r, &r->batch.v[i]);
+	r->p->counters.lost += r->batch.lost;
+	if (r->batch.len || s->nthreads != r->p->nthreads)
+		sync_threads(r);
+	if (s->error[0]) {
+		set_error(r, s->error);
+		s->error[0] = '\0';
+	}
+	t = now_ns();
+	if (t - r->last_sync_ns >= SYNC_INTERVAL_NS)
+		do_sync(r);
+	if (s->target == SAMPLER_EXITED) {
+		sync_threads(r);
+		end_sampling(r);
+	} else if ((r->end_ns && t >= r->end_ns) || recorder_interrupted) {
+		end_sampling(r);
+		s->ops->release(s, false);
+		r->released = true;
+	}
+	update_state_text(r);
+	if (r->over)
+		do_sync(r);
+	return !r->over;
+}
+
+void recorder_pause(struct recorder *r, bool paused)
+{
+	if (r->over || paused == r->paused)
+		return;
+	uint64_t t = now_ns();
+	if (paused)
+		r->active_ns += t - r->active_since_ns;
+	else {
+		r->active_since_ns = t;
+		r->next_tick_ns = t;
+	}
+	r->paused = paused;
+	update_state_text(r);
+}
+
+bool recorder_paused(const struct recorder *r)
+{
+	return r->paused && !r->over;
+}
+
+int recorder_stop_target(struct recorder *r, bool stop)
+{
+	return r->s->ops->set_stopped(r->s, stop);
+}
+
+enum target_state recorder_target_state(const struct recorder *r)
+{
+	switch (r->s->target) {
+	case SAMPLER_EXITED: return TARGET_EXITED;
+	case SAMPLER_DETACHED: return TARGET_DETACHED;
+	case SAMPLER_STOPPED: return TARGET_STOPPED;
+	default: return TARGET_RUNNING;
+	}
+}
+
+int recorder_exit_status(const struct recorder *r)
+{
+	if (r->s->target != SAMPLER_EXITED)
+		return 0;
+	return r->s->exit_signal ? 128 + r->s->exit_signal : r->s->exit_code;
+}
+
+const char *recorder_state_text(const struct recorder *r)
+{
+	return r->state[0] ? r->state : "running";
+}
+
+double recorder_elapsed(const struct recorder *r)
+{
+	uint64_t a = r->active_ns;
+	if (!r->paused)
+		a += now_ns() - r->active_since_ns;
+	return (double)a / 1e9;
+}
+
+double recorder_rate(const struct recorder *r)
+{
+	double e = recorder_elapsed(r);
+	return e > 0 ? (double)r->p->nsamples / e : 0;
+}
+
+const char *recorder_last_error(const struct recorder *r)
+{
+	return r->error[0] ? r->error : NULL;
+}
+
+const char *recorder_session_path(const struct recorder *r)
+{
+	return r->session_path;
+}
+
+void recorder_sync_now(struct recorder *r)
+{
+	do_sync(r);
+}
+
+size_t recorder_nodebug_modules(struct recorder *r, const char ***paths)
+{
+	return symbols_modules_without_debuginfo(r->sym, paths);
+}
+
+int recorder_finish(struct recorder *r, bool kill_launched)
+{
+	struct sampler *s = r->s;
+	if (r->finished)
+		return recorder_exit_status(r);
+	r->finished = true;
+	if (!r->over)
+		end_sampling(r);
+	if (s->target != SAMPLER_EXITED && (!r->released || (kill_launched && s->launched)))
+		s->ops->release(s, kill_launched);
+	do_sync(r);
+	if (s->launched && s->target != SAMPLER_EXITED) {
+		/* detached (-d expired, or interrupted): the program runs on to its end.
+		 * A terminal's SIGINT already reached it; a SIGTERM/SIGHUP sent to us
+		 * is passed on. */
+		if (recorder_interrupted == SIGTERM || recorder_interrupted == SIGHUP)
+			kill(s->pid, recorder_interrupted);
+		s->ops->wait_exit(s);
+	}
+	if (s->error[0])
+		set_error(r, s->error);
+	update_state_text(r);
+	return recorder_exit_status(r);
+}
+
+void recorder_free(struct recorder *r)
+{
+	if (!r)
+		return;
+	db_session_close(r->db);
+	unwind_free(r->u);
+	symbols_free(r->sym);
+	raw_batch_free(&r->batch);
+	r->s->ops->free(r->s);
+	free(r->session_path);
+	free(r->log_path);
+	free(r);
+}

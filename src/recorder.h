@@ -1,0 +1,63 @@
+/* recorder.h — a live profiling session: drives a sampler backend, turns its
+ * raw stacks into frames (symbols), feeds the profile model and syncs the
+ * session file. Single-threaded: the caller (headless loop or the TUI loop)
+ * calls recorder_wait() and recorder_step() in turn.
+ *
+ *   sampler (ptrace) -> unwind -> symbols -> profile model -> db / views
+ */
+#ifndef CPROF_RECORDER_H
+#define CPROF_RECORDER_H
+#include "options.h"
+#include "profile.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+enum target_state {
+	TARGET_RUNNING,
+	TARGET_STOPPED,   /* stopped by the user (SIGSTOP) or job control */
+	TARGET_EXITED,    /* exit_status / exit_signal valid */
+	TARGET_DETACHED,  /* we let go; the target runs on */
+};
+
+struct recorder;
+
+/* Launch or attach per o; creates the session file. NULL with a one-line
+ * error (cause and remedy) in err. `quiet_child` sends a launched program's
+ * stdout/stderr to <session>.log (for the TUI). */
+struct recorder *recorder_start(const struct options *o, struct profile *p, bool quiet_child,
+				char *err, size_t errlen);
+/* Sleep until the next sample is due, or until fd (>= 0) is readable, or
+ * timeout_ms elapses. Returns true when fd became readable. */
+bool recorder_wait(struct recorder *r, int fd, int timeout_ms);
+/* Take due samples, handle target events, sync the session file when due.
+ * Returns false once the session is over (target gone, -d expired, detached). */
+bool recorder_step(struct recorder *r);
+
+void recorder_pause(struct recorder *r, bool paused);    /* pause sampling */
+bool recorder_paused(const struct recorder *r);
+int recorder_stop_target(struct recorder *r, bool stop); /* SIGSTOP / SIGCONT */
+enum target_state recorder_target_state(const struct recorder *r);
+/* Exit status as a shell reports it: code, or 128+N for death by signal N. */
+int recorder_exit_status(const struct recorder *r);
+/* Human description: "running", "exited with status 3", "killed by SIGSEGV", ... */
+const char *recorder_state_text(const struct recorder *r);
+double recorder_elapsed(const struct recorder *r);       /* seconds sampled */
+double recorder_rate(const struct recorder *r);          /* samples/s achieved */
+const char *recorder_last_error(const struct recorder *r); /* NULL if none */
+const char *recorder_session_path(const struct recorder *r);
+/* Save the profiled flags after a toggle (also done by the periodic sync). */
+void recorder_sync_now(struct recorder *r);
+/* End the session: detach (or end a launched program when kill_launched;
+ * otherwise a launched program is waited for), final sync. Idempotent.
+ * Returns the exit status to report (see recorder_exit_status), 0 for an
+ * attached target. The recorder stays readable until recorder_free(). */
+int recorder_finish(struct recorder *r, bool kill_launched);
+void recorder_free(struct recorder *r);
+/* Modules seen without debug info (for the end-of-run warning). */
+size_t recorder_nodebug_modules(struct recorder *r, const char ***paths);
+
+/* Set to the signal number by the SIGINT/SIGTERM handler; recorder_step
+ * returns false once seen. */
+extern volatile int recorder_interrupted;
+
+#endif

@@ -1,0 +1,25 @@
+/* report.h — `cprof-tui --report`: the profile as text, TSV or JSON.
+ *
+ * TSV (one header line, then rows sorted by self desc, then total desc):
+ *   --by function: self total self_pct total_pct function file line
+ *   --by line:     self total self_pct total_pct file line
+ *   --by file:     self total self_pct total_pct profiled lines_hit file
+ * Percentages are of all samples, with one decimal. The row for samples with
+ * no frame in a profiled file has function/file "(outside profiled files)"
+ * and line 0; it is always present (possibly 0).
+ * JSON: {"samples":N,"by":"function","rows":[{"self":..,"total":..,...}]}.
+ * Text: a header with the session facts, then an aligned table. */
+#ifndef CPROF_REPORT_H
+#define CPROF_REPORT_H
+#include "options.h"
+#include "profile.h"
+#include <stdio.h>
+
+#define OUTSIDE_LABEL "(outside profiled files)"
+
+void report_print(FILE *out, struct profile *p, enum report_by by, enum report_format fmt,
+		  size_t limit);
+/* The short end-of-recording summary of --headless. */
+void report_summary(FILE *out, struct profile *p, const char *session_path, double elapsed_s);
+
+#endif

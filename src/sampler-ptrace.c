@@ -1,0 +1,768 @@
+/* sampler-ptrace.c — the ptrace sampling backend: a small debugger.
+ *
+ * Threads are seized (PTRACE_SEIZE), never attached with SIGSTOP, so group
+ * stops are told apart from our own interrupts and job control keeps working.
+ * A sample is: PTRACE_INTERRUPT, wait for the stop, GETREGS, copy the top of
+ * the stack with process_vm_readv, PTRACE_CONT at once. Only threads whose
+ * /proc state is R are interrupted, so no blocking system call in the target
+ * fails with EINTR because of us. Signals the target receives while traced
+ * are re-injected on resume, none lost. See ENGINE-NOTES for the state
+ * machine this follows. */
+#include "config.h"
+#include "procfs.h"
+#include "sampler.h"
+#include "strutil.h"
+#include "xalloc.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define WAIT_TIMEOUT_MS 200 /* give up on a stop that does not come */
+
+enum tstate {
+	T_NEW,          /* seized, first stop not seen yet (it may never come: seized running) */
+	T_RUNNING,
+	T_INTERRUPTING, /* PTRACE_INTERRUPT sent, waiting for the stop */
+	T_LISTENING,    /* in group-stop, resumed with PTRACE_LISTEN */
+	T_GONE,
+};
+
+struct pthr {
+	pid_t tid;
+	enum tstate st;
+	int stat_fd;
+	bool detach_pending;   /* release(): detach at its next stop */
+	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
+	bool have_sleep_stack;
+	uint64_t comm_checked_ns;
+};
+
+struct ptrace_sampler {
+	struct sampler pub;
+	struct sampler_config cfg;
+	struct pthr *t;
+	size_t nt, cap_t;
+	int sigfd;
+	unsigned opts;
+	bool releasing;
+	int errpipe;           /* launched: exec failure reported by the child */
+	int exec_errno;
+	bool awaiting_exec;    /* launched: no samples of our own pre-exec code */
+	struct raw_batch *batch; /* where the current round's samples go */
+	size_t pending;        /* interrupts of this round not answered yet */
+};
+
+#define PS(s) ((struct ptrace_sampler *)(s))
+
+static struct pthr *find_thread(struct ptrace_sampler *ps, pid_t tid)
+{
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].tid == tid && ps->t[i].st != T_GONE)
+			return &ps->t[i];
+	return NULL;
+}
+
+static void publish_thread(struct ptrace_sampler *ps, struct pthr *th, char state)
+{
+	struct sampler *s = &ps->pub;
+	struct sampler_thread *st = NULL;
+	for (size_t i = 0; i < s->nthreads; i++)
+		if (s->threads[i].tid == th->tid)
+			st = &s->threads[i];
+	if (!st) {
+		st = VEC_PUSH(s->threads, s->nthreads, s->cap_threads);
+		memset(st, 0, sizeof(*st));
+		st->tid = th->tid;
+	}
+	st->state = state;
+	uint64_t t = now_ns();
+	if (state != 'X' && (!st->name[0] || t - th->comm_checked_ns > 1000000000ull)) {
+		procfs_task_comm(s->pid, th->tid, st->name, sizeof(st->name));
+		th->comm_checked_ns = t;
+	}
+}
+
+static struct pthr *add_thread(struct ptrace_sampler *ps, pid_t tid, enum tstate st)
+{
+	struct pthr *th = find_thread(ps, tid);
+	if (th)
+		return th;
+	/* reuse a slot of a gone thread */
+	for (size_t i = 0; i < ps->nt && !th; i++)
+		if (ps->t[i].st == T_GONE)
+			th = &ps->t[i];
+	if (!th)
+		th = VEC_PUSH(ps->t, ps->nt, ps->cap_t);
+	memset(th, 0, sizeof(*th));
+	th->tid = tid;
+	th->st = st;
+	th->stat_fd = procfs_open_task_stat(ps->pub.pid, tid);
+	publish_thread(ps, th, 'R');
+	return th;
+}
+
+static void drop_thread(struct ptrace_sampler *ps, struct pthr *th)
+{
+	if (th->st == T_INTERRUPTING && ps->pending)
+		ps->pending--;
+	if (th->stat_fd >= 0)
+		close(th->stat_fd);
+	th->stat_fd = -1;
+	publish_thread(ps, th, 'X');
+	th->st = T_GONE;
+}
+
+static bool live_threads(struct ptrace_sampler *ps)
+{
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].st != T_GONE)
+			return true;
+	return false;
+}
+
+static void resume(struct ptrace_sampler *ps, struct pthr *th, int sig)
+{
+	if (th->detach_pending) {
+		ptrace(PTRACE_DETACH, th->tid, 0, (void *)(long)sig);
+		drop_thread(ps, th);
+		return;
+	}
+	if (ptrace(PTRACE_CONT, th->tid, 0, (void *)(long)sig) == 0)
+		th->st = T_RUNNING;
+	/* ESRCH: it died; its exit is reported by waitpid */
+}
+
+/* Copy registers and stack of a thread in a ptrace-stop. */
+static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
+{
+	struct raw_batch *b = ps->batch;
+	if (!b)
+		return;
+	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
+	r->time_ns = now_ns();
+	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r->regs) != 0) {
+		b->len--;
+		b->stack_len -= SAMPLER_STACK_COPY;
+		b->lost++;
+		return;
+	}
+	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
+	struct iovec remote = {(void *)(uintptr_t)r->regs.rsp, SAMPLER_STACK_COPY};
+	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
+	r->stack_len = n > 0 ? (size_t)n : 0;
+	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void update_target_state(struct ptrace_sampler *ps)
+{
+	struct sampler *s = &ps->pub;
+	if (s->target == SAMPLER_EXITED || s->target == SAMPLER_DETACHED)
+		return;
+	bool any = false, all_listening = true;
+	for (size_t i = 0; i < ps->nt; i++) {
+		if (ps->t[i].st == T_GONE)
+			continue;
+		any = true;
+		if (ps->t[i].st != T_LISTENING)
+			all_listening = false;
+	}
+	s->target = any && all_listening ? SAMPLER_STOPPED : SAMPLER_RUNNING;
+}
+
+/* Has the whole process really gone? (A leader "exit" is also reported when
+ * another thread execs.) */
+static bool process_gone(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	char st = procfs_task_state(fd);
+	close(fd);
+	return st == 0 || st == 'Z' || st == 'X';
+}
+
+static void handle_exec(struct ptrace_sampler *ps, pid_t tid)
+{
+	/* every other thread is gone; the execing one now has the leader's tid */
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].st != T_GONE && ps->t[i].tid != tid)
+			drop_thread(ps, &ps->t[i]);
+	struct pthr *th = find_thread(ps, tid);
+	if (!th)
+		th = add_thread(ps, tid, T_RUNNING);
+	th->have_sleep_stack = false;
+	th->comm_checked_ns = 0;
+	ps->pub.exec_count++;
+	ps->awaiting_exec = false;
+	if (ps->batch) {
+		/* samples of this round may predate the exec: their addresses mean nothing now */
+		uint64_t lost = ps->batch->lost + ps->batch->len;
+		raw_batch_clear(ps->batch);
+		ps->batch->lost = lost;
+	}
+}
+
+static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
+{
+	struct sampler *s = &ps->pub;
+	struct pthr *th = find_thread(ps, tid);
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (th)
+			drop_thread(ps, th);
+		if (tid == s->pid && (s->launched || process_gone(s->pid))) {
+			if (s->launched || !live_threads(ps)) {
+				s->target = SAMPLER_EXITED;
+				s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+				s->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+			}
+		}
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	int sig = WSTOPSIG(status), ev = status >> 16;
+	if (!th) /* a new thread whose first stop came before its parent's clone event */
+		th = add_thread(ps, tid, T_NEW);
+	if (th->st == T_INTERRUPTING && !(ev == PTRACE_EVENT_STOP && !is_stop_signal(sig))) {
+		/* Another stop came before our interrupt's: the thread is stopped all
+		 * the same, so it answers this round. Should the interrupt still be
+		 * reported later, it is resumed as an unrequested stop. */
+		if (ps->pending)
+			ps->pending--;
+		if (ev != PTRACE_EVENT_EXEC && !is_stop_signal(sig) && !th->detach_pending)
+			take_sample(ps, th);
+		th->st = T_RUNNING;
+	}
+
+	switch (ev) {
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig)) {
+			/* group-stop: stay stopped, but keep reporting (job control works) */
+			if (th->detach_pending) {
+				ptrace(PTRACE_DETACH, tid, 0, 0);
+				drop_thread(ps, th);
+				break;
+			}
+			th->st = T_LISTENING;
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			publish_thread(ps, th, 'T');
+			break;
+		}
+		if (th->st == T_INTERRUPTING) {
+			if (ps->pending)
+				ps->pending--;
+			if (!th->detach_pending)
+				take_sample(ps, th);
+		}
+		publish_thread(ps, th, 'R');
+		resume(ps, th, 0);
+		break;
+	case PTRACE_EVENT_CLONE: {
+		unsigned long msg = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
+			add_thread(ps, (pid_t)msg, T_NEW);
+		resume(ps, th, 0);
+		break;
+	}
+	case PTRACE_EVENT_EXEC:
+		handle_exec(ps, tid);
+		th = find_thread(ps, tid);
+		resume(ps, th, 0);
+		break;
+	case 0:
+		/* signal-delivery-stop: deliver the signal, none lost */
+		resume(ps, th, sig);
+		break;
+	default:
+		resume(ps, th, 0);
+		break;
+	}
+	update_target_state(ps);
+}
+
+static void flush_sigfd(struct ptrace_sampler *ps)
+{
+	struct signalfd_siginfo si;
+	while (read(ps->sigfd, &si, sizeof(si)) == sizeof(si))
+		;
+}
+
+/* Handle every status that is ready; with wait_ms > 0, first wait up to that
+ * long for one to arrive. */
+static void drain(struct ptrace_sampler *ps, int wait_ms)
+{
+	flush_sigfd(ps);
+	for (;;) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid > 0) {
+			handle_status(ps, tid, status);
+			wait_ms = 0;
+			continue;
+		}
+		if (tid < 0 || wait_ms <= 0)
+			break;
+		struct pollfd pfd = {ps->sigfd, POLLIN, 0};
+		if (poll(&pfd, 1, wait_ms) <= 0)
+			break;
+		flush_sigfd(ps);
+	}
+}
+
+/* Wait until every interrupt of this round is answered (or times out). */
+static void await_pending(struct ptrace_sampler *ps)
+{
+	uint64_t deadline = now_ns() + WAIT_TIMEOUT_MS * 1000000ull;
+	while (ps->pending) {
+		uint64_t t = now_ns();
+		if (t >= deadline)
+			break;
+		drain(ps, (int)((deadline - t) / 1000000) + 1);
+	}
+	if (ps->pending) {
+		snprintf(ps->pub.error, sizeof(ps->pub.error), "a thread did not stop in time");
+		ps->batch->lost += ps->pending;
+		ps->pending = 0;
+	}
+}
+
+/* Wall mode: a sleeping thread is sampled without stopping it. */
+static void sample_sleeper(struct ptrace_sampler *ps, struct pthr *th)
+{
+	struct raw_batch *b = ps->batch;
+	int64_t sw = procfs_task_switches(ps->pub.pid, th->tid);
+	if (th->have_sleep_stack && sw >= 0 && sw == th->sleep_switches) {
+		struct raw_sample *r = raw_batch_add(b, th->tid, 0);
+		r->time_ns = now_ns();
+		r->reuse = true;
+		return;
+	}
+	uint64_t sp, pc;
+	if (!procfs_task_syscall_regs(ps->pub.pid, th->tid, &sp, &pc))
+		return;
+	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
+	r->time_ns = now_ns();
+	r->regs.rsp = sp;
+	r->regs.rip = pc;
+	r->regs_partial = true;
+	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
+	struct iovec remote = {(void *)(uintptr_t)sp, SAMPLER_STACK_COPY};
+	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
+	r->stack_len = n > 0 ? (size_t)n : 0;
+	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
+	th->sleep_switches = sw;
+	th->have_sleep_stack = true;
+}
+
+static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
+{
+	struct ptrace_sampler *ps = PS(s);
+	drain(ps, 0);
+	if (!sample || s->target != SAMPLER_RUNNING || ps->awaiting_exec) {
+		update_target_state(ps);
+		return;
+	}
+	ps->batch = b;
+	ps->pending = 0;
+	for (size_t i = 0; i < ps->nt; i++) {
+		struct pthr *th = &ps->t[i];
+		if (th->st != T_RUNNING && th->st != T_NEW)
+			continue;
+		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
+		if (st == 'R') {
+			th->have_sleep_stack = false;
+			if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
+				th->st = T_INTERRUPTING;
+				ps->pending++;
+			} else {
+				b->lost++;
+			}
+		} else if (ps->cfg.wall && (st == 'S' || st == 'D')) {
+			sample_sleeper(ps, th);
+		}
+	}
+	await_pending(ps);
+	ps->batch = NULL;
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].st != T_GONE && now_ns() - ps->t[i].comm_checked_ns > 1000000000ull)
+			publish_thread(ps, &ps->t[i], ps->t[i].st == T_LISTENING ? 'T' : 'R');
+	update_target_state(ps);
+}
+
+static int ptrace_event_fd(struct sampler *s)
+{
+	return PS(s)->sigfd;
+}
+
+static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char *err,
+					  size_t errlen)
+{
+	struct ptrace_sampler *ps = xcalloc(1, sizeof(*ps));
+	ps->pub.ops = &sampler_ptrace;
+	ps->pub.exit_code = -1;
+	ps->cfg = *cfg;
+	ps->errpipe = -1;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	ps->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (ps->sigfd < 0) {
+		snprintf(err, errlen, "signalfd: %s", strerror(errno));
+		free(ps);
+		return NULL;
+	}
+	ps->opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+	return ps;
+}
+
+static void ptrace_free(struct sampler *s)
+{
+	struct ptrace_sampler *ps = PS(s);
+	if (!s)
+		return;
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].stat_fd >= 0 && ps->t[i].st != T_GONE)
+			close(ps->t[i].stat_fd);
+	if (ps->errpipe >= 0)
+		close(ps->errpipe);
+	close(ps->sigfd);
+	free(ps->t);
+	free(s->threads);
+	free(ps);
+}
+
+static const char *ptrace_denied_hint(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	int scope = 0;
+	if (f) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = 0;
+		fclose(f);
+	}
+	if (scope >= 3)
+		return "ptrace is disabled (kernel.yama.ptrace_scope=3)";
+	if (scope >= 1 && geteuid() != 0)
+		return "run as root, or set kernel.yama.ptrace_scope=0 (sysctl)";
+	return "run as the process's user or as root (a container may also forbid ptrace)";
+}
+
+static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg, char *err,
+				     size_t errlen)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (pid <= 0 || access(path, F_OK) != 0) {
+		snprintf(err, errlen, "no process with PID %d (check the PID with ps or pgrep)", (int)pid);
+		return NULL;
+	}
+	if (pid == getpid()) {
+		snprintf(err, errlen, "cannot profile cprof-tui itself (PID %d)", (int)pid);
+		return NULL;
+	}
+	if (process_gone(pid)) {
+		snprintf(err, errlen, "process %d has exited (it is a zombie); nothing to profile", (int)pid);
+		return NULL;
+	}
+	int tracer = procfs_tracer_pid(pid);
+	if (tracer > 0) {
+		snprintf(err, errlen, "process %d is already traced by PID %d (a debugger?); detach it first",
+			 (int)pid, tracer);
+		return NULL;
+	}
+	struct ptrace_sampler *ps = new_sampler(cfg, err, errlen);
+	if (!ps)
+		return NULL;
+	ps->pub.pid = pid;
+	/* seize every thread; rescan until no new ones appear */
+	for (bool added = true; added;) {
+		added = false;
+		pid_t *tids;
+		int n = procfs_list_tasks(pid, &tids);
+		if (n < 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (find_thread(ps, tids[i]))
+				continue;
+			if (ptrace(PTRACE_SEIZE, tids[i], 0, (void *)(long)ps->opts) != 0) {
+				if (errno == ESRCH)
+					continue;
+				int e = errno;
+				if (!ps->nt) {
+					snprintf(err, errlen, "not permitted to trace process %d: %s; %s",
+						 (int)pid, strerror(e), ptrace_denied_hint());
+					free(tids);
+					ptrace_free(&ps->pub);
+					return NULL;
+				}
+				continue; /* a thread exiting under us */
+			}
+			add_thread(ps, tids[i], T_RUNNING);
+			added = true;
+		}
+		free(tids);
+	}
+	if (!ps->nt) {
+		snprintf(err, errlen, "process %d exited while attaching", (int)pid);
+		ptrace_free(&ps->pub);
+		return NULL;
+	}
+	ps->pub.target = SAMPLER_RUNNING;
+	return &ps->pub;
+}
+
+static struct sampler *ptrace_launch(char *const argv[], const struct sampler_config *cfg,
+				     char *err, size_t errlen)
+{
+	struct ptrace_sampler *ps = new_sampler(cfg, err, errlen);
+	if (!ps)
+		return NULL;
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		ptrace_free(&ps->pub);
+		return NULL;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		ptrace_free(&ps->pub);
+		return NULL;
+	}
+	if (pid == 0) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (cfg->quiet_child) {
+			int in = open("/dev/null", O_RDONLY);
+			int out = open(cfg->log_path ? cfg->log_path : "/dev/null",
+				       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (in >= 0)
+				dup2(in, 0);
+			if (out >= 0) {
+				dup2(out, 1);
+				dup2(out, 2);
+			}
+		}
+		raise(SIGSTOP);
+		execvp(argv[0], argv);
+		int e = errno;
+		if (write(pfd[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pfd[1]);
+	ps->errpipe = pfd[0];
+	ps->pub.pid = pid;
+	ps->pub.launched = true;
+	ps->awaiting_exec = true;
+	int status;
+	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status) ||
+	    ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)(ps->opts | PTRACE_O_EXITKILL)) != 0) {
+		snprintf(err, errlen, "cannot trace the launched program: %s; %s", strerror(errno),
+			 ptrace_denied_hint());
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		ptrace_free(&ps->pub);
+		return NULL;
+	}
+	add_thread(ps, pid, T_RUNNING);
+	kill(pid, SIGCONT);
+	ps->pub.target = SAMPLER_RUNNING;
+	return &ps->pub;
+}
+
+/* After the program exited: did execvp fail in the child? */
+static void check_exec_failure(struct ptrace_sampler *ps)
+{
+	if (ps->errpipe < 0)
+		return;
+	if (read(ps->errpipe, &ps->exec_errno, sizeof(int)) == sizeof(int))
+		snprintf(ps->pub.error, sizeof(ps->pub.error), "cannot run the program: %s",
+			 strerror(ps->exec_errno));
+	close(ps->errpipe);
+	ps->errpipe = -1;
+}
+
+static int ptrace_set_stopped(struct sampler *s, bool stop)
+{
+	if (s->target == SAMPLER_EXITED || s->target == SAMPLER_DETACHED)
+		return -1;
+	return kill(s->pid, stop ? SIGSTOP : SIGCONT);
+}
+
+static void ptrace_release(struct sampler *s, bool kill_launched)
+{
+	struct ptrace_sampler *ps = PS(s);
+	drain(ps, 0);
+	if (s->target == SAMPLER_EXITED || s->target == SAMPLER_DETACHED) {
+		check_exec_failure(ps);
+		return;
+	}
+	if (kill_launched && s->launched) {
+		kill(s->pid, SIGKILL);
+		uint64_t deadline = now_ns() + 5000000000ull;
+		while (s->target != SAMPLER_EXITED && now_ns() < deadline)
+			drain(ps, 50);
+		return;
+	}
+	/* interrupt every running thread and detach it at its stop */
+	ps->pending = 0;
+	for (size_t i = 0; i < ps->nt; i++) {
+		struct pthr *th = &ps->t[i];
+		if (th->st == T_GONE)
+			continue;
+		th->detach_pending = true;
+		if (th->st == T_LISTENING) {
+			ptrace(PTRACE_DETACH, th->tid, 0, 0);
+			drop_thread(ps, th);
+		} else if (th->st != T_INTERRUPTING) {
+			if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0)
+				th->st = T_INTERRUPTING;
+		}
+	}
+	uint64_t deadline = now_ns() + 2000000000ull;
+	while (live_threads(ps) && now_ns() < deadline && s->target != SAMPLER_EXITED)
+		drain(ps, 50);
+	if (s->target != SAMPLER_EXITED)
+		s->target = SAMPLER_DETACHED;
+}
+
+static void ptrace_wait_exit(struct sampler *s)
+{
+	struct ptrace_sampler *ps = PS(s);
+	if (!s->launched || s->target == SAMPLER_EXITED) {
+		check_exec_failure(ps);
+		return;
+	}
+	int status;
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->target = SAMPLER_EXITED;
+	s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	s->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	check_exec_failure(ps);
+}
+
+const struct sampler_backend sampler_ptrace = {
+	.name = "ptrace",
+	.launch = ptrace_launch,
+	.attach = ptrace_attach,
+	.event_fd = ptrace_event_fd,
+	.tick = ptrace_tick,
+	.set_stopped = ptrace_set_stopped,
+	.release = ptrace_release,
+	.wait_exit = ptrace_wait_exit,
+	.free = ptrace_free,
+};
+
+/* ---- shared helpers ---- */
+
+const struct sampler_backend *sampler_backend_find(const char *name, char *err, size_t errlen)
+{
+	if (!name || !strcmp(name, "auto") || !strcmp(name, "ptrace"))
+		return &sampler_ptrace;
+	if (!strcmp(name, "perf")) {
+		snprintf(err, errlen, "the perf-events backend is not available in this version; "
+				      "use --backend ptrace");
+		return NULL;
+	}
+	snprintf(err, errlen, "unknown backend '%s': use ptrace, perf or auto", name);
+	return NULL;
+}
+
+int sampler_check_program(const char *prog, char *resolved, size_t n, char *err, size_t errlen)
+{
+	char cand[4096];
+	if (strchr(prog, '/')) {
+		snprintf(cand, sizeof(cand), "%s", prog);
+	} else {
+		const char *path = getenv("PATH");
+		bool found = false;
+		for (const char *p = path ? path : "/usr/bin:/bin"; *p && !found;) {
+			size_t len = strcspn(p, ":");
+			snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, len ? p : ".", prog);
+			struct stat st;
+			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+				found = true;
+			p += len + (p[len] == ':');
+		}
+		if (!found) {
+			snprintf(err, errlen, "%s: command not found in PATH (give its path, e.g. ./%s)",
+				 prog, prog);
+			return -1;
+		}
+	}
+	struct stat st;
+	if (stat(cand, &st) != 0) {
+		snprintf(err, errlen, "%s: %s (check the program path)", cand, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || access(cand, X_OK) != 0) {
+		snprintf(err, errlen, "%s: not an executable file (chmod +x, or give a program)", cand);
+		return -1;
+	}
+	unsigned char magic[4] = {0};
+	FILE *f = fopen(cand, "rb");
+	size_t got = f ? fread(magic, 1, 4, f) : 0;
+	if (f)
+		fclose(f);
+	bool elf = got == 4 && !memcmp(magic, "\177ELF", 4);
+	bool script = got >= 2 && magic[0] == '#' && magic[1] == '!';
+	if (!elf && !script) {
+		snprintf(err, errlen, "%s: not an ELF executable or script (nothing cprof-tui can run)",
+			 cand);
+		return -1;
+	}
+	snprintf(resolved, n, "%s", cand);
+	return 0;
+}
+
+void raw_batch_clear(struct raw_batch *b)
+{
+	b->len = 0;
+	b->stack_len = 0;
+	b->lost = 0;
+}
+
+void raw_batch_free(struct raw_batch *b)
+{
+	free(b->v);
+	free(b->stack);
+	memset(b, 0, sizeof(*b));
+}
+
+struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t tid, size_t stack_len)
+{
+	struct raw_sample *r = VEC_PUSH(b->v, b->len, b->cap);
+	memset(r, 0, sizeof(*r));
+	r->tid = tid;
+	xgrow((void **)&b->stack, &b->stack_cap, b->stack_len + stack_len, 1);
+	r->stack_off = b->stack_len;
+	r->stack_len = stack_len;
+	b->stack_len += stack_len;
+	return r;
+}

@@ -1,0 +1,106 @@
+/* sampler.h — how samples are taken: a small backend interface.
+ *
+ * A backend owns the target: it launches or attaches to it, keeps track of
+ * its threads, and on each tick copies the registers and the top of the stack
+ * of every thread that is due a sample into a raw batch. It never unwinds or
+ * symbolises (unwind.c, symbols.c do) and never draws. The ptrace backend
+ * (sampler-ptrace.c) is the one that exists; a perf-events backend can be
+ * added behind the same table. */
+#ifndef CPROF_SAMPLER_H
+#define CPROF_SAMPLER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#define SAMPLER_STACK_COPY (32 * 1024) /* bytes of stack copied per sample */
+
+struct raw_sample {
+	pid_t tid;
+	uint64_t time_ns;               /* CLOCK_MONOTONIC */
+	struct user_regs_struct regs;
+	bool regs_partial;              /* only rsp/rip (thread seen blocked, not stopped) */
+	bool reuse;                     /* wall mode: asleep since its last sample, same stack */
+	size_t stack_off, stack_len;    /* copy in raw_batch.stack */
+};
+
+struct raw_batch {
+	struct raw_sample *v;
+	size_t len, cap;
+	uint8_t *stack;                 /* stack copies, back to back */
+	size_t stack_len, stack_cap;
+	uint64_t lost;                  /* samples due but not taken (thread vanished, ...) */
+};
+
+struct sampler_thread {
+	pid_t tid;
+	char name[64];
+	char state;                     /* /proc state letter; 'X' when gone */
+};
+
+enum sampler_target {
+	SAMPLER_RUNNING,
+	SAMPLER_STOPPED,                /* every thread in group-stop (SIGSTOP, job control) */
+	SAMPLER_EXITED,
+	SAMPLER_DETACHED,
+};
+
+struct sampler_config {
+	bool wall;                      /* also sample sleeping threads */
+	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
+	const char *log_path;
+};
+
+struct sampler_backend;
+
+/* State shared by every backend; backends extend it. */
+struct sampler {
+	const struct sampler_backend *ops;
+	pid_t pid;
+	bool launched;
+	enum sampler_target target;
+	int exit_code;                  /* valid when EXITED: exit status, or -1 */
+	int exit_signal;                /* valid when EXITED: killing signal, or 0 */
+	uint64_t exec_count;            /* bumps on each exec: flush unwind/symbol caches */
+	struct sampler_thread *threads;
+	size_t nthreads, cap_threads;
+	char error[256];                /* last problem worth showing, "" if none */
+};
+
+struct sampler_backend {
+	const char *name;
+	struct sampler *(*launch)(char *const argv[], const struct sampler_config *cfg, char *err,
+				  size_t errlen);
+	struct sampler *(*attach)(pid_t pid, const struct sampler_config *cfg, char *err,
+				  size_t errlen);
+	/* A descriptor that becomes readable when the target has events to handle. */
+	int (*event_fd)(struct sampler *s);
+	/* Handle pending target events; when `sample`, take one round of samples
+	 * into b (appended). Updates threads/target/exit fields. */
+	void (*tick)(struct sampler *s, bool sample, struct raw_batch *b);
+	/* Stop (SIGSTOP) or continue (SIGCONT) the whole target. */
+	int (*set_stopped)(struct sampler *s, bool stop);
+	/* Let go of the target: detach so it runs on, or end it (launched only). */
+	void (*release)(struct sampler *s, bool kill_launched);
+	/* Wait for a released launched program to end; sets exit fields. */
+	void (*wait_exit)(struct sampler *s);
+	void (*free)(struct sampler *s);
+};
+
+extern const struct sampler_backend sampler_ptrace;
+
+/* Pick a backend by name ("ptrace", "perf", "auto"); NULL with err when unknown
+ * or unavailable. */
+const struct sampler_backend *sampler_backend_find(const char *name, char *err, size_t errlen);
+
+/* Check that argv[0] names something we can launch (found in PATH, executable,
+ * an ELF or a #! script). 0, or -1 with a one-line reason in err. */
+int sampler_check_program(const char *prog, char *resolved, size_t n, char *err, size_t errlen);
+
+void raw_batch_clear(struct raw_batch *b);
+void raw_batch_free(struct raw_batch *b);
+/* Append a sample and reserve len bytes for its stack copy; returns it. */
+struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t tid, size_t stack_len);
+
+#endif

@@ -1,0 +1,20 @@
+/* strutil.h — small string helpers shared by the engine and the views. */
+#ifndef CPROF_STRUTIL_H
+#define CPROF_STRUTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copy src into dst (size n) with control characters and invalid UTF-8
+ * escaped (\n, \t, \x1b, ...), so a hostile name cannot drive the terminal.
+ * Always NUL-terminates; returns dst. */
+char *str_escape(char *dst, size_t n, const char *src);
+/* Current time as ISO 8601 UTC ("2026-11-25T18:41:18Z") into buf (>= 21 bytes). */
+char *str_iso8601_now(char *buf, size_t n);
+/* Monotonic clock in nanoseconds. */
+uint64_t now_ns(void);
+/* Last path component. */
+const char *str_basename(const char *path);
+/* Lexically normalise a path in place: "a/./b" -> "a/b", "a/x/../b" -> "a/b". */
+char *str_normalize_path(char *path);
+
+#endif

@@ -1,0 +1,392 @@
+#include "config.h"
+#include "unwind.h"
+#include "hash.h"
+#include "procfs.h"
+#include "strutil.h"
+#include "xalloc.h"
+#include <elf.h>
+#include <libunwind-ptrace.h>
+#include <libunwind.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+/* Exported by libunwind but not declared in its public headers. */
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
+					      unw_dyn_info_t *di, unw_proc_info_t *pi,
+					      int need_unwind_info, void *arg);
+
+#define PAGE 4096u
+#define MAPS_RELOAD_MIN_NS 20000000ull /* re-read maps at most every 20 ms */
+
+struct page_entry {
+	uint64_t dev, inode, off; /* identity: file page (or vDSO address for inode 0) */
+	uint8_t data[PAGE];
+};
+
+struct module_upt {
+	uint64_t dev, inode;
+	void *upt;
+};
+
+struct unwinder {
+	pid_t pid;
+	unw_addr_space_t as;
+	struct maps maps;
+	uint64_t maps_read_ns;
+
+	struct page_entry **pages;
+	size_t npages, cap_pages;
+	struct u64map page_index; /* key hash -> page index (chained by probing) */
+	struct page_entry *last_page;
+	uint64_t last_page_addr;   /* target address of last_page */
+
+	struct module_upt *upts;
+	size_t nupts, cap_upts;
+
+	uint64_t vdso_start;      /* vDSO the table below describes (0: none) */
+	unw_dyn_info_t vdso_di;
+	bool vdso_ok;
+
+	const struct unwind_input *cur; /* the sample being unwound */
+	struct unwind_stats stats;
+};
+
+static int reload_maps(struct unwinder *u, bool force)
+{
+	uint64_t t = now_ns();
+	if (!force && u->maps.len && t - u->maps_read_ns < MAPS_RELOAD_MIN_NS)
+		return -1;
+	u->maps_read_ns = t;
+	u->stats.maps_reloads++;
+	return procfs_read_maps(u->pid, &u->maps);
+}
+
+static const struct map *find_map(struct unwinder *u, uint64_t addr)
+{
+	const struct map *m = procfs_maps_find(&u->maps, addr);
+	if (!m && reload_maps(u, false) == 0)
+		m = procfs_maps_find(&u->maps, addr);
+	return m;
+}
+
+static bool live_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
+	u->stats.live_reads++;
+	return process_vm_readv(u->pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
+}
+
+/* A read-only page of the target, cached by file identity. */
+static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
+{
+	if (u->last_page && u->last_page_addr == page_addr)
+		return u->last_page;
+	const struct map *m = find_map(u, page_addr);
+	if (!m || m->writable || !m->readable || !strcmp(m->path, "[vvar]"))
+		return NULL;
+	uint64_t key[3];
+	if (m->inode) {
+		key[0] = m->dev;
+		key[1] = m->inode;
+		key[2] = page_addr - m->start + m->offset;
+	} else {
+		key[0] = key[1] = 0; /* the vDSO and other anonymous read-only memory */
+		key[2] = page_addr;
+	}
+	uint64_t h = hash_bytes(key, sizeof(key), 3), idx;
+	for (;; h++) {
+		if (!u64map_get(&u->page_index, h, &idx))
+			break;
+		struct page_entry *pe = u->pages[idx];
+		if (pe->dev == key[0] && pe->inode == key[1] && pe->off == key[2]) {
+			u->stats.page_hits++;
+			u->last_page = pe;
+			u->last_page_addr = page_addr;
+			return pe;
+		}
+	}
+	struct page_entry *pe = xmalloc(sizeof(*pe));
+	if (!live_read(u, page_addr, pe->data, PAGE)) {
+		free(pe);
+		return NULL;
+	}
+	u->stats.page_misses++;
+	pe->dev = key[0];
+	pe->inode = key[1];
+	pe->off = key[2];
+	*VEC_PUSH(u->pages, u->npages, u->cap_pages) = pe;
+	u64map_put(&u->page_index, h, u->npages - 1);
+	u->last_page = pe;
+	u->last_page_addr = page_addr;
+	return pe;
+}
+
+/* Read len bytes of target memory as of the snapshot. */
+static bool mem_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
+{
+	const struct unwind_input *in = u->cur;
+	if (in && in->stack) {
+		uint64_t sp = in->regs->rsp;
+		if (addr >= sp && addr + len <= sp + in->stack_len) {
+			memcpy(buf, in->stack + (addr - sp), len);
+			u->stats.stack_reads++;
+			return true;
+		}
+	}
+	uint64_t page_addr = addr & ~(uint64_t)(PAGE - 1);
+	if (addr + len <= page_addr + PAGE) {
+		struct page_entry *pe = cached_page(u, page_addr);
+		if (pe) {
+			memcpy(buf, pe->data + (addr - page_addr), len);
+			return true;
+		}
+	}
+	return live_read(u, addr, buf, len);
+}
+
+/* ---- libunwind accessors ---- */
+
+static struct unwinder *current; /* libunwind passes _UPT handles as arg, not ours */
+
+static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
+			  void *arg)
+{
+	if (write)
+		return -UNW_EINVAL;
+	return mem_read(current, addr, val, sizeof(*val)) ? 0 : -UNW_EINVAL;
+}
+
+static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write,
+			  void *arg)
+{
+	const struct unwind_input *in = current->cur;
+	const struct user_regs_struct *r = in->regs;
+	if (write)
+		return -UNW_EREADONLYREG;
+	switch (reg) {
+	case UNW_X86_64_RIP: *val = r->rip; return 0;
+	case UNW_X86_64_RSP: *val = r->rsp; return 0;
+	default: break;
+	}
+	if (in->regs_partial)
+		return -UNW_EBADREG;
+	switch (reg) {
+	case UNW_X86_64_RAX: *val = r->rax; break;
+	case UNW_X86_64_RDX: *val = r->rdx; break;
+	case UNW_X86_64_RCX: *val = r->rcx; break;
+	case UNW_X86_64_RBX: *val = r->rbx; break;
+	case UNW_X86_64_RSI: *val = r->rsi; break;
+	case UNW_X86_64_RDI: *val = r->rdi; break;
+	case UNW_X86_64_RBP: *val = r->rbp; break;
+	case UNW_X86_64_R8: *val = r->r8; break;
+	case UNW_X86_64_R9: *val = r->r9; break;
+	case UNW_X86_64_R10: *val = r->r10; break;
+	case UNW_X86_64_R11: *val = r->r11; break;
+	case UNW_X86_64_R12: *val = r->r12; break;
+	case UNW_X86_64_R13: *val = r->r13; break;
+	case UNW_X86_64_R14: *val = r->r14; break;
+	case UNW_X86_64_R15: *val = r->r15; break;
+	default: return -UNW_EBADREG;
+	}
+	return 0;
+}
+
+static int acc_access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write,
+			    void *arg)
+{
+	return -UNW_EBADREG;
+}
+
+static int acc_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	return -UNW_EINVAL;
+}
+
+static int acc_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len,
+			     unw_word_t *off, void *arg)
+{
+	return -UNW_ENOINFO; /* names come from libdw (symbols.c) */
+}
+
+static int acc_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg)
+{
+	return -UNW_ENOINFO; /* no JIT-registered unwind info */
+}
+
+/* The vDSO has no file libunwind could open: describe its .eh_frame_hdr
+ * search table from the target's memory, as libunwind does for files. */
+static bool vdso_table(struct unwinder *u, const struct map *m)
+{
+	if (u->vdso_start == m->start)
+		return u->vdso_ok;
+	u->vdso_start = m->start;
+	u->vdso_ok = false;
+	Elf64_Ehdr eh;
+	if (!mem_read(u, m->start, &eh, sizeof(eh)) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
+		return false;
+	uint64_t bias = 0, hdr = 0;
+	bool have_load = false;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (!mem_read(u, m->start + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph)))
+			return false;
+		if (ph.p_type == PT_LOAD && !have_load) {
+			bias = m->start - (ph.p_vaddr - ph.p_offset);
+			have_load = true;
+		} else if (ph.p_type == PT_GNU_EH_FRAME) {
+			hdr = ph.p_vaddr;
+		}
+	}
+	if (!have_load || !hdr)
+		return false;
+	hdr += bias;
+	uint8_t h[4];
+	uint32_t fde_count;
+	/* version 1; eh_frame_ptr sdata4; fde_count udata4; table datarel|sdata4 */
+	if (!mem_read(u, hdr, h, 4) || h[0] != 1 || h[2] != 0x03 || h[3] != 0x3b ||
+	    (h[1] & 0x0f) != 0x0b || !mem_read(u, hdr + 8, &fde_count, 4))
+		return false;
+	memset(&u->vdso_di, 0, sizeof(u->vdso_di));
+	u->vdso_di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	u->vdso_di.start_ip = m->start;
+	u->vdso_di.end_ip = m->end;
+	u->vdso_di.u.rti.segbase = hdr;
+	u->vdso_di.u.rti.table_data = hdr + 12;
+	u->vdso_di.u.rti.table_len = (uint64_t)fde_count * 8 / sizeof(unw_word_t);
+	u->vdso_ok = true;
+	return true;
+}
+
+static void *module_upt(struct unwinder *u, const struct map *m)
+{
+	for (size_t i = 0; i < u->nupts; i++)
+		if (u->upts[i].dev == m->dev && u->upts[i].inode == m->inode)
+			return u->upts[i].upt;
+	struct module_upt *mu = VEC_PUSH(u->upts, u->nupts, u->cap_upts);
+	mu->dev = m->dev;
+	mu->inode = m->inode;
+	mu->upt = _UPT_create(u->pid);
+	return mu->upt;
+}
+
+static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+			      int need_unwind_info, void *arg)
+{
+	struct unwinder *u = current;
+	const struct map *m = find_map(u, ip);
+	if (!m || !m->executable)
+		return -UNW_ENOINFO;
+	if (!strcmp(m->path, "[vdso]")) {
+		if (!vdso_table(u, m))
+			return -UNW_ENOINFO;
+		return _Ux86_64_dwarf_search_unwind_table(as, ip, &u->vdso_di, pi, need_unwind_info,
+							  NULL);
+	}
+	if (!m->inode)
+		return -UNW_ENOINFO; /* anonymous code (JIT): no tables */
+	void *upt = module_upt(u, m);
+	return upt ? _UPT_find_proc_info(as, ip, pi, need_unwind_info, upt) : -UNW_ENOINFO;
+}
+
+static void acc_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+	_UPT_put_unwind_info(as, pi, arg);
+}
+
+static unw_accessors_t accessors = {
+	.find_proc_info = acc_find_proc_info,
+	.put_unwind_info = acc_put_unwind_info,
+	.get_dyn_info_list_addr = acc_get_dyn_info_list_addr,
+	.access_mem = acc_access_mem,
+	.access_reg = acc_access_reg,
+	.access_fpreg = acc_access_fpreg,
+	.resume = acc_resume,
+	.get_proc_name = acc_get_proc_name,
+};
+
+struct unwinder *unwind_new(pid_t pid)
+{
+	struct unwinder *u = xcalloc(1, sizeof(*u));
+	u->pid = pid;
+	u->as = unw_create_addr_space(&accessors, 0);
+	if (!u->as) {
+		free(u);
+		return NULL;
+	}
+	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	unw_set_cache_size(u->as, 4096, 0);
+	u64map_init(&u->page_index);
+	return u;
+}
+
+void unwind_flush(struct unwinder *u)
+{
+	for (size_t i = 0; i < u->npages; i++)
+		free(u->pages[i]);
+	u->npages = 0;
+	u64map_clear(&u->page_index);
+	u->last_page = NULL;
+	for (size_t i = 0; i < u->nupts; i++)
+		if (u->upts[i].upt)
+			_UPT_destroy(u->upts[i].upt);
+	u->nupts = 0;
+	u->vdso_start = 0;
+	u->vdso_ok = false;
+	procfs_maps_free(&u->maps);
+	unw_flush_cache(u->as, 0, 0);
+}
+
+void unwind_free(struct unwinder *u)
+{
+	if (!u)
+		return;
+	unwind_flush(u);
+	free(u->pages);
+	free(u->upts);
+	u64map_free(&u->page_index);
+	unw_destroy_addr_space(u->as);
+	free(u);
+}
+
+int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pcs, int max,
+		 bool *complete)
+{
+	unw_cursor_t c;
+	int n = 0, r;
+	*complete = false;
+	current = u;
+	u->cur = in;
+	if (!u->maps.len)
+		reload_maps(u, true);
+	if (unw_init_remote(&c, u->as, u) < 0) {
+		pcs[n++] = in->regs->rip;
+		goto out;
+	}
+	do {
+		unw_word_t ip;
+		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
+			break;
+		pcs[n++] = ip;
+		r = unw_step(&c);
+		if (r == 0)
+			*complete = true;
+	} while (r > 0 && n < max);
+out:
+	u->cur = NULL;
+	current = NULL;
+	return n;
+}
+
+const struct unwind_stats *unwind_get_stats(const struct unwinder *u)
+{
+	return &u->stats;
+}
+
+const struct maps *unwind_maps(struct unwinder *u)
+{
+	if (!u->maps.len)
+		reload_maps(u, true);
+	return &u->maps;
+}

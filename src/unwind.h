@@ -1,0 +1,44 @@
+/* unwind.h — unwinding a thread's stack from a snapshot, with libunwind.
+ *
+ * The sampler copies a thread's registers and the top of its stack while the
+ * thread is stopped, resumes it at once, and unwinds from the copy afterwards.
+ * Memory the unwinder reads comes from, in order: the stack snapshot; a page
+ * cache of the target's read-only mappings (code, .eh_frame, the vDSO), keyed
+ * by file identity so it survives ASLR and is flushed on exec; and, for the
+ * rest, a live process_vm_readv. Unwind tables are found with one
+ * libunwind-ptrace (_UPT) handle per module; the vDSO, which libunwind cannot
+ * open as a file, gets its table built from the target's memory. */
+#ifndef CPROF_UNWIND_H
+#define CPROF_UNWIND_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+struct unwinder;
+
+struct unwind_input {
+	const struct user_regs_struct *regs;
+	bool regs_partial;     /* only rsp and rip are known (a thread seen blocked) */
+	const uint8_t *stack;  /* copy of [regs->rsp, regs->rsp + stack_len) */
+	size_t stack_len;
+};
+
+struct unwind_stats {
+	uint64_t page_hits, page_misses, live_reads, stack_reads, maps_reloads;
+};
+
+struct unwinder *unwind_new(pid_t pid);
+void unwind_free(struct unwinder *u);
+/* Forget every cached mapping, page and table (after exec). */
+void unwind_flush(struct unwinder *u);
+/* Unwind into pcs (innermost first, at most max). Returns the depth and sets
+ * *complete when the unwinder reached the thread's outermost frame. */
+int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pcs, int max,
+		 bool *complete);
+const struct unwind_stats *unwind_get_stats(const struct unwinder *u);
+/* The maps as last read (refreshed when an address is outside them). */
+const struct maps *unwind_maps(struct unwinder *u);
+
+#endif
