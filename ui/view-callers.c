@@ -98,7 +98,7 @@ static void callers_draw_row(struct view *v, size_t row, int y, int width, bool 
 	snprintf(buf, sizeof(buf), "%.1f", total ? 100.0 * (double)count / (double)total : 0.0);
 	draw_right(y, COL_SHARE, 7, buf);
 	draw_untrusted(y, COL_FUNC + 2, where - COL_FUNC - 3, profile_func_name(p, ROW_FUNC(id)), false);
-	snprintf(buf, sizeof(buf), "%s:%u", p->files[f->file].path, f->line);
+	snprintf(buf, sizeof(buf), f->line ? "%s:%u" : "%s", p->files[f->file].path, f->line);
 	draw_untrusted_tail(y, where, width - where, buf, false);
 }
 

@@ -125,7 +125,7 @@ static void functions_draw_row(struct view *v, size_t row, int y, int width, boo
 	draw_untrusted(y, c.func, c.file - c.func - 1, k.name, false);
 	if (id != OUTSIDE_ROW) {
 		char where[1024];
-		snprintf(where, sizeof(where), "%s:%u", k.file, k.line);
+		snprintf(where, sizeof(where), k.line ? "%s:%u" : "%s", k.file, k.line);
 		draw_untrusted_tail(y, c.file, width - c.file, where, false);
 	}
 }

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Golden screens of every view on the fixture session (tests/ui/mkfixture.c),
+# driven headless through CPROF_TUI_SCRIPT: functions, source (hottest line,
+# scrolled, missing file with --source-path), callers, files, threads,
+# backtrace and its frame's source, help, search, sort, resize.
+. "$(dirname "$0")/lib.sh"
+
+make_fixture
+
+run_script browse --source-path extra fixture.db <<'KEYS'
+:dump functions.txt
+Enter
+:dump source.txt
+>
+>
+:dump source-scrolled.txt
+<
+<
+N
+N
+:dump source-prev-hot.txt
+Esc
+/
+:type lost
+Enter
+Enter
+:dump source-missing.txt
+q
+/
+:type compute
+Enter
+c
+:dump callers.txt
+Enter
+:dump callers-of-caller.txt
+Esc
+Esc
+Tab
+:dump files.txt
+Tab
+:dump threads.txt
+Enter
+:dump backtrace.txt
+Down
+Enter
+:dump backtrace-source.txt
+F1
+:dump help.txt
+KEYS
+for s in functions source source-scrolled source-prev-hot source-missing callers \
+	callers-of-caller files threads backtrace backtrace-source help; do
+	check_screen "$s"
+done
+
+run_script sort fixture.db <<'KEYS'
+s
+:dump functions-by-total.txt
+Down
+Down
+s
+s
+s
+:dump functions-sort-kept.txt
+KEYS
+check_screen functions-by-total
+check_screen functions-sort-kept
+
+run_script resize fixture.db <<'KEYS'
+:resize 79x23
+:dump too-small.txt
+:resize 120x30
+:dump functions-wide.txt
+KEYS
+check_screen too-small
+check_screen functions-wide
+
+# Every string from the session is escaped: no raw control characters.
+if grep -l "$(printf '\033')" "$T"/*.txt; then
+	fail "a screen holds a raw escape character"
+fi
+[ "$FAILED" = 0 ] || fail "screens differ from the golden ones"
+pass
