@@ -55,6 +55,18 @@ static void warn_nodebug(struct recorder *r)
 				"symbols)\n", str_escape(buf, sizeof(buf), paths[i]));
 }
 
+static void print_costs(struct recorder *r, const struct profile *p)
+{
+	const struct recorder_costs *c = recorder_get_costs(r);
+	double n = p->nsamples ? (double)p->nsamples : 1, u = c->unwound ? (double)c->unwound : 1;
+	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f, symbols %.1f, "
+			"model %.1f, store %.1f; %llu of %llu rounds late\n",
+		(double)c->stopped_ns / n / 1e3, (double)c->unwind_ns / u / 1e3,
+		(double)c->symbols_ns / u / 1e3, (double)c->model_ns / u / 1e3,
+		(double)c->store_ns / n / 1e3, (unsigned long long)c->late_ticks,
+		(unsigned long long)c->ticks);
+}
+
 static int record(const struct options *o, struct profile *p)
 {
 	char err[1024];
@@ -78,6 +90,7 @@ static int record(const struct options *o, struct profile *p)
 			recorder_wait(r, -1, 100);
 		status = recorder_finish(r, false);
 		report_summary(stderr, p, recorder_session_path(r), recorder_elapsed(r));
+		print_costs(r, p);
 	}
 	const char *e = recorder_last_error(r);
 	if (e && !tui)

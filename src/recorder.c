@@ -39,6 +39,7 @@ struct recorder {
 	bool paused, released, over, finished;
 	char state[128];
 	char error[512];
+	struct recorder_costs costs;
 };
 
 static void set_error(struct recorder *r, const char *msg)
@@ -185,13 +186,20 @@ static void record_sample(struct recorder *r, const struct raw_sample *rs)
 		.stack = r->batch.stack + rs->stack_off,
 		.stack_len = rs->stack_len,
 	};
+	uint64_t t0 = now_ns();
 	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
+	uint64_t t1 = now_ns();
 	uint32_t depth = 0;
 	for (int i = 0; i < n && depth < MAX_FRAMES; i++)
 		depth += (uint32_t)symbols_resolve(r->sym, pcs[i], i > 0, frames + depth,
 						   MAX_FRAMES - (int)depth);
+	uint64_t t2 = now_ns();
 	uint32_t stack = profile_stack(p, frames, depth, complete ? 0 : STACK_INCOMPLETE);
 	profile_add_sample(p, time_us, rs->tid, stack);
+	r->costs.unwind_ns += t1 - t0;
+	r->costs.symbols_ns += t2 - t1;
+	r->costs.model_ns += now_ns() - t2;
+	r->costs.unwound++;
 }
 
 static void sync_threads(struct recorder *r)
@@ -209,9 +217,11 @@ static void do_sync(struct recorder *r)
 	char now[32];
 	free(r->p->ended_at);
 	r->p->ended_at = xstrdup(str_iso8601_now(now, sizeof(now)));
+	uint64_t t = now_ns();
 	if (db_session_sync(r->db, r->p, err, sizeof(err)))
 		set_error(r, err);
 	r->last_sync_ns = now_ns();
+	r->costs.store_ns += r->last_sync_ns - t;
 }
 
 static void update_state_text(struct recorder *r)
@@ -256,9 +266,13 @@ bool recorder_step(struct recorder *r)
 	raw_batch_clear(&r->batch);
 	s->ops->tick(s, due, &r->batch);
 	if (due) {
+		r->costs.ticks++;
+		r->costs.tick_ns += now_ns() - t;
 		r->next_tick_ns += r->period_ns;
-		if (r->next_tick_ns < t) /* fell behind: do not burst to catch up */
+		if (r->next_tick_ns < t) { /* fell behind: do not burst to catch up */
+			r->costs.late_ticks++;
 			r->next_tick_ns = t + r->period_ns;
+		}
 	}
 	if (s->exec_count != r->seen_exec) {
 		r->seen_exec = s->exec_count;
@@ -355,6 +369,12 @@ double recorder_rate(const struct recorder *r)
 {
 	double e = recorder_elapsed(r);
 	return e > 0 ? (double)r->p->nsamples / e : 0;
+}
+
+const struct recorder_costs *recorder_get_costs(const struct recorder *r)
+{
+	((struct recorder *)r)->costs.stopped_ns = r->s->stopped_ns;
+	return &r->costs;
 }
 
 const char *recorder_last_error(const struct recorder *r)

@@ -45,6 +45,17 @@ double recorder_elapsed(const struct recorder *r);       /* seconds sampled */
 double recorder_rate(const struct recorder *r);          /* samples/s achieved */
 const char *recorder_last_error(const struct recorder *r); /* NULL if none */
 const char *recorder_session_path(const struct recorder *r);
+/* Where the profiler's time goes (for the summary and the benchmarks). */
+struct recorder_costs {
+	uint64_t ticks;          /* sampling rounds */
+	uint64_t late_ticks;     /* rounds that started a whole period late */
+	uint64_t stopped_ns;     /* sum over samples of the time the thread was stopped */
+	uint64_t tick_ns;        /* time inside the sampler (stops, copies, events) */
+	uint64_t unwind_ns, symbols_ns, model_ns, store_ns;
+	uint64_t unwound;        /* samples unwound (not reused) */
+};
+const struct recorder_costs *recorder_get_costs(const struct recorder *r);
+
 /* Save the profiled flags after a toggle (also done by the periodic sync). */
 void recorder_sync_now(struct recorder *r);
 /* End the session: detach (or end a launched program when kill_launched;

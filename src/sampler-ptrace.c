@@ -45,6 +45,7 @@ struct pthr {
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
 	uint64_t comm_checked_ns;
+	uint64_t interrupted_ns; /* when PTRACE_INTERRUPT was sent */
 };
 
 struct ptrace_sampler {
@@ -161,6 +162,8 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
 	r->stack_len = n > 0 ? (size_t)n : 0;
 	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
+	if (th->interrupted_ns)
+		ps->pub.stopped_ns += now_ns() - th->interrupted_ns; /* + the resume that follows */
 }
 
 static bool is_stop_signal(int sig)
@@ -389,6 +392,7 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
 		if (st == 'R') {
 			th->have_sleep_stack = false;
+			th->interrupted_ns = now_ns();
 			if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
 				th->st = T_INTERRUPTING;
 				ps->pending++;

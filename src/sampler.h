@@ -63,6 +63,7 @@ struct sampler {
 	int exit_code;                  /* valid when EXITED: exit status, or -1 */
 	int exit_signal;                /* valid when EXITED: killing signal, or 0 */
 	uint64_t exec_count;            /* bumps on each exec: flush unwind/symbol caches */
+	uint64_t stopped_ns;            /* total time threads were held stopped for samples */
 	struct sampler_thread *threads;
 	size_t nthreads, cap_threads;
 	char error[256];                /* last problem worth showing, "" if none */

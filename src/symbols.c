@@ -135,6 +135,8 @@ static const char *module_path(Dwfl_Module *mod)
 {
 	const char *mainfile = NULL, *name;
 	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
+	if (name && !strncmp(name, "[vdso", 5))
+		return "[vdso]"; /* libdw names it "[vdso: PID]" */
 	if (name && (name[0] == '/' || name[0] == '['))
 		return name;
 	return mainfile ? mainfile : name ? name : "[unknown]";
@@ -178,7 +180,9 @@ static int resolve(struct symbolizer *s, uint64_t addr, uint32_t *out, int max)
 	if (!src || lineno <= 0) {
 		/* no line info: the module stands in for the file */
 		uint32_t file = profile_file(p, modpath, false);
-		char *name = symname ? xstrdup(symname) : xasprintf("[%s]", str_basename(modpath));
+		char *name = symname ? xstrdup(symname)
+			     : modpath[0] == '[' ? xstrdup(modpath)
+						 : xasprintf("[%s]", str_basename(modpath));
 		out[0] = profile_frame(p, name, file, 0, 0, modpath,
 				       FRAME_NO_LINE | (symname ? 0 : FRAME_NO_SYMBOL));
 		free(name);
