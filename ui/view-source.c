@@ -231,7 +231,7 @@ static void expand_tabs(const char *s, size_t len, char *out, size_t n)
 			while (++col % TAB_WIDTH);
 			continue;
 		}
-		if (s[i] == '\r' && i + 1 == len)
+		if (s[i] == '\n' || (s[i] == '\r' && i + 1 == len))
 			break;
 		out[o++] = s[i] ? s[i] : '?';
 		if (((unsigned char)s[i] & 0xc0) != 0x80)

@@ -64,6 +64,7 @@ void view_select(struct view *v, size_t row)
 	if (row < v->top || row >= v->top + height)
 		v->top = row > height / 3 ? row - height / 3 : 0;
 	v->cursor = row;
+	v->follow = true;
 	view_fit(v);
 }
 
@@ -83,7 +84,7 @@ void view_refresh(struct view *v)
 
 	if (v->loaded && v->generation == p->generation)
 		return;
-	bool had_rows = v->nrows > 0;
+	bool had_rows = v->nrows > 0 && v->follow;
 	uint64_t id = had_rows ? view_row_id(v, v->cursor) : 0;
 	size_t screen_pos = v->cursor - v->top;
 
@@ -156,6 +157,7 @@ enum reaction view_request(struct view *v, enum request req)
 	default:
 		return REACT_NONE;
 	}
+	v->follow = true;
 	view_fit(v);
 	return REACT_REDRAW;
 }

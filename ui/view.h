@@ -75,6 +75,7 @@ struct view {
 	int height;                  /* rows visible at the last draw */
 	uint64_t generation;         /* profile generation the rows were built from */
 	bool loaded;
+	bool follow;                 /* the cursor was placed: keep it on its row id */
 	char search[128];            /* last search pattern, empty for none */
 	void *priv;
 };

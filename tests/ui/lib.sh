@@ -82,3 +82,50 @@ check_screen() {
 }
 
 command -v script >/dev/null || skip "script(1) not installed (apt-get install bsdutils)"
+
+# --- tmux: the real binary on a real terminal ------------------------------
+#   tmux_start CMD...     run CMD in a private tmux server, 100x30, pinned env;
+#                         CMD's exit status lands in $T/exit
+#   tmux_keys KEYS...     tmux send-keys
+#   screen                the pane as text
+#   wait_screen REGEX [S] wait up to S seconds (default 10) for the pane to match
+#   wait_line N REGEX [S] the same for line N of the pane
+#   wait_exit_status [S]  wait for CMD to end; prints its exit status
+TMUX_SOCKET=cprof-ui-$$
+tmux_() { tmux -L "$TMUX_SOCKET" "$@"; }
+tmux_start() {
+	command -v tmux >/dev/null || skip "tmux not installed (apt-get install tmux)"
+	local cmd
+	cmd=$(printf '%q ' "$@")
+	tmux_ -f /dev/null new-session -d -x 100 -y 30 \
+		"env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $cmd 2>$T/cprof.err; echo \$? >$T/exit; sleep 600" ||
+		fail "cannot start tmux"
+	trap 'tmux_ kill-server 2>/dev/null; _cleanup' EXIT
+}
+tmux_keys() { tmux_ send-keys "$@"; }
+screen() { tmux_ capture-pane -p; }
+wait_screen() {
+	wait_line '' "$@"
+}
+# wait_line N REGEX [S]: the same for screen line N (1-based; '' = any line).
+wait_line() {
+	local n=$1 re=$2 limit=${3:-10} i=0
+	until screen | sed -n "${n:-1,\$}p" | grep -Eq -- "$re"; do
+		if [ $i -ge $((limit * 10)) ]; then
+			echo "--- screen:"
+			screen
+			fail "timed out waiting for /$re/ on the screen"
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+wait_exit_status() {
+	local limit=${1:-10} i=0
+	until [ -s "$T/exit" ]; do
+		[ $i -ge $((limit * 10)) ] && { screen; fail "cprof-tui did not exit within $limit s"; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$T/exit"
+}
