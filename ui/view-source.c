@@ -184,6 +184,9 @@ static void source_load(struct view *v)
 		sv->placed = true;
 		if (!select_line(v, sv->want_line ? sv->want_line : hottest_line(v)))
 			view_select(v, sv->found ? 0 : sv->nmessages);
+		/* Show what led up to the line: put it a third down the page. */
+		v->top = v->cursor > (size_t)v->height / 3 ? v->cursor - (size_t)v->height / 3 : 0;
+		view_fit(v);
 	}
 }
 

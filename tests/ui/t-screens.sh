@@ -57,6 +57,7 @@ s
 :dump functions-by-total.txt
 Down
 Down
+Down
 s
 s
 s
