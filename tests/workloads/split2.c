@@ -1,33 +1,55 @@
-/* split2 [-n ROUNDS] [-p PIDFILE] [SECONDS]
+/* split2 [-n ROUNDS] [-t THREADS] [-p PIDFILE] [SECONDS]
  *
  * Known split: each round calls work_a (split2_a.c) for 3 units and work_b
  * (split2_b.c) for 1 unit of the same loop, so the self time is 75% / 25%.
- * Runs for SECONDS (default 3) or exactly ROUNDS rounds (for timing runs). */
+ * Runs for SECONDS (default 3) or exactly ROUNDS rounds (for timing runs), in
+ * THREADS threads (default 1; more threads give more samples per second). */
 #include "split2.h"
 #include "wl.h"
+#include <pthread.h>
 
-#define UNIT 200000 /* ~0.2 ms of work per unit */
+/* ~16 us of work per unit: a round (~65 us) is far shorter than a sample
+ * period and not commensurate with it, so samples do not alias with rounds. */
+#define UNIT 13001
 
-int main(int argc, char **argv)
+static double end_time;
+static long rounds = -1;
+
+static void *run(void *arg)
 {
-	const char *pidfile = NULL;
-	long rounds = -1;
-	int c;
-	while ((c = getopt(argc, argv, "n:p:")) != -1) {
-		switch (c) {
-		case 'n': rounds = atol(optarg); break;
-		case 'p': pidfile = optarg; break;
-		default: return 2;
-		}
-	}
-	double secs = wl_parse_seconds(argv[optind], 3);
-	wl_ready(pidfile);
-	uint64_t x = 1;
-	double end = wl_now() + secs;
-	for (long r = 0; rounds < 0 ? wl_now() < end : r < rounds; r++) {
+	uint64_t x = (uintptr_t)arg;
+	for (long r = 0; rounds < 0 ? wl_now() < end_time : r < rounds; r++) {
 		x = work_a(x, 3 * UNIT);
 		x = work_b(x, UNIT);
 	}
 	wl_sink = x;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *pidfile = NULL;
+	int nthreads = 1, c;
+	while ((c = getopt(argc, argv, "n:t:p:")) != -1) {
+		switch (c) {
+		case 'n': rounds = atol(optarg); break;
+		case 't': nthreads = atoi(optarg); break;
+		case 'p': pidfile = optarg; break;
+		default: return 2;
+		}
+	}
+	if (nthreads < 1 || nthreads > 64)
+		return 2;
+	end_time = wl_now() + wl_parse_seconds(argv[optind], 3);
+	pthread_t t[64];
+	for (int i = 1; i < nthreads; i++)
+		if (pthread_create(&t[i], NULL, run, (void *)(uintptr_t)(i + 1))) {
+			perror("pthread_create");
+			return 2;
+		}
+	wl_ready(pidfile);
+	run((void *)1);
+	for (int i = 1; i < nthreads; i++)
+		pthread_join(t[i], NULL);
 	return 0;
 }

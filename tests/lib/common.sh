@@ -1,0 +1,238 @@
+# tests/lib/common.sh — shared helpers of the engine tests (tests/t-*.sh).
+#
+# Source it first thing:   . "$(dirname "$0")/lib/common.sh"
+# A test exits 0 (pass), 1 (fail) or 77 (skip), printing the reason of a
+# failure or a skip as its last line. Run from the build directory (or set
+# CPROF_BUILDDIR); the source tree is found from this file's location.
+#
+# Provides:
+#   $SRCDIR $BUILDDIR $CPROF $WL $T (a private temp dir, removed at exit)
+#   fail MSG / skip MSG / pass [MSG] / note MSG
+#   bg CMD...            start CMD in the background, killed at exit ($! is its pid)
+#   wait_file FILE [S]   wait up to S seconds (default 10) for FILE to exist
+#   wait_exit PID [S]    wait up to S seconds for PID to go away; false if still there
+#   cprof ARGS...        run cprof-tui with a timeout, stderr kept in $T/cprof.err
+#   sql DB QUERY         query a session with sqlite3
+#   meta DB KEY          a meta value
+#   report DB BY         --report --by BY --format tsv (whole table) on stdout
+#   col FILE NAME        print column NAME of a TSV file (header line skipped)
+#   row_val FILE KEYCOL KEY VALCOL   VALCOL of the first row whose KEYCOL is KEY
+#   line_of FILE MARKER  the number of the source line marked /* MARKER */
+#   perf_ok              true when `perf record` works here
+#   perf_split PROG ARGS...  "pct<TAB>symbol" per function, perf's self shares
+#                        of user-space samples
+#   cprof_split DB       "pct<TAB>function" per function, cprof's self shares
+#   split_distance A B [NAMES...]  sum |a-b| / 2 (points) between two splits;
+#                        with NAMES, every other row is lumped into "(other)"
+#   within A B TOL       true when |A - B| <= TOL (numbers, floats allowed)
+#   proc_field PID KEY   a field of /proc/PID/status (State, TracerPid, ...)
+#   proc_utime PID       user+system CPU ticks of PID (all threads)
+
+set -u
+
+TEST_NAME=$(basename "$0" .sh)
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [ -n "${CPROF_BUILDDIR:-}" ]; then
+	BUILDDIR=$CPROF_BUILDDIR
+elif [ -x ./cprof-tui ] || [ -d ./tests/workloads ]; then
+	BUILDDIR=$PWD
+else
+	BUILDDIR=$SRCDIR/build
+fi
+BUILDDIR=$(cd "$BUILDDIR" && pwd)
+CPROF=$BUILDDIR/cprof-tui
+WL=$BUILDDIR/tests/workloads
+CPROF_TIMEOUT=${CPROF_TIMEOUT:-60}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cprof-$TEST_NAME.XXXXXX")
+_bg_pids=()
+_cleanup() {
+	local p
+	for p in "${_bg_pids[@]}"; do
+		kill -9 "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	if [ -n "${KEEP_TMP:-}" ]; then
+		echo "kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+}
+trap _cleanup EXIT
+
+note() { echo "$TEST_NAME: $*" >&2; }
+fail() {
+	echo "FAIL: $*"
+	if [ -s "$T/cprof.err" ]; then
+		echo "--- cprof-tui stderr (last 15 lines):"
+		tail -n 15 "$T/cprof.err"
+	fi
+	exit 1
+}
+skip() { echo "SKIP: $*"; exit 77; }
+pass() { [ $# -gt 0 ] && echo "$*"; exit 0; }
+
+[ -x "$CPROF" ] || fail "no cprof-tui at $CPROF (build first: bash tests/run-all.sh)"
+[ -d "$WL" ] || fail "no workloads at $WL (make check TESTS= builds them)"
+command -v sqlite3 >/dev/null || skip "sqlite3 shell not installed (apt-get install sqlite3)"
+
+bg() {
+	"$@" &
+	_bg_pids+=($!)
+}
+
+wait_file() {
+	local f=$1 limit=${2:-10} i=0
+	while [ ! -s "$f" ]; do
+		[ $i -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+wait_exit() {
+	local pid=$1 limit=${2:-10} i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		# a zombie child of ours counts as gone
+		[ "$(proc_field "$pid" State | cut -c1)" = Z ] && return 0
+		[ $i -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# cprof ARGS: cprof-tui with a timeout (124 when it hangs). Keeps stderr.
+cprof() {
+	timeout -k 5 "$CPROF_TIMEOUT" "$CPROF" "$@" 2>"$T/cprof.err"
+}
+
+sql() { sqlite3 -batch -noheader "$1" "$2"; }
+meta() { sql "$1" "SELECT value FROM meta WHERE key = '$2'"; }
+
+report() {
+	"$CPROF" --report "$1" --by "$2" --format tsv --limit 100000 2>>"$T/cprof.err"
+}
+
+col() {
+	awk -F'\t' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+		c { print $c }' "$1"
+}
+
+row_val() {
+	awk -F'\t' -v kc="$2" -v key="$3" -v vc="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) { if ($i == kc) k = i; if ($i == vc) v = i }; next }
+		k && v && $k == key { print $v; exit }' "$1"
+}
+
+line_of() {
+	local n
+	n=$(grep -n -F "/* $2 */" "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$n" ] || fail "marker '$2' not found in $1"
+	echo "$n"
+}
+
+within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+# ge A B: A >= B as numbers
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+
+perf_ok() {
+	command -v perf >/dev/null 2>&1 || { PERF_WHY="perf not installed (apt-get install linux-perf)"; return 1; }
+	if ! perf record -q -o "$T/perf-probe.data" true >"$T/perf-probe.out" 2>&1; then
+		PERF_WHY="perf record cannot run here: $(grep -v '^$' "$T/perf-probe.out" | head -n 1)"
+		return 1
+	fi
+}
+
+# perf_split PROG ARGS: run PROG under `perf record -F 999 -g`, print the self
+# share of each function ("pct<TAB>symbol"). Kernel samples are left out and
+# the user-space shares scaled back to 100%: a ptrace sampler sees only the
+# user stack, which is where a thread interrupted in the kernel will return
+# (on this VM the timer interrupt itself shows up as [k] pvm_irq_enable).
+# Skips the test (with perf's reason) when perf cannot run.
+perf_split() {
+	perf_ok || skip "$PERF_WHY"
+	perf record -q -F 999 -g -o "$T/perf.data" "$@" >"$T/perf.out" 2>&1 ||
+		fail "perf record $* failed: $(tail -n 1 "$T/perf.out")"
+	perf report -i "$T/perf.data" --no-children --sort sym -F overhead,sym \
+		--stdio -q -g none 2>/dev/null |
+		awk '$1 ~ /%$/ && $2 != "[k]" { pct = $1; sub(/%$/, "", pct)
+			sym = $3; for (i = 4; i <= NF; i++) sym = sym " " $i
+			s[sym] += pct; total += pct }
+			END { for (k in s) printf "%.2f\t%s\n", 100 * s[k] / total, k }' | sort -rn
+}
+
+# cprof_split DB: cprof's self share per function ("pct<TAB>function").
+cprof_split() {
+	report "$1" function >"$T/split.tsv" || fail "--report $1 --by function failed"
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "self_pct") p = i; if ($i == "function") f = i }; next }
+		p && f { s[$f] += $p } END { for (k in s) printf "%.2f\t%s\n", s[k], k }' \
+		"$T/split.tsv" | sort -rn
+}
+
+# split_distance FILE_A FILE_B [NAMES...]
+split_distance() {
+	local a=$1 b=$2
+	shift 2
+	awk -F'\t' -v names="$*" '
+		BEGIN { n = split(names, l, " "); for (i = 1; i <= n; i++) keep[l[i]] = 1 }
+		{ k = $2; if (n && !(k in keep)) k = "(other)"
+		  if (FILENAME == ARGV[1]) a[k] += $1; else b[k] += $1; all[k] = 1 }
+		END { for (k in all) { d = a[k] - b[k]; sum += d < 0 ? -d : d }; printf "%.1f\n", sum / 2 }' \
+		"$a" "$b"
+}
+
+share_of() { awk -F'\t' -v k="$2" '$2 == k { s += $1 } END { printf "%.2f\n", s }' "$1"; }
+
+proc_field() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
+proc_utime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+
+# start_wl NAME ARGS...: start workload NAME in the background with `-p
+# PIDFILE` and wait until it is ready; sets WL_PID (a child of this shell, so
+# `wait $WL_PID` gives its exit status).
+start_wl() {
+	local name=$1
+	shift
+	rm -f "$T/$name.pid"
+	bg "$WL/$name" -p "$T/$name.pid" "$@"
+	WL_PID=$!
+	wait_file "$T/$name.pid" 10 || fail "workload $name did not get ready in 10 s"
+	[ "$(cat "$T/$name.pid")" = "$WL_PID" ] || fail "workload $name: pid file says $(cat "$T/$name.pid"), started $WL_PID"
+}
+
+# wait_traced PID [S]: wait until PID has a tracer; false after S seconds.
+wait_traced() {
+	local pid=$1 limit=${2:-10} i=0 tp
+	while :; do
+		tp=$(proc_field "$pid" TracerPid)
+		[ -n "$tp" ] && [ "$tp" != 0 ] && return 0
+		[ $i -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# task_states PID: the state letters of every thread of PID, e.g. "R S S".
+task_states() {
+	local f
+	for f in /proc/"$1"/task/*/stat; do
+		sed 's/.*) //' "$f" 2>/dev/null | cut -d' ' -f1
+	done | tr '\n' ' '
+}
+
+# assert_unharmed PID: PID runs on, untraced, not stopped, and makes progress.
+assert_unharmed() {
+	local pid=$1 tp st u0 u1 i
+	kill -0 "$pid" 2>/dev/null || fail "target $pid is gone"
+	for i in $(seq 40); do
+		tp=$(proc_field "$pid" TracerPid)
+		[ "$tp" = 0 ] && break
+		sleep 0.05
+	done
+	[ "$tp" = 0 ] || fail "target $pid still traced (TracerPid $tp) after the profiler let go"
+	st=$(task_states "$pid")
+	case " $st" in *" t"* | *" T"*) fail "target $pid left stopped (thread states: $st)" ;; esac
+	u0=$(proc_utime "$pid")
+	sleep 0.4
+	u1=$(proc_utime "$pid")
+	[ $((u1 - u0)) -ge 5 ] || fail "target $pid makes no progress after detach (utime $u0 -> $u1, states: $(task_states "$pid"))"
+}
