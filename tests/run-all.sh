@@ -1,0 +1,101 @@
+#!/bin/bash
+# tests/run-all.sh [--no-build] [NAME...] — build and run the whole test suite.
+#
+# 1. Installs missing Debian packages (bootstrap.sh --deps-only: a no-op when
+#    everything is there; needs root only when something is missing).
+# 2. Builds out of tree into ./build (autoreconf, configure, make) and the
+#    test programs (make check TESTS=).
+# 3. Runs, from ./build, one at a time (the engine tests measure time
+#    shares, so they must not compete for the 2 cores): tests/t-*.sh (engine),
+#    tests/ui/t-*.sh (TUI), and build/tests/unit/*.test (unit tests), each under
+#    a timeout (TEST_TIMEOUT, default 180 s).
+# Prints "PASS|FAIL|SKIP name (reason)" per test and ends with the line
+# "N passed, N failed, N skipped"; exits 1 when anything failed.
+# NAMEs (e.g. t-split2) select tests by name. Logs: build/test-logs/NAME.log.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+SRCDIR=$PWD
+BUILDDIR=$SRCDIR/build
+TEST_TIMEOUT=${TEST_TIMEOUT:-180}
+build=1
+names=()
+for a in "$@"; do
+	case $a in
+	--no-build) build=0 ;;
+	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) names+=("$(basename "$a" .sh)") ;;
+	esac
+done
+
+passed=0 failed=0 skipped=0
+LOGDIR=$BUILDDIR/test-logs
+
+finish() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+if [ $build = 1 ]; then
+	mkdir -p "$BUILDDIR"
+	if ! bash "$SRCDIR/bootstrap.sh" --build-only >"$BUILDDIR/build.log" 2>&1 ||
+		! make -C "$BUILDDIR" -j2 check TESTS= >>"$BUILDDIR/build.log" 2>&1; then
+		echo "FAIL build (see build/build.log)"
+		tail -n 25 "$BUILDDIR/build.log" | sed 's/^/    /'
+		failed=1
+		finish
+	fi
+fi
+[ -x "$BUILDDIR/cprof-tui" ] || { echo "FAIL build (no build/cprof-tui)"; failed=1; finish; }
+mkdir -p "$LOGDIR"
+
+selected() {
+	[ ${#names[@]} -eq 0 ] && return 0
+	local n
+	for n in "${names[@]}"; do [ "$n" = "$1" ] && return 0; done
+	return 1
+}
+
+# run_one NAME CMD...: run a test from the build directory, report one line.
+run_one() {
+	local name=$1 log=$LOGDIR/${1//\//-}.log rc reason last
+	shift
+	(cd "$BUILDDIR" && exec timeout -k 10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1 </dev/null
+	rc=$?
+	reason=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
+	case $rc in
+	0)
+		passed=$((passed + 1))
+		echo "PASS $name${reason:+ ($reason)}"
+		;;
+	77)
+		skipped=$((skipped + 1))
+		echo "SKIP $name (${reason#SKIP: })"
+		;;
+	*)
+		failed=$((failed + 1))
+		last=$reason
+		reason=$(grep '^FAIL: ' "$log" | tail -n 1)
+		reason=${reason#FAIL: }
+		[ -n "$reason" ] || reason=$last
+		[ $rc -eq 124 ] && reason="timed out after ${TEST_TIMEOUT}s"
+		echo "FAIL $name (${reason:+$reason; }exit $rc; log: build/test-logs/${name//\//-}.log)"
+		tail -n 12 "$log" | sed 's/^/    /'
+		;;
+	esac
+}
+
+for t in "$SRCDIR"/tests/t-*.sh "$SRCDIR"/tests/ui/t-*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	case $t in */tests/ui/*) name=ui/$name ;; esac
+	selected "$(basename "$t" .sh)" || selected "$name" || continue
+	run_one "$name" bash "$t"
+done
+for t in "$BUILDDIR"/tests/unit/*.test; do
+	[ -x "$t" ] || continue
+	name=unit/$(basename "$t" .test)
+	selected "$(basename "$t" .test)" || selected "$name" || continue
+	run_one "$name" "$t"
+done
+finish
