@@ -72,3 +72,36 @@ tests_workloads_jobctl_SOURCES = tests/workloads/jobctl.c tests/workloads/wl.h
 tests_workloads_jobctl_CFLAGS = $(WL_CFLAGS)
 tests_workloads_jobctl_LDADD = $(WL_LDADD)
 
+
+# Engine tests: `make check` runs them (one at a time: they measure time shares,
+# so do not pass -j to `make check`); tests/run-all.sh runs them with the
+# TUI and unit tests and prints one line per test.
+ENGINE_TESTS = \
+	tests/t-attach.sh \
+	tests/t-badinput.sh \
+	tests/t-churn.sh \
+	tests/t-deep.sh \
+	tests/t-eintr.sh \
+	tests/t-exec.sh \
+	tests/t-exitstatus.sh \
+	tests/t-frequency.sh \
+	tests/t-inlined.sh \
+	tests/t-jobctl.sh \
+	tests/t-kill9.sh \
+	tests/t-killmidwrite.sh \
+	tests/t-libccall.sh \
+	tests/t-many-threads.sh \
+	tests/t-overhead.sh \
+	tests/t-report.sh \
+	tests/t-short.sh \
+	tests/t-signals.sh \
+	tests/t-sigterm.sh \
+	tests/t-split2.sh \
+	tests/t-stripped.sh \
+	tests/t-threads-attach.sh \
+	tests/t-threads.sh \
+	tests/t-vdso.sh
+TESTS += $(ENGINE_TESTS)
+# Tests without a registered extension (.test is one) run under bash.
+LOG_COMPILER = bash
+EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh
