@@ -46,24 +46,30 @@ static struct db_session *open_session(const char *path, struct profile *p)
 
 static void warn_nodebug(struct recorder *r)
 {
-	const char **paths;
+	char **paths;
 	size_t n = recorder_nodebug_modules(r, &paths);
 	char buf[512];
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		fprintf(stderr, "cprof-tui: warning: %s has no debug info: functions come from its "
 				"symbol table, without lines (rebuild with -g, or install its debug "
 				"symbols)\n", str_escape(buf, sizeof(buf), paths[i]));
+		free(paths[i]);
+	}
+	free(paths);
 }
 
 static void print_costs(struct recorder *r, const struct profile *p)
 {
 	const struct recorder_costs *c = recorder_get_costs(r);
 	double n = p->nsamples ? (double)p->nsamples : 1, u = c->unwound ? (double)c->unwound : 1;
-	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f, symbols %.1f, "
-			"model %.1f, store %.1f; %llu of %llu rounds late\n",
+	double a = c->addresses ? (double)c->addresses : 1;
+	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f, model %.1f, store %.1f; "
+			"symbols %.1f per address (%llu addresses, worker thread); "
+			"%llu of %llu rounds late\n",
 		(double)c->stopped_ns / n / 1e3, (double)c->unwind_ns / u / 1e3,
-		(double)c->symbols_ns / u / 1e3, (double)c->model_ns / u / 1e3,
-		(double)c->store_ns / n / 1e3, (unsigned long long)c->late_ticks,
+		(double)c->model_ns / n / 1e3, (double)c->store_ns / n / 1e3,
+		(double)c->symbols_ns / a / 1e3, (unsigned long long)c->addresses,
+		(unsigned long long)c->late_ticks,
 		(unsigned long long)c->ticks);
 }
 
@@ -71,7 +77,9 @@ static int record(const struct options *o, struct profile *p)
 {
 	char err[1024];
 	bool tui = !o->headless;
-	if (tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+	/* CPROF_TUI_SCRIPT drives the TUI from a script (screen tests): no terminal needed */
+	bool scripted = getenv("CPROF_TUI_SCRIPT") != NULL;
+	if (tui && !scripted && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "cprof-tui: not on a terminal: the TUI needs one (use --headless "
 				"to record without it)\n");
 		return 2;
@@ -119,7 +127,7 @@ int main(int argc, char **argv)
 		report_print(stdout, p, o.by, o.format, o.limit);
 		break;
 	case MODE_BROWSE:
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		if (!getenv("CPROF_TUI_SCRIPT") && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 			fprintf(stderr, "cprof-tui: not on a terminal: to print a session use "
 					"--report %s\n", o.session);
 			status = 2;

@@ -51,7 +51,11 @@ struct recorder_costs {
 	uint64_t late_ticks;     /* rounds that started a whole period late */
 	uint64_t stopped_ns;     /* sum over samples of the time the thread was stopped */
 	uint64_t tick_ns;        /* time inside the sampler (stops, copies, events) */
-	uint64_t unwind_ns, symbols_ns, model_ns, store_ns;
+	uint64_t unwind_ns;      /* unwinding from the snapshots */
+	uint64_t symbols_ns;     /* symbol worker thread: resolving unique addresses */
+	uint64_t addresses;      /* unique addresses resolved */
+	uint64_t model_ns;       /* turning stacks into frames and counting samples */
+	uint64_t store_ns;       /* writing the session file */
 	uint64_t unwound;        /* samples unwound (not reused) */
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);
@@ -65,7 +69,7 @@ void recorder_sync_now(struct recorder *r);
 int recorder_finish(struct recorder *r, bool kill_launched);
 void recorder_free(struct recorder *r);
 /* Modules seen without debug info (for the end-of-run warning). */
-size_t recorder_nodebug_modules(struct recorder *r, const char ***paths);
+size_t recorder_nodebug_modules(struct recorder *r, char ***paths);
 
 /* Set to the signal number by the SIGINT/SIGTERM handler; recorder_step
  * returns false once seen. */

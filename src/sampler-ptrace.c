@@ -23,6 +23,7 @@
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -330,16 +331,29 @@ static void drain(struct ptrace_sampler *ps, int wait_ms)
 	}
 }
 
-/* Wait until every interrupt of this round is answered (or times out). */
+static void on_wait_timeout(int sig)
+{
+	(void)sig; /* only interrupts the blocking waitpid below */
+}
+
+/* Wait until every interrupt of this round is answered, in a blocking
+ * waitpid (the fastest wake-up), bounded by a one-shot timer. */
 static void await_pending(struct ptrace_sampler *ps)
 {
-	uint64_t deadline = now_ns() + WAIT_TIMEOUT_MS * 1000000ull;
+	if (!ps->pending)
+		return;
+	struct itimerval arm = {{0, 0}, {0, WAIT_TIMEOUT_MS * 1000}}, disarm = {{0, 0}, {0, 0}};
+	setitimer(ITIMER_REAL, &arm, NULL);
 	while (ps->pending) {
-		uint64_t t = now_ns();
-		if (t >= deadline)
-			break;
-		drain(ps, (int)((deadline - t) / 1000000) + 1);
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+		if (tid > 0)
+			handle_status(ps, tid, status);
+		else
+			break; /* EINTR from the timer, or ECHILD: nobody left */
 	}
+	setitimer(ITIMER_REAL, &disarm, NULL);
+	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
 	if (ps->pending) {
 		snprintf(ps->pub.error, sizeof(ps->pub.error), "a thread did not stop in time");
 		ps->batch->lost += ps->pending;
@@ -435,6 +449,10 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 		return NULL;
 	}
 	ps->opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wait_timeout; /* no SA_RESTART: waitpid must return */
+	sigaction(SIGALRM, &sa, NULL);
 	return ps;
 }
 

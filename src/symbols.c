@@ -1,29 +1,44 @@
 #include "config.h"
 #include "symbols.h"
+#include "hash.h"
+#include "profile.h"
 #include "strutil.h"
 #include "xalloc.h"
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define MAX_INLINE 32
-#define REFRESH_MIN_NS 20000000ull
-
+/* Everything below `lock` is shared between the sampling thread and the
+ * worker; the libdw session (dwfl) is the worker's alone. */
 struct symbolizer {
 	pid_t pid;
-	struct profile *p;
-	Dwfl *dwfl;
-	uint64_t refreshed_ns;
-	struct u64map cache;  /* (pc | is_return << 63) -> offset << 8 | count in chains */
-	uint32_t *chains;
-	size_t nchains, cap_chains;
-	char **nodebug;       /* modules without debug info */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;   /* worker: work to do or quit */
+	pthread_cond_t idle;   /* requesters: queue drained */
+	bool quit, flush, busy;
+
+	uint64_t *queue;       /* keys waiting for the worker */
+	size_t nqueue, cap_queue;
+	struct u64map known;   /* key -> UINT64_MAX (queued) or offset << 8 | count */
+	struct sym_frame *frames;
+	size_t nframes, cap_frames;
+	struct strpool strings;
+	char **nodebug;
 	size_t nnodebug, cap_nodebug;
-	uint64_t resolved;
+	uint64_t busy_ns, resolved;
+
+	/* worker only */
+	Dwfl *dwfl;
 };
+
+#define QUEUED UINT64_MAX
 
 static char *debuginfo_path;
 static const Dwfl_Callbacks proc_callbacks = {
@@ -32,61 +47,16 @@ static const Dwfl_Callbacks proc_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
-static int report(struct symbolizer *s, bool add)
+/* ---- the worker's side: libdw ---- */
+
+static void report(struct symbolizer *s, bool add)
 {
 	if (add)
 		dwfl_report_begin_add(s->dwfl);
 	else
 		dwfl_report_begin(s->dwfl);
-	int rc = dwfl_linux_proc_report(s->dwfl, s->pid);
+	dwfl_linux_proc_report(s->dwfl, s->pid);
 	dwfl_report_end(s->dwfl, NULL, NULL);
-	s->refreshed_ns = now_ns();
-	return rc;
-}
-
-struct symbolizer *symbols_new(pid_t pid, struct profile *p, char *err, size_t errlen)
-{
-	struct symbolizer *s = xcalloc(1, sizeof(*s));
-	s->pid = pid;
-	s->p = p;
-	/* debuginfod can block for minutes; never from the sampling path */
-	unsetenv("DEBUGINFOD_URLS");
-	s->dwfl = dwfl_begin(&proc_callbacks);
-	if (!s->dwfl) {
-		snprintf(err, errlen, "libdw: %s", dwfl_errmsg(-1));
-		free(s);
-		return NULL;
-	}
-	report(s, false);
-	u64map_init(&s->cache);
-	return s;
-}
-
-void symbols_flush(struct symbolizer *s)
-{
-	dwfl_end(s->dwfl);
-	s->dwfl = dwfl_begin(&proc_callbacks);
-	u64map_clear(&s->cache);
-	s->nchains = 0;
-	report(s, false);
-}
-
-void symbols_refresh(struct symbolizer *s)
-{
-	report(s, true);
-}
-
-void symbols_free(struct symbolizer *s)
-{
-	if (!s)
-		return;
-	dwfl_end(s->dwfl);
-	u64map_free(&s->cache);
-	free(s->chains);
-	for (size_t i = 0; i < s->nnodebug; i++)
-		free(s->nodebug[i]);
-	free(s->nodebug);
-	free(s);
 }
 
 static bool module_is_system(const char *path)
@@ -100,7 +70,7 @@ static bool module_is_system(const char *path)
 	return false;
 }
 
-/* Absolute, normalised path of a source file named in a CU. */
+/* Absolute, normalised path of a source file named in a CU (malloc'd). */
 static char *source_path(const char *name, Dwarf_Die *cudie)
 {
 	char *path;
@@ -142,29 +112,37 @@ static const char *module_path(Dwfl_Module *mod)
 	return mainfile ? mainfile : name ? name : "[unknown]";
 }
 
+/* A frame under construction: strings still the worker's own. */
+struct raw_frame {
+	char *function, *file;
+	const char *module;
+	uint32_t line, decl_line, flags;
+	bool system;
+};
+
 static void note_nodebug(struct symbolizer *s, const char *mod)
 {
-	for (size_t i = 0; i < s->nnodebug; i++)
-		if (!strcmp(s->nodebug[i], mod))
-			return;
-	if (mod[0] != '[')
+	pthread_mutex_lock(&s->lock);
+	bool seen = false;
+	for (size_t i = 0; i < s->nnodebug && !seen; i++)
+		seen = !strcmp(s->nodebug[i], mod);
+	if (!seen)
 		*VEC_PUSH(s->nodebug, s->nnodebug, s->cap_nodebug) = xstrdup(mod);
+	pthread_mutex_unlock(&s->lock);
 }
 
-/* Resolve one address (already adjusted for return addresses). */
-static int resolve(struct symbolizer *s, uint64_t addr, uint32_t *out, int max)
+/* Resolve one address (already adjusted for return addresses) into out. */
+static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, int max)
 {
-	struct profile *p = s->p;
 	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
-	if (!mod && now_ns() - s->refreshed_ns > REFRESH_MIN_NS) {
+	if (!mod) { /* a module mapped since the last report (dlopen, libc after exec) */
 		report(s, true);
 		mod = dwfl_addrmodule(s->dwfl, addr);
 	}
 	if (!mod) {
-		uint32_t file = profile_file(p, "[unknown]", false);
-		out[0] = profile_frame(p, "[unknown]", file, 0, 0, "[unknown]",
-				       FRAME_NO_LINE | FRAME_NO_SYMBOL);
-		return -1; /* not cached: the module may show up later */
+		out[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"), "[unknown]",
+					    0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL, true};
+		return 1;
 	}
 	const char *modpath = module_path(mod);
 	bool sys = module_is_system(modpath);
@@ -179,24 +157,22 @@ static int resolve(struct symbolizer *s, uint64_t addr, uint32_t *out, int max)
 
 	if (!src || lineno <= 0) {
 		/* no line info: the module stands in for the file */
-		uint32_t file = profile_file(p, modpath, false);
 		char *name = symname ? xstrdup(symname)
 			     : modpath[0] == '[' ? xstrdup(modpath)
 						 : xasprintf("[%s]", str_basename(modpath));
-		out[0] = profile_frame(p, name, file, 0, 0, modpath,
-				       FRAME_NO_LINE | (symname ? 0 : FRAME_NO_SYMBOL));
-		free(name);
+		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0,
+					    FRAME_NO_LINE | (symname ? 0 : FRAME_NO_SYMBOL), true};
 		if (!cudie && !sys)
 			note_nodebug(s, modpath);
 		return 1;
 	}
 
-	/* inline chain: function-like scopes, innermost first */
+	/* the inline chain: function-like scopes, innermost first */
 	Dwarf_Die *scopes = NULL;
 	int nscopes = dwarf_getscopes(cudie, addr - bias, &scopes);
-	Dwarf_Die *fn[MAX_INLINE];
+	Dwarf_Die *fn[SYM_MAX_INLINE];
 	int nfn = 0;
-	for (int i = 0; i < nscopes && nfn < MAX_INLINE; i++) {
+	for (int i = 0; i < nscopes && nfn < SYM_MAX_INLINE; i++) {
 		int tag = dwarf_tag(&scopes[i]);
 		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
 			fn[nfn++] = &scopes[i];
@@ -215,14 +191,12 @@ static int resolve(struct symbolizer *s, uint64_t addr, uint32_t *out, int max)
 		const char *name = nfn ? die_name(fn[i]) : NULL;
 		if (!name)
 			name = symname;
-		char *fallback = NULL;
-		if (!name)
-			name = fallback = xasprintf("[%s]", str_basename(modpath));
-		uint32_t file = profile_file(p, path, !sys);
 		bool inlined = nfn && dwarf_tag(fn[i]) == DW_TAG_inlined_subroutine;
-		out[n++] = profile_frame(p, name, file, line, nfn ? die_decl_line(fn[i]) : 0, modpath,
-					 inlined ? FRAME_INLINED : 0);
-		free(fallback);
+		out[n++] = (struct raw_frame){
+			name ? xstrdup(name) : xasprintf("[%s]", str_basename(modpath)), path, modpath,
+			line, nfn ? die_decl_line(fn[i]) : 0, inlined ? FRAME_INLINED : 0,
+			sys || profile_path_is_system(path, true)};
+		path = NULL;
 		if (!inlined)
 			break;
 		/* the caller's frame holds the call site */
@@ -231,10 +205,7 @@ static int resolve(struct symbolizer *s, uint64_t addr, uint32_t *out, int max)
 		dwarf_formudata(dwarf_attr(fn[i], DW_AT_call_file, &a), &cf);
 		dwarf_formudata(dwarf_attr(fn[i], DW_AT_call_line, &a), &cl);
 		const char *callfile = files && cf < nfiles ? dwarf_filesrc(files, cf, NULL, NULL) : NULL;
-		if (callfile) {
-			free(path);
-			path = source_path(callfile, cudie);
-		}
+		path = source_path(callfile ? callfile : src, cudie);
 		line = (uint32_t)cl;
 	}
 	free(path);
@@ -242,40 +213,216 @@ static int resolve(struct symbolizer *s, uint64_t addr, uint32_t *out, int max)
 	return n;
 }
 
-int symbols_resolve(struct symbolizer *s, uint64_t pc, bool is_return, uint32_t *out, int max)
+/* Store a resolved chain under key (called with the lock held). */
+static void publish(struct symbolizer *s, uint64_t key, struct raw_frame *rf, int n)
 {
-	uint64_t key = pc | (uint64_t)is_return << 63, v;
-	if (u64map_get(&s->cache, key, &v)) {
-		uint32_t cnt = v & 0xff, off = (uint32_t)(v >> 8);
-		if ((int)cnt > max)
-			cnt = (uint32_t)max;
-		memcpy(out, s->chains + off, cnt * sizeof(uint32_t));
-		return (int)cnt;
+	xgrow((void **)&s->frames, &s->cap_frames, s->nframes + (size_t)n, sizeof(*s->frames));
+	for (int i = 0; i < n; i++) {
+		struct sym_frame *f = &s->frames[s->nframes + (size_t)i];
+		f->function = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].function));
+		f->file = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].file));
+		f->module = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].module));
+		f->line = rf[i].line;
+		f->decl_line = rf[i].decl_line;
+		f->flags = rf[i].flags;
+		f->system = rf[i].system;
+		free(rf[i].function);
+		free(rf[i].file);
 	}
-	uint32_t tmp[MAX_INLINE];
-	int n = resolve(s, is_return && pc ? pc - 1 : pc, tmp, MAX_INLINE);
+	u64map_put(&s->known, key, (uint64_t)s->nframes << 8 | (uint64_t)n);
+	s->nframes += (size_t)n;
 	s->resolved++;
-	if (n < 0) {
-		out[0] = tmp[0];
-		return 1;
+}
+
+static void reset_dwfl(struct symbolizer *s)
+{
+	if (s->dwfl)
+		dwfl_end(s->dwfl);
+	s->dwfl = dwfl_begin(&proc_callbacks);
+	if (s->dwfl)
+		report(s, false);
+}
+
+static void *worker(void *arg)
+{
+	struct symbolizer *s = arg;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->quit && !s->flush && !s->nqueue) {
+			s->busy = false;
+			pthread_cond_broadcast(&s->idle);
+			pthread_cond_wait(&s->wake, &s->lock);
+		}
+		if (s->quit)
+			break;
+		s->busy = true;
+		if (s->flush && !s->nqueue) {
+			s->flush = false;
+			pthread_mutex_unlock(&s->lock);
+			reset_dwfl(s);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
+		uint64_t key = s->queue[--s->nqueue];
+		pthread_mutex_unlock(&s->lock);
+
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		struct raw_frame rf[SYM_MAX_INLINE];
+		uint64_t pc = key & ~(1ull << 63);
+		int n = s->dwfl ? resolve(s, (key >> 63) && pc ? pc - 1 : pc, rf, SYM_MAX_INLINE) : 0;
+		if (!n) {
+			rf[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"),
+						   "[unknown]", 0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL,
+						   true};
+			n = 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+
+		pthread_mutex_lock(&s->lock);
+		publish(s, key, rf, n);
+		s->busy_ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull +
+			      (uint64_t)(t1.tv_nsec - t0.tv_nsec);
 	}
-	xgrow((void **)&s->chains, &s->cap_chains, s->nchains + (size_t)n, sizeof(uint32_t));
-	memcpy(s->chains + s->nchains, tmp, (size_t)n * sizeof(uint32_t));
-	u64map_put(&s->cache, key, (uint64_t)s->nchains << 8 | (uint64_t)n);
-	s->nchains += (size_t)n;
-	if (n > max)
-		n = max;
-	memcpy(out, tmp, (size_t)n * sizeof(uint32_t));
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* ---- the sampling thread's side ---- */
+
+struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen)
+{
+	struct symbolizer *s = xcalloc(1, sizeof(*s));
+	s->pid = pid;
+	/* debuginfod can block for minutes: not in a live profiler */
+	unsetenv("DEBUGINFOD_URLS");
+	s->dwfl = dwfl_begin(&proc_callbacks);
+	if (!s->dwfl) {
+		snprintf(err, errlen, "libdw: %s", dwfl_errmsg(-1));
+		free(s);
+		return NULL;
+	}
+	report(s, false);
+	strpool_init(&s->strings);
+	u64map_init(&s->known);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	int rc = pthread_create(&s->thread, NULL, worker, s);
+	if (rc) {
+		snprintf(err, errlen, "cannot start the symbol thread: %s", strerror(rc));
+		dwfl_end(s->dwfl);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void forget_all(struct symbolizer *s)
+{
+	u64map_clear(&s->known);
+	s->nframes = 0;
+	strpool_free(&s->strings);
+	strpool_init(&s->strings);
+}
+
+void symbols_free(struct symbolizer *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->quit = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	dwfl_end(s->dwfl);
+	forget_all(s);
+	strpool_free(&s->strings);
+	u64map_free(&s->known);
+	free(s->frames);
+	free(s->queue);
+	for (size_t i = 0; i < s->nnodebug; i++)
+		free(s->nodebug[i]);
+	free(s->nodebug);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->idle);
+	free(s);
+}
+
+void symbols_request(struct symbolizer *s, uint64_t key)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!u64map_get(&s->known, key, NULL)) {
+		u64map_put(&s->known, key, QUEUED);
+		*VEC_PUSH(s->queue, s->nqueue, s->cap_queue) = key;
+		pthread_cond_signal(&s->wake);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+int symbols_take(struct symbolizer *s, uint64_t key, struct sym_frame *out, int max)
+{
+	uint64_t v;
+	int n = -1;
+	pthread_mutex_lock(&s->lock);
+	if (u64map_get(&s->known, key, &v) && v != QUEUED) {
+		n = (int)(v & 0xff);
+		if (n > max)
+			n = max;
+		memcpy(out, s->frames + (v >> 8), (size_t)n * sizeof(*out));
+	}
+	pthread_mutex_unlock(&s->lock);
 	return n;
 }
 
-size_t symbols_modules_without_debuginfo(struct symbolizer *s, const char ***paths)
+bool symbols_wait_idle(struct symbolizer *s, int timeout_ms)
 {
-	*paths = (const char **)s->nodebug;
-	return s->nnodebug;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&s->lock);
+	int rc = 0;
+	while ((s->nqueue || s->busy || s->flush) && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&s->idle, &s->lock, &ts);
+	bool idle = !s->nqueue && !s->busy && !s->flush;
+	pthread_mutex_unlock(&s->lock);
+	return idle;
 }
 
-uint64_t symbols_resolved_count(const struct symbolizer *s)
+void symbols_flush(struct symbolizer *s)
 {
-	return s->resolved;
+	symbols_wait_idle(s, 30000);
+	pthread_mutex_lock(&s->lock);
+	forget_all(s);
+	s->nqueue = 0;
+	s->flush = true;
+	s->busy = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	symbols_wait_idle(s, 30000);
+}
+
+size_t symbols_modules_without_debuginfo(struct symbolizer *s, char ***paths)
+{
+	pthread_mutex_lock(&s->lock);
+	size_t n = s->nnodebug;
+	*paths = xmalloc((n ? n : 1) * sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		(*paths)[i] = xstrdup(s->nodebug[i]);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+void symbols_stats(struct symbolizer *s, uint64_t *busy_ns, uint64_t *resolved)
+{
+	pthread_mutex_lock(&s->lock);
+	*busy_ns = s->busy_ns;
+	*resolved = s->resolved;
+	pthread_mutex_unlock(&s->lock);
 }

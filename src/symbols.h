@@ -1,30 +1,57 @@
 /* symbols.h — addresses to frames (function, file, line) with libdw.
  *
- * Each unique address is resolved once and cached as a chain of profile
- * frame ids: inlined functions are frames of their own, innermost first, and
- * the caller's frame holds the call-site line. Code without line info gives
- * the symbol-table name with the module as its file (line 0); code without a
- * symbol gives "[module]"; both are flagged (FRAME_NO_LINE / FRAME_NO_SYMBOL). */
+ * Symbolising runs on a worker thread that alone owns the libdw session, so
+ * loading a large module's debug info (hundreds of milliseconds for a
+ * compressed libc debug file) never stalls sampling. The sampling thread
+ * asks for addresses with symbols_request() and picks up results with
+ * symbols_take(); each address is resolved once.
+ *
+ * An address gives a chain of frames, innermost first: inlined functions are
+ * frames of their own and the caller's frame holds the call-site line. Code
+ * without line info gives the symbol-table name with the module as its file
+ * (line 0, SYM_NO_LINE); code without a symbol gives "[module]" (SYM_NO_SYMBOL). */
 #ifndef CPROF_SYMBOLS_H
 #define CPROF_SYMBOLS_H
-#include "profile.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#define SYM_MAX_INLINE 32
+
+struct sym_frame {
+	const char *function; /* strings owned by the symbolizer, stable until flush/free */
+	const char *file;     /* source path, or the module path when there are no lines */
+	const char *module;
+	uint32_t line, decl_line;
+	uint32_t flags;       /* enum frame_flags of profile.h */
+	bool system;          /* a system module or header: not the user's code */
+};
+
 struct symbolizer;
 
-struct symbolizer *symbols_new(pid_t pid, struct profile *p, char *err, size_t errlen);
+/* Start the worker for process pid. NULL with err on failure. */
+struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen);
+/* Stop the worker and free everything. */
 void symbols_free(struct symbolizer *s);
-/* Forget every module and cached address (after exec). */
+/* Key of an address: `is_return` (a return address: look up pc - 1). */
+static inline uint64_t symbols_key(uint64_t pc, bool is_return)
+{
+	return pc | (uint64_t)is_return << 63;
+}
+/* Queue an address for resolution (no-op when known or queued). */
+void symbols_request(struct symbolizer *s, uint64_t key);
+/* Copy the frames of a resolved address into out (at most max); returns the
+ * count (>= 1), or -1 when not resolved yet. */
+int symbols_take(struct symbolizer *s, uint64_t key, struct sym_frame *out, int max);
+/* Wait until every queued address is resolved (at most timeout_ms). */
+bool symbols_wait_idle(struct symbolizer *s, int timeout_ms);
+/* After exec: wait for the queue, then forget every module and address. */
 void symbols_flush(struct symbolizer *s);
-/* Re-read the target's modules now (before it exits, or after a dlopen). */
-void symbols_refresh(struct symbolizer *s);
-/* Frames for pc (innermost first) into out (at most max); returns the count
- * (>= 1). `is_return`: pc is a return address, so look up pc - 1. */
-int symbols_resolve(struct symbolizer *s, uint64_t pc, bool is_return, uint32_t *out, int max);
-/* Modules seen without debug info (paths, for the end-of-run warning). */
-size_t symbols_modules_without_debuginfo(struct symbolizer *s, const char ***paths);
-uint64_t symbols_resolved_count(const struct symbolizer *s);
+/* Modules seen without debug info (user modules only), for a warning.
+ * Returns a malloc'd array of malloc'd strings; caller frees. */
+size_t symbols_modules_without_debuginfo(struct symbolizer *s, char ***paths);
+/* Time the worker spent resolving, and how many addresses it resolved. */
+void symbols_stats(struct symbolizer *s, uint64_t *busy_ns, uint64_t *resolved);
 
 #endif
