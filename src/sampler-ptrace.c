@@ -401,8 +401,8 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 	ps->pending = 0;
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
-		if (th->st != T_RUNNING && th->st != T_NEW)
-			continue;
+		if (th->st != T_RUNNING)
+			continue; /* a T_NEW thread's first stop is pending: not a sample */
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
 		if (st == 'R') {
 			th->have_sleep_stack = false;

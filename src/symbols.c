@@ -7,6 +7,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -112,6 +113,55 @@ static const char *module_path(Dwfl_Module *mod)
 	return mainfile ? mainfile : name ? name : "[unknown]";
 }
 
+/* Name of a PLT stub ("strlen@plt"), like perf, from .rela.plt; NULL when
+ * addr is not in a PLT. Returns a malloc'd string. */
+static char *plt_name(Dwfl_Module *mod, uint64_t addr)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t shstrndx;
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	GElf_Addr rel = addr - bias;
+	Elf_Scn *scn = NULL, *plt = NULL, *rela = NULL;
+	GElf_Shdr plt_sh = {0}, sh;
+	const char *plt_kind = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name)
+			continue;
+		if (!strcmp(name, ".rela.plt"))
+			rela = scn;
+		else if ((!strcmp(name, ".plt") || !strcmp(name, ".plt.sec")) && rel >= sh.sh_addr &&
+			 rel < sh.sh_addr + sh.sh_size) {
+			plt = scn;
+			plt_sh = sh;
+			plt_kind = name;
+		}
+	}
+	if (!plt || !rela || !plt_sh.sh_entsize)
+		return NULL;
+	/* .plt starts with the resolver stub; .plt.sec does not */
+	int64_t idx = (int64_t)((rel - plt_sh.sh_addr) / plt_sh.sh_entsize) -
+		      (strcmp(plt_kind, ".plt") == 0 ? 1 : 0);
+	GElf_Shdr rsh;
+	Elf_Data *rd = elf_getdata(rela, NULL);
+	if (idx < 0 || !rd || !gelf_getshdr(rela, &rsh))
+		return NULL;
+	GElf_Rela r;
+	Elf_Scn *symscn = elf_getscn(elf, rsh.sh_link);
+	GElf_Shdr ssh;
+	Elf_Data *sd = symscn ? elf_getdata(symscn, NULL) : NULL;
+	GElf_Sym sym;
+	if (!gelf_getrela(rd, (int)idx, &r) || !sd || !gelf_getshdr(symscn, &ssh) ||
+	    !gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &sym))
+		return NULL;
+	const char *target = elf_strptr(elf, ssh.sh_link, sym.st_name);
+	return target && *target ? xasprintf("%s@plt", target) : NULL;
+}
+
 /* A frame under construction: strings still the worker's own. */
 struct raw_frame {
 	char *function, *file;
@@ -157,11 +207,12 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 
 	if (!src || lineno <= 0) {
 		/* no line info: the module stands in for the file */
-		char *name = symname ? xstrdup(symname)
-			     : modpath[0] == '[' ? xstrdup(modpath)
+		char *name = symname ? xstrdup(symname) : plt_name(mod, addr);
+		uint32_t flags = FRAME_NO_LINE | (name ? 0 : FRAME_NO_SYMBOL);
+		if (!name)
+			name = modpath[0] == '[' ? xstrdup(modpath)
 						 : xasprintf("[%s]", str_basename(modpath));
-		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0,
-					    FRAME_NO_LINE | (symname ? 0 : FRAME_NO_SYMBOL), true};
+		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0, flags, true};
 		if (!cudie && !sys)
 			note_nodebug(s, modpath);
 		return 1;
