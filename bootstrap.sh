@@ -4,8 +4,8 @@
 # Idempotent setup of a Debian 12 machine for cprof-tui:
 #   1. installs the Debian packages that are missing (needs root then; one
 #      `apt-get update` first, nothing at all when everything is installed);
-#   2. builds out of tree into ./build (autoreconf -fi when there is no
-#      configure yet, ../configure when build/ has no Makefile, make -j2);
+#   2. builds out of tree into ./build (autoreconf -fi when configure or
+#      Makefile.in is missing, ../configure when build/ has no Makefile, make -j2);
 #   3. profiles the bundled demo for SECONDS (default 20): in the TUI when
 #      stdout is a terminal, else headless, followed by a text report.
 # --deps-only stops after 1, --build-only after 2.
@@ -46,7 +46,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ $stop_after = deps ] && exit 0
 
-if [ ! -x configure ]; then
+if [ ! -x configure ] || [ ! -f Makefile.in ] || [ ! -f config.h.in ]; then
 	echo "bootstrap.sh: autoreconf -fi"
 	autoreconf -fi
 fi

@@ -1,20 +1,42 @@
 #!/bin/bash
 # Signals sent to a profiled process are all delivered: SIGUSR1 sent with
 # gaps and real-time signals (which queue) are counted exactly by the target,
-# attached and launched.
+# attached and launched. Each SIGUSR1 is sent only once the previous one is no
+# longer pending (/proc/PID/status SigPnd/ShdPnd), so none may merge with
+# another: every one must reach the handler.
 . "$(dirname "$0")/lib/common.sh"
 
 NUSR1=30
 NRT=200
 
+# usr1_pending PID: SIGUSR1 (bit 9) pending for the process or its main
+# thread (shell builtins only: polled in a tight loop)
+usr1_pending() {
+	local k v
+	while read -r k v; do
+		case $k in SigPnd: | ShdPnd:) [ $((0x$v & 0x200)) -ne 0 ] && return 0 ;; esac
+	done <"/proc/$1/status"
+	return 1
+}
+
+# gone PID OUTFILE: why a kill failed
+gone() {
+	[ -s "$2" ] && fail "target ended before all signals were sent ($(cat "$2"))"
+	fail "target $1 died while signals were sent to it (no counts written)"
+}
+
 send_signals() {
-	local pid=$1 i
+	local pid=$1 out=$2 i t0
 	for i in $(seq $NUSR1); do
-		kill -USR1 "$pid" || fail "kill -USR1 $pid failed"
-		sleep 0.02
+		t0=$SECONDS
+		while usr1_pending "$pid"; do
+			[ $((SECONDS - t0)) -ge 2 ] && fail "SIGUSR1 #$((i - 1)) still pending after 2 s (states: $(task_states "$pid"))"
+		done
+		kill -USR1 "$pid" 2>/dev/null || gone "$pid" "$out"
+		sleep 0.01
 	done
 	for i in $(seq $NRT); do
-		kill -s SIGRTMIN+1 "$pid" || fail "kill -RTMIN+1 $pid failed"
+		kill -s SIGRTMIN+1 "$pid" 2>/dev/null || gone "$pid" "$out"
 	done
 }
 
@@ -29,7 +51,7 @@ start_wl signals -o "$T/attach.out" 4
 bg "$CPROF" --headless -p "$WL_PID" -d 3 -o "$T/a.db" 2>"$T/cprof.err"
 cp=$!
 wait_traced "$WL_PID" || fail "cprof-tui did not attach to $WL_PID within 10 s"
-send_signals "$WL_PID"
+send_signals "$WL_PID" "$T/attach.out"
 [ "$(proc_field "$WL_PID" TracerPid)" = "$cp" ] || fail "signals were not all sent while traced (cprof-tui detached too early?)"
 wait "$cp"
 rc=$?
@@ -46,7 +68,7 @@ cp=$!
 wait_file "$T/signals.pid" || fail "launched workload did not start"
 pid=$(cat "$T/signals.pid")
 wait_traced "$pid" || fail "launched target $pid is not traced"
-send_signals "$pid"
+send_signals "$pid" "$T/launch.out"
 wait "$cp"
 rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui with launched signals workload exited $rc"

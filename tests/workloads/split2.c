@@ -1,9 +1,10 @@
-/* split2 [-n ROUNDS] [-t THREADS] [-p PIDFILE] [SECONDS]
+/* split2 [-n ROUNDS] [-t THREADS] [-T TIMEFILE] [-p PIDFILE] [SECONDS]
  *
  * Known split: each round calls work_a (split2_a.c) for 3 units and work_b
  * (split2_b.c) for 1 unit of the same loop, so the self time is 75% / 25%.
  * Runs for SECONDS (default 3) or exactly ROUNDS rounds (for timing runs), in
- * THREADS threads (default 1; more threads give more samples per second). */
+ * THREADS threads (default 1; more threads give more samples per second).
+ * -T writes the seconds the work took (its own wall clock) to TIMEFILE. */
 #include "split2.h"
 #include "wl.h"
 #include <pthread.h>
@@ -28,19 +29,21 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	const char *pidfile = NULL;
+	const char *pidfile = NULL, *timefile = NULL;
 	int nthreads = 1, c;
-	while ((c = getopt(argc, argv, "n:t:p:")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:T:p:")) != -1) {
 		switch (c) {
 		case 'n': rounds = atol(optarg); break;
 		case 't': nthreads = atoi(optarg); break;
+		case 'T': timefile = optarg; break;
 		case 'p': pidfile = optarg; break;
 		default: return 2;
 		}
 	}
 	if (nthreads < 1 || nthreads > 64)
 		return 2;
-	end_time = wl_now() + wl_parse_seconds(argv[optind], 3);
+	double start = wl_now();
+	end_time = start + wl_parse_seconds(argv[optind], 3);
 	pthread_t t[64];
 	for (int i = 1; i < nthreads; i++)
 		if (pthread_create(&t[i], NULL, run, (void *)(uintptr_t)(i + 1))) {
@@ -51,5 +54,12 @@ int main(int argc, char **argv)
 	run((void *)1);
 	for (int i = 1; i < nthreads; i++)
 		pthread_join(t[i], NULL);
+	if (timefile) {
+		FILE *f = fopen(timefile, "w");
+		if (!f || fprintf(f, "%.3f\n", wl_now() - start) < 0 || fclose(f)) {
+			perror(timefile);
+			return 2;
+		}
+	}
 	return 0;
 }
