@@ -18,16 +18,19 @@ qs=$(row_val "$T/fn.tsv" function leaf total_pct)
 ge "${qs:-0}" 80 || fail "leaf total ${qs:-none}%, expected ~88%"
 stages=$(awk -F'\t' '$5 ~ /^stage_[0-9]+$/ && $2 > 0 { n++ } END { print n + 0 }' "$T/fn.tsv")
 ge "$stages" 60 || fail "only $stages of 64 stage functions seen in stacks"
-if perf_ok; then
-	perf_split "$WL/deep" 2 >"$T/perf.split"
+stage_self() { awk -F'\t' '$2 ~ /^stage_[0-9]+$/ { s += $1 } END { printf "%.1f", s }' "$1"; }
+vs_perf() {
+	local pc cs ps
 	pc=$(share_of "$T/perf.split" cmp_u32)
-	within "$cmp" "$pc" 3 || fail "cmp_u32 self $cmp%, perf $pc%"
-	cprof_split "$T/s.db" >"$T/cprof.split"
-	stage_self() { awk -F'\t' '$2 ~ /^stage_[0-9]+$/ { s += $1 } END { printf "%.1f", s }' "$1"; }
 	cs=$(stage_self "$T/cprof.split")
 	ps=$(stage_self "$T/perf.split")
-	within "$cs" "$ps" 3 || fail "stage functions' self: $cs% in all, perf $ps%"
-	vs="perf: cmp_u32 $pc%, stages $ps%; cprof stages $cs%"
+	within "$cmp" "$pc" 3 || { echo "cmp_u32 self $cmp%, perf $pc%"; return 1; }
+	within "$cs" "$ps" 3 || { echo "stage functions' self: $cs% in all, perf $ps%"; return 1; }
+}
+if perf_ok; then
+	cprof_split "$T/s.db" >"$T/cprof.split"
+	against_perf vs_perf "$WL/deep" 2
+	vs="perf: cmp_u32 $(share_of "$T/perf.split" cmp_u32)%, stages $(stage_self "$T/perf.split")%; cprof stages $(stage_self "$T/cprof.split")%"
 else
 	vs="perf comparison skipped: $PERF_WHY"
 fi

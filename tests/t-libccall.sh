@@ -25,13 +25,17 @@ p=$(sql "$T/s.db" "SELECT profiled FROM files WHERE path LIKE '%/libccall.c'")
 sql "$T/s.db" "SELECT path FROM files WHERE profiled = 1" | grep -E 'libc[.-]|/usr/include/|ld-linux' &&
 	fail "system files profiled by default (above)"
 
+perf_share() { awk -F'\t' -v re="$1" '$2 ~ re { s += $1 } END { printf "%.1f", s }' "$T/perf.split"; }
+vs_perf() {
+	local pm ps
+	pm=$(perf_share memset)
+	ps=$(perf_share strlen)
+	within "$m" "$pm" 4 || { echo "memset line self $m%, perf's memset functions $pm%"; return 1; }
+	within "${s:-0}" "$ps" 4 || { echo "strlen line self ${s:-0}%, perf's strlen functions $ps%"; return 1; }
+}
 if perf_ok; then
-	perf_split "$WL/libccall" 2 >"$T/perf.split"
-	pm=$(awk -F'\t' '$2 ~ /memset/ { s += $1 } END { printf "%.1f", s }' "$T/perf.split")
-	ps=$(awk -F'\t' '$2 ~ /strlen/ { s += $1 } END { printf "%.1f", s }' "$T/perf.split")
-	within "$m" "$pm" 4 || fail "memset line self $m%, perf's memset functions $pm%"
-	within "${s:-0}" "$ps" 4 || fail "strlen line self ${s:-0}%, perf's strlen functions $ps%"
-	vs="perf: memset $pm% strlen $ps%"
+	against_perf vs_perf "$WL/libccall" 2
+	vs="perf: memset $(perf_share memset)% strlen $(perf_share strlen)%"
 else
 	vs="perf comparison skipped: $PERF_WHY"
 fi

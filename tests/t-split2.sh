@@ -24,11 +24,13 @@ report "$T/s.db" file >"$T/file.tsv" || fail "--report --by file failed"
 fa=$(awk -F'\t' '$7 ~ /\/split2_a\.c$/ { print $3 }' "$T/file.tsv")
 within "${fa:-0}" 75 3 || fail "split2_a.c self ${fa:-none}% by file, expected 75%"
 
-if perf_ok; then
-	perf_split "$WL/split2" -t 2 3 >"$T/perf.split"
-	pa=$(share_of "$T/perf.split" work_a)
+vs_perf() {
+	local d
 	d=$(split_distance "$T/perf.split" "$T/cprof.split" work_a work_b)
-	within "$d" 0 4 || fail "cprof split (work_a $a%, work_b $b%) is $d points from perf's (work_a $pa%)"
-	pass "work_a $a% work_b $b% (perf: work_a $pa%, distance $d points)"
+	within "$d" 0 4 || { echo "cprof split (work_a $a%, work_b $b%) is $d points from perf's (work_a $(share_of "$T/perf.split" work_a)%)"; return 1; }
+}
+if perf_ok; then
+	against_perf vs_perf "$WL/split2" -t 2 3
+	pass "work_a $a% work_b $b% (perf: work_a $(share_of "$T/perf.split" work_a)%, distance $(split_distance "$T/perf.split" "$T/cprof.split" work_a work_b) points)"
 fi
 pass "work_a $a% work_b $b% (perf comparison skipped: $PERF_WHY)"
