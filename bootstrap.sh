@@ -14,9 +14,9 @@ cd "$(dirname "$0")"
 SRCDIR=$PWD
 
 # build, libraries, the sqlite3 shell and perf (tests), tmux (TUI tests),
-# python3 (JSON checks), util-linux (setpriv), binutils (readelf)
+# python3 (JSON checks), util-linux (setpriv), binutils (readelf), valgrind
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev libunwind-dev
-	libdw-dev libelf-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux binutils"
+	libdw-dev libelf-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux binutils valgrind"
 
 stop_after=run
 seconds=20

@@ -100,6 +100,7 @@ ENGINE_TESTS = \
 	tests/t-stripped.sh \
 	tests/t-threads-attach.sh \
 	tests/t-threads.sh \
+	tests/t-valgrind.sh \
 	tests/t-vdso.sh
 TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
