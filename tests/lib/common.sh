@@ -45,7 +45,7 @@ fi
 BUILDDIR=$(cd "$BUILDDIR" && pwd)
 CPROF=$BUILDDIR/cprof-tui
 WL=$BUILDDIR/tests/workloads
-CPROF_TIMEOUT=${CPROF_TIMEOUT:-60}
+CPROF_TIMEOUT=${CPROF_TIMEOUT:-30}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cprof-$TEST_NAME.XXXXXX")
 _bg_pids=()
