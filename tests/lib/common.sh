@@ -2,8 +2,9 @@
 #
 # Source it first thing:   . "$(dirname "$0")/lib/common.sh"
 # A test exits 0 (pass), 1 (fail) or 77 (skip), printing the reason of a
-# failure or a skip as its last line. Run from the build directory (or set
-# CPROF_BUILDDIR); the source tree is found from this file's location.
+# failure or a skip as its last line. Run from the build directory, or from
+# anywhere with ./build or CPROF_BUILDDIR; the source tree is found from this
+# file's location. KEEP_TMP=1 keeps the temp dir.
 #
 # Provides:
 #   $SRCDIR $BUILDDIR $CPROF $WL $T (a private temp dir, removed at exit)
@@ -27,9 +28,16 @@
 #                        measured once more before failing
 #   split_distance A B [NAMES...]  sum |a-b| / 2 (points) between two splits;
 #                        with NAMES, every other row is lumped into "(other)"
+#   share_of SPLIT NAME  the share of NAME in a split file
 #   within A B TOL       true when |A - B| <= TOL (numbers, floats allowed)
+#   ge A B               true when A >= B (numbers)
 #   proc_field PID KEY   a field of /proc/PID/status (State, TracerPid, ...)
 #   proc_utime PID       user+system CPU ticks of PID (all threads)
+#   start_wl NAME ARGS...  start a workload with -p PIDFILE, wait until ready;
+#                        sets WL_PID
+#   wait_traced PID [S]  wait until PID has a tracer
+#   task_states PID      the state letters of PID's threads
+#   assert_unharmed PID  fail unless PID runs on untraced, unstopped, progressing
 
 set -u
 
@@ -37,7 +45,7 @@ TEST_NAME=$(basename "$0" .sh)
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 if [ -n "${CPROF_BUILDDIR:-}" ]; then
 	BUILDDIR=$CPROF_BUILDDIR
-elif [ -x ./cprof-tui ] || [ -d ./tests/workloads ]; then
+elif [ -x ./cprof-tui ]; then
 	BUILDDIR=$PWD
 else
 	BUILDDIR=$SRCDIR/build
