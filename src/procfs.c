@@ -80,10 +80,10 @@ int procfs_list_tasks(pid_t pid, pid_t **tids)
 	return (int)n;
 }
 
-int procfs_open_task_stat(pid_t pid, pid_t tid)
+int procfs_open_task_file(pid_t pid, pid_t tid, const char *name)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	char path[96];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, name);
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
@@ -122,14 +122,19 @@ bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n)
 	return true;
 }
 
-int64_t procfs_task_switches(pid_t pid, pid_t tid)
+bool procfs_task_schedstat(int fd, uint64_t *runtime_ns, uint64_t *slices)
 {
-	char path[64], buf[128];
-	unsigned long long run, wait, slices;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	if (!read_small(path, buf, sizeof(buf)) || sscanf(buf, "%llu %llu %llu", &run, &wait, &slices) != 3)
-		return -1;
-	return (int64_t)slices;
+	char buf[128];
+	unsigned long long run, wait, sl;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu %llu", &run, &wait, &sl) != 3)
+		return false;
+	*runtime_ns = run;
+	*slices = sl;
+	return true;
 }
 
 bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc)

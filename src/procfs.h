@@ -26,16 +26,14 @@ const struct map *procfs_maps_find(const struct maps *m, uint64_t addr);
 
 /* Thread ids in /proc/PID/task; returns count, *tids malloc'd. -1 when gone. */
 int procfs_list_tasks(pid_t pid, pid_t **tids);
-/* Open /proc/PID/task/TID/stat for repeated procfs_task_state() reads. */
-int procfs_open_task_stat(pid_t pid, pid_t tid);
-/* State letter (R, S, D, T, t, Z, X) from an open stat fd; 0 when unreadable.
- * Also returns the number of context switches seen when ctxsw is non-NULL
- * (from schedstat, opened lazily alongside). */
+/* Open /proc/PID/task/TID/NAME (stat, schedstat) for repeated preads. */
+int procfs_open_task_file(pid_t pid, pid_t tid, const char *name);
+/* State letter (R, S, D, T, t, Z, X) from an open stat fd; 0 when unreadable. */
 char procfs_task_state(int fd);
+/* From an open schedstat fd: time on a CPU (ns) and times scheduled in. */
+bool procfs_task_schedstat(int fd, uint64_t *runtime_ns, uint64_t *slices);
 /* /proc/PID/task/TID/comm into buf. */
 bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n);
-/* Number of times TID was scheduled in (schedstat), or -1. */
-int64_t procfs_task_switches(pid_t pid, pid_t tid);
 /* SP and PC of a thread blocked in a system call (/proc/.../syscall);
  * false when it is running or unreadable. */
 bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc);

@@ -84,7 +84,11 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	struct recorder *r = xcalloc(1, sizeof(*r));
 	r->o = o;
 	r->p = p;
-	struct sampler_config cfg = {.wall = o->wall, .quiet_child = quiet_child};
+	struct sampler_config cfg = {
+		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
+		.wall = o->wall,
+		.quiet_child = quiet_child,
+	};
 	char comm[64] = "";
 	if (o->mode == MODE_LAUNCH) {
 		char resolved[4096];
@@ -112,9 +116,9 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
 	p->profile_all = o->profile_all;
+	p->profile_only = xcalloc(o->nprofile_only + 1, sizeof(char *));
 	for (size_t i = 0; i < o->nprofile_only; i++)
-		*VEC_PUSH(p->profile_only, p->nprofile_only, p->nprofile_only) =
-			xstrdup(o->profile_only[i]);
+		p->profile_only[p->nprofile_only++] = xstrdup(o->profile_only[i]);
 	char now[32];
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 
@@ -240,8 +244,9 @@ static void unwind_sample(struct recorder *r, const struct raw_sample *rs)
 	};
 	uint64_t t0 = now_ns();
 	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
-	push_pending(r, time_us, rs->tid,
-		     intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE));
+	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
+	for (unsigned w = 0; w < (rs->weight ? rs->weight : 1); w++)
+		push_pending(r, time_us, rs->tid, id);
 	r->costs.unwind_ns += now_ns() - t0;
 	r->costs.unwound++;
 }

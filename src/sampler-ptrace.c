@@ -41,7 +41,9 @@ enum tstate {
 struct pthr {
 	pid_t tid;
 	enum tstate st;
-	int stat_fd;
+	int stat_fd, sched_fd;
+	uint64_t runtime_ns;   /* CPU time when last looked at (schedstat) */
+	unsigned weight;       /* periods the sample being taken stands for */
 	bool detach_pending;   /* release(): detach at its next stop */
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
@@ -61,6 +63,8 @@ struct ptrace_sampler {
 	int exec_errno;
 	bool awaiting_exec;    /* launched: no samples of our own pre-exec code */
 	struct raw_batch *batch; /* where the current round's samples go */
+	uint64_t period_ns;    /* sampling period per running thread */
+	uint64_t rng;
 	size_t pending;        /* interrupts of this round not answered yet */
 };
 
@@ -108,7 +112,11 @@ static struct pthr *add_thread(struct ptrace_sampler *ps, pid_t tid, enum tstate
 	memset(th, 0, sizeof(*th));
 	th->tid = tid;
 	th->st = st;
-	th->stat_fd = procfs_open_task_stat(ps->pub.pid, tid);
+	th->stat_fd = procfs_open_task_file(ps->pub.pid, tid, "stat");
+	th->sched_fd = procfs_open_task_file(ps->pub.pid, tid, "schedstat");
+	uint64_t slices;
+	if (th->sched_fd < 0 || !procfs_task_schedstat(th->sched_fd, &th->runtime_ns, &slices))
+		th->runtime_ns = 0; /* CPU time counts from now on */
 	publish_thread(ps, th, 'R');
 	return th;
 }
@@ -119,7 +127,9 @@ static void drop_thread(struct ptrace_sampler *ps, struct pthr *th)
 		ps->pending--;
 	if (th->stat_fd >= 0)
 		close(th->stat_fd);
-	th->stat_fd = -1;
+	if (th->sched_fd >= 0)
+		close(th->sched_fd);
+	th->stat_fd = th->sched_fd = -1;
 	publish_thread(ps, th, 'X');
 	th->st = T_GONE;
 }
@@ -139,12 +149,29 @@ static void resume(struct ptrace_sampler *ps, struct pthr *th, int sig)
 		drop_thread(ps, th);
 		return;
 	}
-	if (ptrace(PTRACE_CONT, th->tid, 0, (void *)(long)sig) == 0)
+	if (ptrace(PTRACE_CONT, th->tid, 0, (void *)(long)sig) == 0 && th->st != T_INTERRUPTING)
 		th->st = T_RUNNING;
 	/* ESRCH: it died; its exit is reported by waitpid */
 }
 
-/* Copy registers and stack of a thread in a ptrace-stop. */
+#define ERESTARTNOHAND 514 /* kernel-internal: restart the call unless a handler runs */
+
+/* Our interrupt stopped the thread on its way out of a system call that
+ * gives up with EINTR when interrupted (epoll_wait, sigtimedwait, ...): turn
+ * the EINTR into the kernel's "restart unless a signal handler runs", so the
+ * target never sees an EINTR we caused. A real signal arriving meanwhile
+ * still gets EINTR, as it would without us. */
+static void undo_eintr(struct ptrace_sampler *ps, struct pthr *th, struct user_regs_struct *regs)
+{
+	if ((int64_t)regs->orig_rax < 0 || (int64_t)regs->rax != -EINTR)
+		return;
+	struct user_regs_struct fixed = *regs;
+	fixed.rax = (uint64_t)-ERESTARTNOHAND;
+	if (ptrace(PTRACE_SETREGS, th->tid, 0, &fixed) == 0)
+		ps->pub.restarted++;
+}
+
+/* Copy registers and stack of a thread stopped by our interrupt. */
 static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 {
 	struct raw_batch *b = ps->batch;
@@ -152,12 +179,15 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 		return;
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
+	r->weight = th->weight ? th->weight : 1;
+	th->weight = 0;
 	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r->regs) != 0) {
 		b->len--;
 		b->stack_len -= SAMPLER_STACK_COPY;
 		b->lost++;
 		return;
 	}
+	undo_eintr(ps, th, &r->regs);
 	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
 	struct iovec remote = {(void *)(uintptr_t)r->regs.rsp, SAMPLER_STACK_COPY};
 	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
@@ -245,21 +275,16 @@ static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 	int sig = WSTOPSIG(status), ev = status >> 16;
 	if (!th) /* a new thread whose first stop came before its parent's clone event */
 		th = add_thread(ps, tid, T_NEW);
-	if (th->st == T_INTERRUPTING && !(ev == PTRACE_EVENT_STOP && !is_stop_signal(sig))) {
-		/* Another stop came before our interrupt's: the thread is stopped all
-		 * the same, so it answers this round. Should the interrupt still be
-		 * reported later, it is resumed as an unrequested stop. */
-		if (ps->pending)
-			ps->pending--;
-		if (ev != PTRACE_EVENT_EXEC && !is_stop_signal(sig) && !th->detach_pending)
-			take_sample(ps, th);
-		th->st = T_RUNNING;
-	}
+	/* Another stop may come before our interrupt's (a clone, a signal): the
+	 * thread is resumed from it still T_INTERRUPTING, and the interrupt,
+	 * which the kernel keeps pending, stops it right after. */
 
 	switch (ev) {
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig)) {
 			/* group-stop: stay stopped, but keep reporting (job control works) */
+			if (th->st == T_INTERRUPTING && ps->pending)
+				ps->pending--; /* no sample: it is not running */
 			if (th->detach_pending) {
 				ptrace(PTRACE_DETACH, tid, 0, 0);
 				drop_thread(ps, th);
@@ -271,19 +296,27 @@ static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 			break;
 		}
 		if (th->st == T_INTERRUPTING) {
+			th->st = T_RUNNING;
 			if (ps->pending)
 				ps->pending--;
-			if (!th->detach_pending)
+			if (!th->detach_pending) {
 				take_sample(ps, th);
+			} else {
+				/* stopped to be detached: it may have been asleep */
+				struct user_regs_struct regs;
+				if (ptrace(PTRACE_GETREGS, tid, 0, &regs) == 0)
+					undo_eintr(ps, th, &regs);
+			}
 		}
 		publish_thread(ps, th, 'R');
 		resume(ps, th, 0);
 		break;
 	case PTRACE_EVENT_CLONE: {
 		unsigned long msg = 0;
-		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
-			add_thread(ps, (pid_t)msg, T_NEW);
+		bool ok = ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0;
 		resume(ps, th, 0);
+		if (ok) /* after resume: adding may move the thread table under th */
+			add_thread(ps, (pid_t)msg, T_NEW);
 		break;
 	}
 	case PTRACE_EVENT_EXEC:
@@ -365,7 +398,9 @@ static void await_pending(struct ptrace_sampler *ps)
 static void sample_sleeper(struct ptrace_sampler *ps, struct pthr *th)
 {
 	struct raw_batch *b = ps->batch;
-	int64_t sw = procfs_task_switches(ps->pub.pid, th->tid);
+	uint64_t runtime, slices;
+	int64_t sw = th->sched_fd >= 0 && procfs_task_schedstat(th->sched_fd, &runtime, &slices)
+			     ? (int64_t)slices : -1;
 	if (th->have_sleep_stack && sw >= 0 && sw == th->sleep_switches) {
 		struct raw_sample *r = raw_batch_add(b, th->tid, 0);
 		r->time_ns = now_ns();
@@ -389,6 +424,43 @@ static void sample_sleeper(struct ptrace_sampler *ps, struct pthr *th)
 	th->have_sleep_stack = true;
 }
 
+#define MAX_WEIGHT 4 /* periods one sample may stand for */
+
+/* xorshift64: cheap randomness for the stochastic rounding below */
+static uint64_t next_random(struct ptrace_sampler *ps)
+{
+	uint64_t x = ps->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return ps->rng = x;
+}
+
+/* CPU mode: is a thread whose state is R due a sample, and how many sampling
+ * periods does the sample stand for? Only CPU time the thread really ran
+ * counts, as with perf's cpu-clock: a runnable thread waiting for a CPU is
+ * not sampled. The CPU time since the last look, in periods, is rounded up
+ * or down at random in proportion to its fraction, so the expected number
+ * of samples equals the CPU time over the period even for threads that run
+ * in bursts shorter than a period or die before the next look. */
+static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th)
+{
+	uint64_t runtime, slices, period = ps->period_ns;
+	if (th->sched_fd < 0 || !procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
+		th->weight = 1; /* no schedstat (kernel without it): sample every R */
+		return true;
+	}
+	uint64_t credit = runtime > th->runtime_ns ? runtime - th->runtime_ns : 0;
+	th->runtime_ns = runtime;
+	if (credit > MAX_WEIGHT * period)
+		credit = MAX_WEIGHT * period;
+	unsigned w = (unsigned)(credit / period);
+	if (next_random(ps) % period < credit % period)
+		w++;
+	th->weight = w;
+	return w > 0;
+}
+
 static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 {
 	struct ptrace_sampler *ps = PS(s);
@@ -404,7 +476,7 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 		if (th->st != T_RUNNING)
 			continue; /* a T_NEW thread's first stop is pending: not a sample */
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
-		if (st == 'R') {
+		if (st == 'R' && (ps->cfg.wall || due_cpu_sample(ps, th))) {
 			th->have_sleep_stack = false;
 			th->interrupted_ns = now_ns();
 			if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
@@ -438,6 +510,8 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 	ps->pub.exit_code = -1;
 	ps->cfg = *cfg;
 	ps->errpipe = -1;
+	ps->period_ns = 1000000000ull / (cfg->frequency ? cfg->frequency : 999);
+	ps->rng = now_ns() | 1;
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -462,8 +536,12 @@ static void ptrace_free(struct sampler *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < ps->nt; i++)
-		if (ps->t[i].stat_fd >= 0 && ps->t[i].st != T_GONE)
-			close(ps->t[i].stat_fd);
+		if (ps->t[i].st != T_GONE) {
+			if (ps->t[i].stat_fd >= 0)
+				close(ps->t[i].stat_fd);
+			if (ps->t[i].sched_fd >= 0)
+				close(ps->t[i].sched_fd);
+		}
 	if (ps->errpipe >= 0)
 		close(ps->errpipe);
 	close(ps->sigfd);

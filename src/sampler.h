@@ -22,6 +22,7 @@ struct raw_sample {
 	struct user_regs_struct regs;
 	bool regs_partial;              /* only rsp/rip (thread seen blocked, not stopped) */
 	bool reuse;                     /* wall mode: asleep since its last sample, same stack */
+	unsigned weight;                /* sampling periods this sample stands for (>= 1) */
 	size_t stack_off, stack_len;    /* copy in raw_batch.stack */
 };
 
@@ -47,6 +48,7 @@ enum sampler_target {
 };
 
 struct sampler_config {
+	unsigned frequency;             /* samples per second per running thread */
 	bool wall;                      /* also sample sleeping threads */
 	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
 	const char *log_path;
@@ -64,6 +66,7 @@ struct sampler {
 	int exit_signal;                /* valid when EXITED: killing signal, or 0 */
 	uint64_t exec_count;            /* bumps on each exec: flush unwind/symbol caches */
 	uint64_t stopped_ns;            /* total time threads were held stopped for samples */
+	uint64_t restarted;             /* system calls we interrupted, restarted instead of EINTR */
 	struct sampler_thread *threads;
 	size_t nthreads, cap_threads;
 	char error[256];                /* last problem worth showing, "" if none */

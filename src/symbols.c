@@ -213,20 +213,29 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 			name = modpath[0] == '[' ? xstrdup(modpath)
 						 : xasprintf("[%s]", str_basename(modpath));
 		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0, flags, true};
-		if (!cudie && !sys)
-			note_nodebug(s, modpath);
+		Dwarf_Addr dbias;
+		if (!sys && !dwfl_module_getdwarf(mod, &dbias))
+			note_nodebug(s, modpath); /* the whole module, not just this address */
 		return 1;
 	}
 
-	/* the inline chain: function-like scopes, innermost first */
-	Dwarf_Die *scopes = NULL;
-	int nscopes = dwarf_getscopes(cudie, addr - bias, &scopes);
+	/* The inline chain, innermost first. dwarf_getscopes follows an inlined
+	 * function into its abstract definition, so it finds the innermost
+	 * function-like scope only; the physical callers come from
+	 * dwarf_getscopes_die on that scope (as eu-addr2line -i does). */
+	Dwarf_Die *scopes = NULL, *chain = NULL;
+	int nscopes = dwarf_getscopes(cudie, addr - bias, &scopes), nchain = 0;
+	for (int i = 0; i < nscopes && !chain; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+			nchain = dwarf_getscopes_die(&scopes[i], &chain);
+	}
 	Dwarf_Die *fn[SYM_MAX_INLINE];
 	int nfn = 0;
-	for (int i = 0; i < nscopes && nfn < SYM_MAX_INLINE; i++) {
-		int tag = dwarf_tag(&scopes[i]);
+	for (int i = 0; i < nchain && nfn < SYM_MAX_INLINE; i++) {
+		int tag = dwarf_tag(&chain[i]);
 		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
-			fn[nfn++] = &scopes[i];
+			fn[nfn++] = &chain[i];
 			if (tag == DW_TAG_subprogram)
 				break;
 		}
@@ -261,6 +270,7 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 	}
 	free(path);
 	free(scopes);
+	free(chain);
 	return n;
 }
 
