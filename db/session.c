@@ -96,7 +96,7 @@ struct db_session *db_session_create(const char *path, char *err, size_t errlen)
 			path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
-	char *sql = xasprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	char *sql = xasprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
 			      "PRAGMA application_id=%d; BEGIN;" DB_SCHEMA_SQL
 			      "INSERT INTO meta VALUES('schema_version', %d); COMMIT;",
 			      DB_APPLICATION_ID, DB_SCHEMA_VERSION);
