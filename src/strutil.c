@@ -91,6 +91,13 @@ const char *str_basename(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Does out[start, o) end with a ".." component? */
+static int ends_with_dotdot(const char *out, size_t start, size_t o)
+{
+	return o - start >= 2 && out[o - 1] == '.' && out[o - 2] == '.' &&
+	       (o - start == 2 || out[o - 3] == '/');
+}
+
 char *str_normalize_path(char *path)
 {
 	char *out = path, *in = path;
@@ -102,10 +109,9 @@ char *str_normalize_path(char *path)
 		size_t len = end ? (size_t)(end - in) : strlen(in);
 		if (len == 0 || (len == 1 && in[0] == '.')) {
 			/* skip empty and "." components */
-		} else if (len == 2 && in[0] == '.' && in[1] == '.' && o > start &&
-			   !(o - start >= 2 && out[o - 1] == '.' && out[o - 2] == '.' &&
-			     (o - start == 2 || out[o - 3] == '/'))) {
-			/* drop the previous component */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.' &&
+			   (absolute || (o > start && !ends_with_dotdot(out, start, o)))) {
+			/* drop the previous component ("/.." is "/") */
 			while (o > start && out[o - 1] != '/')
 				o--;
 			if (o > start)

@@ -106,3 +106,14 @@ TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh
+
+# Unit tests of the engine's pure parts (model, session file, helpers):
+# C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
+UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test
+check_PROGRAMS += $(UNIT_TESTS)
+tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
+tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
+tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
+tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)

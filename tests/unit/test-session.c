@@ -1,0 +1,212 @@
+/* test-session.c — the session file: a profile written in two syncs loads
+ * back identical; the line_hits/function_hits views agree with the model,
+ * before and after a profiled toggle saved to the file; foreign, corrupt,
+ * truncated and newer-schema files are refused with a reason. */
+#include "config.h"
+#include "check.h"
+#include "profile.h"
+#include "session.h"
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/cprof-unit-XXXXXX";
+
+static char *path_in_dir(const char *name)
+{
+	static char buf[4][256];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+/* A small profile: user.c calls memset (libc) and a helper. */
+static void fill(struct profile *p, int from, int to)
+{
+	uint32_t user = profile_file(p, "/src/app/user.c", true);
+	uint32_t libc = profile_file(p, "/usr/lib/libc.so.6", false);
+	uint32_t fm = profile_frame(p, "memset", libc, 0, 0, "/usr/lib/libc.so.6", FRAME_NO_LINE);
+	uint32_t fw = profile_frame(p, "work", user, 10, 8, "/src/app/a.out", 0);
+	uint32_t fh = profile_frame(p, "helper", user, 30, 29, "/src/app/a.out", FRAME_INLINED);
+	uint32_t fmain = profile_frame(p, "main", user, 50, 45, "/src/app/a.out", 0);
+	uint32_t s1 = profile_stack(p, (uint32_t[]){fm, fw, fmain}, 3, 0);
+	uint32_t s2 = profile_stack(p, (uint32_t[]){fh, fw, fmain}, 3, 0);
+	uint32_t s3 = profile_stack(p, (uint32_t[]){fm}, 1, STACK_INCOMPLETE);
+	profile_thread(p, 100, "main-thread");
+	profile_thread(p, 101, "worker");
+	for (int i = from; i < to; i++)
+		profile_add_sample(p, (uint64_t)i * 1000, i % 2 ? 101 : 100,
+				   i % 10 == 0 ? s3 : i % 3 ? s1 : s2);
+}
+
+/* The views' numbers for a row, by SQL. */
+static long long view_value(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return v;
+}
+
+static void check_views_match(const char *db, struct profile *p)
+{
+	profile_update(p);
+	char sql[512];
+	for (size_t i = 0; i < p->nlines; i++) {
+		const struct pline *l = &p->lines[i];
+		snprintf(sql, sizeof(sql),
+			 "SELECT self * 1000000 + total FROM line_hits WHERE path = '%s' AND line = %u",
+			 p->files[l->file].path, l->line);
+		CHECK_EQ(view_value(db, sql), (long long)(l->self * 1000000 + l->total));
+	}
+	for (size_t i = 0; i < p->nfuncs; i++) {
+		const struct pfunc *f = &p->funcs[i];
+		snprintf(sql, sizeof(sql),
+			 "SELECT self * 1000000 + total FROM function_hits WHERE function = '%s' "
+			 "AND path = '%s'", profile_func_name(p, (uint32_t)i), p->files[f->file].path);
+		CHECK_EQ(view_value(db, sql), (long long)(f->self * 1000000 + f->total));
+	}
+	CHECK_EQ(view_value(db, "SELECT self FROM line_hits WHERE path = '(outside profiled files)'"),
+		 (long long)p->outside);
+	CHECK_EQ(view_value(db, "SELECT sum(self) FROM line_hits"), (long long)p->counted);
+}
+
+static void expect_refused(const char *path, const char *why_substring)
+{
+	char err[512] = "";
+	struct db_session *s = db_session_open(path, err, sizeof(err));
+	CHECK(s == NULL);
+	if (!strstr(err, why_substring))
+		printf("  refusal of %s says: %s (expected to mention '%s')\n", path, err,
+		       why_substring);
+	CHECK(strstr(err, why_substring) != NULL);
+	db_session_close(s);
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		fwrite(data, 1, n, f);
+		fclose(f);
+	}
+}
+
+int main(void)
+{
+	char err[512];
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	const char *db = path_in_dir("s.db");
+
+	/* write in two syncs, as the recorder does */
+	struct profile *p = profile_new();
+	p->command = strdup("./a.out --fast");
+	p->pid = 4242;
+	p->frequency_hz = 999;
+	p->started_at = strdup("2026-11-25T10:00:00Z");
+	p->ended_at = strdup("2026-11-25T10:00:05Z");
+	struct db_session *w = db_session_create(db, err, sizeof(err));
+	CHECK(w != NULL);
+	if (!w) {
+		printf("%s\n", err);
+		return 1;
+	}
+	fill(p, 0, 40);
+	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
+	/* readable while being written */
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM samples"), 40);
+	fill(p, 40, 100);
+	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM samples"), 100);
+	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'samples'"), 100);
+	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
+		 DB_SCHEMA_VERSION);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM stacks"), 3);
+	CHECK_EQ(view_value(db, "SELECT samples FROM threads WHERE tid = 101"), 50);
+	check_views_match(db, p);
+
+	/* load it back */
+	struct profile *q = profile_new();
+	struct db_session *r = db_session_open(db, err, sizeof(err));
+	CHECK(r != NULL);
+	CHECK_EQ(r ? db_session_load(r, q, err, sizeof(err)) : -1, 0);
+	CHECK_EQ(q->nsamples, 100);
+	CHECK_EQ(q->nframes, p->nframes);
+	CHECK_EQ(q->nstacks, p->nstacks);
+	CHECK_EQ(q->pid, 4242);
+	CHECK(q->command && !strcmp(q->command, "./a.out --fast"));
+	CHECK_EQ(q->counters.incomplete, p->counters.incomplete);
+	profile_update(q);
+	profile_update(p);
+	for (size_t i = 0; i < p->nlines; i++) {
+		int64_t k = profile_find_line(q, (uint32_t)profile_find_file(q, p->files[p->lines[i].file].path),
+					      p->lines[i].line);
+		CHECK(k >= 0);
+		if (k >= 0) {
+			CHECK_EQ(q->lines[k].self, p->lines[i].self);
+			CHECK_EQ(q->lines[k].total, p->lines[i].total);
+		}
+	}
+	CHECK_EQ(q->outside, p->outside);
+
+	/* a toggle saved through the reader is what the views show */
+	int64_t libc = profile_find_file(q, "/usr/lib/libc.so.6");
+	CHECK(libc >= 0);
+	profile_set_profiled(q, (uint32_t)libc, true, true);
+	CHECK_EQ(db_session_sync(r, q, err, sizeof(err)), 0);
+	CHECK_EQ(view_value(db, "SELECT profiled FROM files WHERE path = '/usr/lib/libc.so.6'"), 1);
+	check_views_match(db, q);
+	db_session_close(r);
+	db_session_close(w);
+
+	/* and the toggle survives a reload */
+	struct profile *q2 = profile_new();
+	r = db_session_open(db, err, sizeof(err));
+	CHECK(r && db_session_load(r, q2, err, sizeof(err)) == 0);
+	int64_t libc2 = profile_find_file(q2, "/usr/lib/libc.so.6");
+	CHECK(libc2 >= 0 && q2->files[libc2].profiled);
+	db_session_close(r);
+
+	/* refusals */
+	expect_refused(path_in_dir("missing.db"), "No such file");
+	write_file(path_in_dir("text.db"), "hello, not a database\n", 22);
+	expect_refused(path_in_dir("text.db"), "not a cprof-tui session");
+	sqlite3 *h;
+	CHECK(sqlite3_open(path_in_dir("foreign.db"), &h) == SQLITE_OK);
+	sqlite3_exec(h, "CREATE TABLE t(x); INSERT INTO t VALUES(1);", NULL, NULL, NULL);
+	sqlite3_close(h);
+	expect_refused(path_in_dir("foreign.db"), "not a cprof-tui session");
+	CHECK(sqlite3_open(path_in_dir("newer.db"), &h) == SQLITE_OK);
+	sqlite3_exec(h, "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
+			"INSERT INTO meta VALUES('schema_version', 99);", NULL, NULL, NULL);
+	sqlite3_close(h);
+	expect_refused(path_in_dir("newer.db"), "upgrade cprof-tui");
+	/* a file with the SQLite header and garbage after it */
+	char junk[8192];
+	memset(junk, 0x5a, sizeof(junk));
+	memcpy(junk, "SQLite format 3", 16);
+	write_file(path_in_dir("corrupt.db"), junk, sizeof(junk));
+	expect_refused(path_in_dir("corrupt.db"), "corrupt");
+
+	profile_free(p);
+	profile_free(q);
+	profile_free(q2);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("could not remove %s\n", dir);
+	return check_done("test-session");
+}
