@@ -4,7 +4,8 @@
 . "$(dirname "$0")/lib/common.sh"
 
 h=$SRCDIR/tests/workloads/inlined.h
-first=$(line_of "$h" "uint64_t mix(")
+first=$(grep -n -F "uint64_t mix(" "$h" | head -n 1 | cut -d: -f1)
+[ -n "$first" ] || fail "no definition of mix() in $h"
 last=$(awk -v f="$first" 'NR > f && /^}/ { print NR; exit }' "$h")
 call=$(line_of "$SRCDIR/tests/workloads/inlined.c" CALL:mix)
 
