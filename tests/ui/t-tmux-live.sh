@@ -28,7 +28,7 @@ tmux_keys Tab / s p l i t 2 _ b Enter Space
 wait_screen 'split2_b.c is no longer profiled'
 wait_screen '^ \[ \] .*split2_b.c'
 tmux_keys BTab
-wait_screen '^ +(1[5-9]|2[0-9]|3[0-5])\.[0-9] +[0-9.]+ +[0-9]+ +main '
+wait_screen '^ +(1[5-9]|2[0-9]|3[0-5])\.[0-9] +[0-9.]+ +[0-9]+ +run '
 screen | grep -Eq ' work_b ' && ! screen | grep -Eq '^ +0\.0 +[0-9.]+ +0 +work_b ' &&
 	fail "work_b still has self samples after its file was unprofiled: $(screen | grep work_b)"
 # ... and back in.
