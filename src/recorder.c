@@ -9,6 +9,7 @@
 #include "xalloc.h"
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +76,23 @@ static char *join_args(char *const argv[])
 	return s;
 }
 
+/* The sampling thread must run when a tick is due, even when the target's
+ * threads keep every CPU busy: otherwise it runs late, samples fewer rounds
+ * and holds threads stopped longer. Where permitted (root, CAP_SYS_NICE) it
+ * takes the lowest real-time priority; its work per tick is short, and the
+ * kernel's real-time throttling bounds it anyway. The symbol worker thread,
+ * created before, keeps the normal policy. Otherwise it asks for a better
+ * nice value, and runs as it is when that is refused too. */
+static void raise_priority(void)
+{
+	struct sched_param sp = {.sched_priority = 1};
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0)
+		return;
+	errno = 0;
+	if (nice(-10) == -1 && errno)
+		return;
+}
+
 struct recorder *recorder_start(const struct options *o, struct profile *p, bool quiet_child,
 				char *err, size_t errlen)
 {
@@ -134,6 +152,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		goto fail_release;
 	}
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
+	raise_priority();
 	r->start_ns = now_ns();
 	r->active_since_ns = r->start_ns;
 	r->period_ns = 1000000000ull / p->frequency_hz;

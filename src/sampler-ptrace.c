@@ -44,6 +44,7 @@ struct pthr {
 	int stat_fd, sched_fd;
 	uint64_t runtime_ns;   /* CPU time when last looked at (schedstat) */
 	unsigned weight;       /* periods the sample being taken stands for */
+	bool due;              /* to be sampled this round */
 	bool detach_pending;   /* release(): detach at its next stop */
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
@@ -239,10 +240,9 @@ static void handle_exec(struct ptrace_sampler *ps, pid_t tid)
 		if (ps->t[i].st != T_GONE && ps->t[i].tid != tid)
 			drop_thread(ps, &ps->t[i]);
 	struct pthr *th = find_thread(ps, tid);
-	if (!th)
-		th = add_thread(ps, tid, T_RUNNING);
-	th->have_sleep_stack = false;
-	th->comm_checked_ns = 0;
+	if (th) /* another thread may have the leader's tid now, with new /proc files */
+		drop_thread(ps, th);
+	th = add_thread(ps, tid, T_RUNNING);
 	ps->pub.exec_count++;
 	ps->awaiting_exec = false;
 	if (ps->batch) {
@@ -471,22 +471,30 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 	}
 	ps->batch = b;
 	ps->pending = 0;
+	/* first decide who is due, then interrupt them back to back: the /proc
+	 * reads stay out of the time threads are held stopped */
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
+		th->due = false;
 		if (th->st != T_RUNNING)
 			continue; /* a T_NEW thread's first stop is pending: not a sample */
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
-		if (st == 'R' && (ps->cfg.wall || due_cpu_sample(ps, th))) {
-			th->have_sleep_stack = false;
-			th->interrupted_ns = now_ns();
-			if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
-				th->st = T_INTERRUPTING;
-				ps->pending++;
-			} else {
-				b->lost++;
-			}
-		} else if (ps->cfg.wall && (st == 'S' || st == 'D')) {
+		if (st == 'R')
+			th->due = ps->cfg.wall || due_cpu_sample(ps, th);
+		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
 			sample_sleeper(ps, th);
+	}
+	for (size_t i = 0; i < ps->nt; i++) {
+		struct pthr *th = &ps->t[i];
+		if (!th->due)
+			continue;
+		th->have_sleep_stack = false;
+		th->interrupted_ns = now_ns();
+		if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
+			th->st = T_INTERRUPTING;
+			ps->pending++;
+		} else {
+			b->lost++;
 		}
 	}
 	await_pending(ps);

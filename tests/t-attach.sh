@@ -11,7 +11,9 @@ assert_unharmed "$WL_PID"
 
 [ "$(meta "$T/s.db" pid)" = "$WL_PID" ] || fail "meta pid is '$(meta "$T/s.db" pid)', expected $WL_PID"
 n=$(meta "$T/s.db" samples)
-ge "${n:-0}" 2000 || fail "only ${n:-no} samples in 2 s of two busy threads"
+# two busy threads keep both cores of a 2-core machine: a stop then waits for
+# a core (bench/ptrace-floor measures ~1100 samples/s there with no unwinding)
+ge "${n:-0}" 1000 || fail "only ${n:-no} samples in 2 s of two busy threads"
 cprof_split "$T/s.db" >"$T/cprof.split"
 a=$(share_of "$T/cprof.split" work_a)
 b=$(share_of "$T/cprof.split" work_b)
