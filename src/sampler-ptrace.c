@@ -172,6 +172,17 @@ static void undo_eintr(struct ptrace_sampler *ps, struct pthr *th, struct user_r
 		ps->pub.restarted++;
 }
 
+/* Copy the top of the stack from r's rsp into the space raw_batch_add
+ * reserved (the last one in b), and give back what was not filled. */
+static void copy_stack(struct ptrace_sampler *ps, struct raw_batch *b, struct raw_sample *r)
+{
+	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
+	struct iovec remote = {(void *)(uintptr_t)r->regs.rsp, SAMPLER_STACK_COPY};
+	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
+	r->stack_len = n > 0 ? (size_t)n : 0;
+	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
+}
+
 /* Copy registers and stack of a thread stopped by our interrupt. */
 static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 {
@@ -189,11 +200,7 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 		return;
 	}
 	undo_eintr(ps, th, &r->regs);
-	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
-	struct iovec remote = {(void *)(uintptr_t)r->regs.rsp, SAMPLER_STACK_COPY};
-	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
-	r->stack_len = n > 0 ? (size_t)n : 0;
-	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
+	copy_stack(ps, b, r);
 	if (th->interrupted_ns)
 		ps->pub.stopped_ns += now_ns() - th->interrupted_ns; /* + the resume that follows */
 }
@@ -415,11 +422,7 @@ static void sample_sleeper(struct ptrace_sampler *ps, struct pthr *th)
 	r->regs.rsp = sp;
 	r->regs.rip = pc;
 	r->regs_partial = true;
-	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
-	struct iovec remote = {(void *)(uintptr_t)sp, SAMPLER_STACK_COPY};
-	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
-	r->stack_len = n > 0 ? (size_t)n : 0;
-	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
+	copy_stack(ps, b, r);
 	th->sleep_switches = sw;
 	th->have_sleep_stack = true;
 }
