@@ -48,6 +48,7 @@ struct pthr {
 	bool detach_pending;   /* release(): detach at its next stop */
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
+	bool sleep_stop;       /* wall mode: stopped this round while asleep */
 	uint64_t comm_checked_ns;
 	uint64_t interrupted_ns; /* when PTRACE_INTERRUPT was sent */
 };
@@ -401,8 +402,13 @@ static void await_pending(struct ptrace_sampler *ps)
 	}
 }
 
-/* Wall mode: a sleeping thread is sampled without stopping it. */
-static void sample_sleeper(struct ptrace_sampler *ps, struct pthr *th)
+/* Wall mode: a sleeping thread (state S or D). While it has not run since
+ * its last sample (the same count of times scheduled in), its stack has not
+ * changed and is reused without stopping it. Otherwise a thread in S is
+ * stopped once (returns true; a system call it sleeps in is restarted, not
+ * failed: undo_eintr); one in D, which would stop only when its call ends,
+ * is read from /proc without a stop (rsp and rip only). */
+static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char state)
 {
 	struct raw_batch *b = ps->batch;
 	uint64_t runtime, slices;
@@ -412,19 +418,25 @@ static void sample_sleeper(struct ptrace_sampler *ps, struct pthr *th)
 		struct raw_sample *r = raw_batch_add(b, th->tid, 0);
 		r->time_ns = now_ns();
 		r->reuse = true;
-		return;
+		return false;
+	}
+	th->sleep_switches = sw;
+	th->have_sleep_stack = false;
+	if (state == 'S') {
+		th->sleep_stop = true;
+		return true;
 	}
 	uint64_t sp, pc;
 	if (!procfs_task_syscall_regs(ps->pub.pid, th->tid, &sp, &pc))
-		return;
+		return false;
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	r->regs.rsp = sp;
 	r->regs.rip = pc;
 	r->regs_partial = true;
 	copy_stack(ps, b, r);
-	th->sleep_switches = sw;
 	th->have_sleep_stack = true;
+	return false;
 }
 
 #define MAX_WEIGHT 4 /* periods one sample may stand for */
@@ -485,13 +497,14 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 		if (st == 'R')
 			th->due = ps->cfg.wall || due_cpu_sample(ps, th);
 		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
-			sample_sleeper(ps, th);
+			th->due = sleeper_needs_stop(ps, th, st);
 	}
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		if (!th->due)
 			continue;
-		th->have_sleep_stack = false;
+		th->have_sleep_stack = th->sleep_stop; /* its stack while asleep */
+		th->sleep_stop = false;
 		th->interrupted_ns = now_ns();
 		if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
 			th->st = T_INTERRUPTING;
