@@ -49,6 +49,7 @@ struct pthr {
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
 	bool sleep_stop;       /* wall mode: stopped this round while asleep */
+	uint64_t sleep_sp, sleep_pc; /* where it slept when that stack was taken */
 	uint64_t comm_checked_ns;
 	uint64_t interrupted_ns; /* when PTRACE_INTERRUPT was sent */
 };
@@ -202,6 +203,12 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 	}
 	undo_eintr(ps, th, &r->regs);
 	copy_stack(ps, b, r);
+	if (th->sleep_stop) { /* its stack while asleep, reused while it stays so */
+		th->sleep_stop = false;
+		th->have_sleep_stack = true;
+		th->sleep_sp = r->regs.rsp;
+		th->sleep_pc = r->regs.rip;
+	}
 	if (th->interrupted_ns)
 		ps->pub.stopped_ns += now_ns() - th->interrupted_ns; /* + the resume that follows */
 }
@@ -402,32 +409,37 @@ static void await_pending(struct ptrace_sampler *ps)
 	}
 }
 
-/* Wall mode: a sleeping thread (state S or D). While it has not run since
- * its last sample (the same count of times scheduled in), its stack has not
- * changed and is reused without stopping it. Otherwise a thread in S is
- * stopped once (returns true; a system call it sleeps in is restarted, not
- * failed: undo_eintr); one in D, which would stop only when its call ends,
- * is read from /proc without a stop (rsp and rip only). */
+/* Wall mode: a sleeping thread (state S or D), sampled without a stop when
+ * possible. While it has not run since its last sample (the same count of
+ * times scheduled in), its stack has not changed: reuse it. When it has run
+ * but sleeps again at the same stack pointer and instruction (/proc/.../syscall)
+ * as when its stack was last taken, that stack is still the one: reuse it.
+ * Only a thread asleep somewhere new is stopped, once (returns true; the
+ * system call it sleeps in is restarted, not failed: undo_eintr); stopping it
+ * again and again would restart its call forever. A thread in D, which would
+ * stop only when its call ends, is unwound from rsp and rip alone. */
 static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char state)
 {
 	struct raw_batch *b = ps->batch;
-	uint64_t runtime, slices;
+	uint64_t runtime, slices, sp = 0, pc = 0;
 	int64_t sw = th->sched_fd >= 0 && procfs_task_schedstat(th->sched_fd, &runtime, &slices)
 			     ? (int64_t)slices : -1;
-	if (th->have_sleep_stack && sw >= 0 && sw == th->sleep_switches) {
+	bool same = th->have_sleep_stack && sw >= 0 && sw == th->sleep_switches;
+	if (!same && procfs_task_syscall_regs(ps->pub.pid, th->tid, &sp, &pc))
+		same = th->have_sleep_stack && sp == th->sleep_sp && pc == th->sleep_pc;
+	th->sleep_switches = sw;
+	if (same) {
 		struct raw_sample *r = raw_batch_add(b, th->tid, 0);
 		r->time_ns = now_ns();
 		r->reuse = true;
 		return false;
 	}
-	th->sleep_switches = sw;
 	th->have_sleep_stack = false;
 	if (state == 'S') {
 		th->sleep_stop = true;
 		return true;
 	}
-	uint64_t sp, pc;
-	if (!procfs_task_syscall_regs(ps->pub.pid, th->tid, &sp, &pc))
+	if (!pc)
 		return false;
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
@@ -435,7 +447,6 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 	r->regs.rip = pc;
 	r->regs_partial = true;
 	copy_stack(ps, b, r);
-	th->have_sleep_stack = true;
 	return false;
 }
 
@@ -503,8 +514,7 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 		struct pthr *th = &ps->t[i];
 		if (!th->due)
 			continue;
-		th->have_sleep_stack = th->sleep_stop; /* its stack while asleep */
-		th->sleep_stop = false;
+		th->have_sleep_stack = false;
 		th->interrupted_ns = now_ns();
 		if (ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
 			th->st = T_INTERRUPTING;
