@@ -50,7 +50,6 @@ struct unwinder {
 	bool vdso_ok;
 
 	const struct unwind_input *cur; /* the sample being unwound */
-	struct unwind_stats stats;
 };
 
 static int reload_maps(struct unwinder *u, bool force)
@@ -59,7 +58,6 @@ static int reload_maps(struct unwinder *u, bool force)
 	if (!force && u->maps.len && t - u->maps_read_ns < MAPS_RELOAD_MIN_NS)
 		return -1;
 	u->maps_read_ns = t;
-	u->stats.maps_reloads++;
 	return procfs_read_maps(u->pid, &u->maps);
 }
 
@@ -74,7 +72,6 @@ static const struct map *find_map(struct unwinder *u, uint64_t addr)
 static bool live_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
-	u->stats.live_reads++;
 	return process_vm_readv(u->pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
 }
 
@@ -101,7 +98,6 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 			break;
 		struct page_entry *pe = u->pages[idx];
 		if (pe->dev == key[0] && pe->inode == key[1] && pe->off == key[2]) {
-			u->stats.page_hits++;
 			u->last_page = pe;
 			u->last_page_addr = page_addr;
 			return pe;
@@ -112,7 +108,6 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 		free(pe);
 		return NULL;
 	}
-	u->stats.page_misses++;
 	pe->dev = key[0];
 	pe->inode = key[1];
 	pe->off = key[2];
@@ -131,7 +126,6 @@ static bool mem_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 		uint64_t sp = in->regs->rsp;
 		if (addr >= sp && addr + len <= sp + in->stack_len) {
 			memcpy(buf, in->stack + (addr - sp), len);
-			u->stats.stack_reads++;
 			return true;
 		}
 	}
@@ -377,16 +371,4 @@ out:
 	u->cur = NULL;
 	current = NULL;
 	return n;
-}
-
-const struct unwind_stats *unwind_get_stats(const struct unwinder *u)
-{
-	return &u->stats;
-}
-
-const struct maps *unwind_maps(struct unwinder *u)
-{
-	if (!u->maps.len)
-		reload_maps(u, true);
-	return &u->maps;
 }

@@ -25,10 +25,6 @@ struct unwind_input {
 	size_t stack_len;
 };
 
-struct unwind_stats {
-	uint64_t page_hits, page_misses, live_reads, stack_reads, maps_reloads;
-};
-
 struct unwinder *unwind_new(pid_t pid);
 void unwind_free(struct unwinder *u);
 /* Forget every cached mapping, page and table (after exec). */
@@ -37,8 +33,5 @@ void unwind_flush(struct unwinder *u);
  * *complete when the unwinder reached the thread's outermost frame. */
 int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pcs, int max,
 		 bool *complete);
-const struct unwind_stats *unwind_get_stats(const struct unwinder *u);
-/* The maps as last read (refreshed when an address is outside them). */
-const struct maps *unwind_maps(struct unwinder *u);
 
 #endif
