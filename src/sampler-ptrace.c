@@ -435,12 +435,8 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 		return false;
 	}
 	th->have_sleep_stack = false;
-	if (state == 'S') {
-		th->sleep_stop = true;
-		return true;
-	}
-	if (!pc)
-		return false;
+	if (!pc) /* not in a system call: only a stop tells its stack */
+		return state == 'S' && (th->sleep_stop = true);
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	r->regs.rsp = sp;

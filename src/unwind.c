@@ -164,8 +164,15 @@ static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val
 	case UNW_X86_64_RSP: *val = r->rsp; return 0;
 	default: break;
 	}
-	if (in->regs_partial)
-		return -UNW_EBADREG;
+	if (in->regs_partial) {
+		/* Only rsp and rip are known (a thread seen asleep, not stopped).
+		 * Callee-saved registers are read for restoring, rarely for a CFA
+		 * (code without frame pointers computes it from rsp): zero lets
+		 * the unwinder go on, and a CFA built on it fails to read and
+		 * ends the stack as incomplete rather than inventing one. */
+		*val = 0;
+		return 0;
+	}
 	switch (reg) {
 	case UNW_X86_64_RAX: *val = r->rax; break;
 	case UNW_X86_64_RDX: *val = r->rdx; break;
@@ -362,6 +369,9 @@ int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pc
 		unw_word_t ip;
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 			break;
+		const struct map *m = n ? find_map(u, ip) : NULL;
+		if (n && (!m || !m->executable))
+			break; /* not code: the unwinder lost its way, the stack ends incomplete */
 		pcs[n++] = ip;
 		r = unw_step(&c);
 		if (r == 0)
