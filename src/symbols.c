@@ -13,10 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 /* Everything below `lock` is shared between the sampling thread and the
  * worker; the libdw session (dwfl) is the worker's alone. */
@@ -43,7 +40,6 @@ struct symbolizer {
 };
 
 #define QUEUED UINT64_MAX
-#define WORKER_NICE 10
 
 static char *debuginfo_path;
 static const Dwfl_Callbacks proc_callbacks = {
@@ -311,9 +307,6 @@ static void reset_dwfl(struct symbolizer *s)
 static void *worker(void *arg)
 {
 	struct symbolizer *s = arg;
-	/* Loading debug info takes a lot of CPU at first; where the target keeps
-	 * every core busy, it takes a smaller share of it, later. */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICE);
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		while (!s->quit && !s->flush && !s->nqueue) {
