@@ -257,7 +257,7 @@ static void handle_exec(struct ptrace_sampler *ps, pid_t tid)
 	struct pthr *th = find_thread(ps, tid);
 	if (th) /* another thread may have the leader's tid now, with new /proc files */
 		drop_thread(ps, th);
-	th = add_thread(ps, tid, T_RUNNING);
+	add_thread(ps, tid, T_RUNNING);
 	ps->pub.exec_count++;
 	ps->awaiting_exec = false;
 	if (ps->batch) {
