@@ -1,0 +1,250 @@
+/* bwl — benchmark workloads that time their own work.
+ *
+ *   bwl MODE [-n WORK | -s SECONDS] [-i IDLE] [-r RESULTFILE] [-p PIDFILE]
+ *
+ * MODE
+ *   busy     one thread: rounds of work_a (3 units) + work_b (1 unit), so the
+ *            self split is 75% / 25%.
+ *   threads  two busy threads (each WORK rounds, as in busy) plus IDLE threads
+ *            (default 0) blocked in pthread_cond_wait for the whole run.
+ *   deep     64 distinct stage functions call each other pseudo-randomly 48
+ *            deep; the leaf sorts 512 numbers with qsort and a comparator (a
+ *            libc -> program callback): deep stacks, large code footprint.
+ *   vdso     clock_gettime(CLOCK_MONOTONIC) in a loop (runs in the vDSO).
+ *
+ * -n WORK is a fixed amount of work (rounds; calls x 1000 for vdso), so runs
+ * with and without a profiler do the same thing; -s SECONDS runs for a wall
+ * time instead (for attaching and accuracy runs). The time is taken after
+ * every thread is started and ends when the work is done, so start-up and the
+ * profilers' own post-processing are not counted. It is written as
+ * "work_s=SECONDS" to RESULTFILE (default stdout). -p writes the pid to
+ * PIDFILE once ready (atomically, via PIDFILE.tmp).
+ *
+ * Built like the test workloads: -O2, no frame pointers, -g. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile uint64_t sink;
+static long work = -1;        /* fixed work, or -1: run until end_time */
+static double end_time;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Loop condition shared by every mode: fixed rounds, or until end_time
+ * (checked every 64 rounds so the clock is not what gets profiled). */
+static inline int more(long r)
+{
+	return work >= 0 ? r < work : ((r & 63) || now() < end_time);
+}
+
+/* ---- busy / threads ------------------------------------------------------ */
+
+#define UNIT 13001 /* ~16 us of LCG steps; a round is ~65 us */
+
+__attribute__((noinline)) static uint64_t work_a(uint64_t x, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		__asm__ volatile("" : "+r"(x));
+	}
+	return x;
+}
+
+__attribute__((noinline)) static uint64_t work_b(uint64_t x, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		x = x * 2862933555777941757ULL + 3037000493ULL;
+		__asm__ volatile("" : "+r"(x));
+	}
+	return x;
+}
+
+static void *busy_thread(void *arg)
+{
+	uint64_t x = (uintptr_t)arg;
+	for (long r = 0; more(r); r++) {
+		x = work_a(x, 3 * UNIT);
+		x = work_b(x, UNIT);
+	}
+	sink = x;
+	return NULL;
+}
+
+static pthread_mutex_t idle_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cv = PTHREAD_COND_INITIALIZER;
+static int idle_done;
+
+static void *idle_thread(void *arg __attribute__((unused)))
+{
+	pthread_mutex_lock(&idle_mu);
+	while (!idle_done)
+		pthread_cond_wait(&idle_cv, &idle_mu);
+	pthread_mutex_unlock(&idle_mu);
+	return NULL;
+}
+
+/* ---- deep ---------------------------------------------------------------- */
+
+#define NSTAGE 64
+#define NSORT 512
+#define DEPTH 48
+
+typedef uint64_t (*stage_fn)(uint64_t, int);
+static stage_fn stages[NSTAGE];
+static uint32_t unsorted[NSORT];
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+__attribute__((noinline)) static uint64_t leaf(uint64_t x)
+{
+	uint32_t v[NSORT];
+	memcpy(v, unsorted, sizeof v);
+	qsort(v, NSORT, sizeof v[0], cmp_u32);
+	for (int i = 0; i < 20000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		__asm__ volatile("" : "+r"(x));
+	}
+	return x + v[x % NSORT];
+}
+
+/* Each stage has its own unrolled mixing code, to spread the code footprint. */
+#define STAGE(n)                                                                  \
+	__attribute__((noinline)) static uint64_t stage_##n(uint64_t x, int depth) \
+	{                                                                         \
+		_Pragma("GCC unroll 48") for (int i = 0; i < 48; i++)             \
+		{                                                                 \
+			x ^= x >> (n % 13 + 7);                                   \
+			x *= 0x9E3779B97F4A7C15ULL + 2 * n;                        \
+		}                                                                 \
+		if (depth <= 0)                                                   \
+			return leaf(x);                                           \
+		return stages[(x >> 11) % NSTAGE](x, depth - 1) + n;              \
+	}
+#define STAGE8(a) STAGE(a##0) STAGE(a##1) STAGE(a##2) STAGE(a##3) \
+		  STAGE(a##4) STAGE(a##5) STAGE(a##6) STAGE(a##7)
+STAGE8(1) STAGE8(2) STAGE8(3) STAGE8(4) STAGE8(5) STAGE8(6) STAGE8(7) STAGE8(8)
+#define REF8(a) stage_##a##0, stage_##a##1, stage_##a##2, stage_##a##3, \
+		stage_##a##4, stage_##a##5, stage_##a##6, stage_##a##7
+static stage_fn stages[NSTAGE] = {REF8(1), REF8(2), REF8(3), REF8(4),
+				  REF8(5), REF8(6), REF8(7), REF8(8)};
+
+__attribute__((noinline)) static uint64_t deep_run(void)
+{
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < NSORT; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		unsorted[i] = (uint32_t)x;
+	}
+	for (long r = 0; more(r); r++)
+		x = stage_10(x, DEPTH);
+	return x;
+}
+
+/* ---- vdso ---------------------------------------------------------------- */
+
+__attribute__((noinline)) static uint64_t spin_clock(void)
+{
+	struct timespec ts;
+	uint64_t sum = 0;
+	for (long r = 0; more(r); r++)
+		for (int i = 0; i < 1000; i++) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			sum += ts.tv_nsec;
+		}
+	return sum;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void ready(const char *path)
+{
+	if (!path)
+		return;
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) || rename(tmp, path)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *pidfile = NULL, *resultfile = NULL;
+	double seconds = 3;
+	int nidle = 0, c;
+	while ((c = getopt(argc, argv, "n:s:i:r:p:")) != -1) {
+		switch (c) {
+		case 'n': work = atol(optarg); break;
+		case 's': seconds = atof(optarg); break;
+		case 'i': nidle = atoi(optarg); break;
+		case 'r': resultfile = optarg; break;
+		case 'p': pidfile = optarg; break;
+		default: return 2;
+		}
+	}
+	const char *mode = optind < argc ? argv[optind] : "";
+	if (nidle < 0 || nidle > 1000)
+		return 2;
+
+	pthread_t idle[1000], busy[2];
+	for (int i = 0; i < nidle; i++)
+		if (pthread_create(&idle[i], NULL, idle_thread, NULL)) {
+			perror("pthread_create");
+			return 2;
+		}
+	ready(pidfile);
+	double t0 = now();
+	end_time = t0 + seconds;
+	if (!strcmp(mode, "busy")) {
+		busy_thread((void *)1);
+	} else if (!strcmp(mode, "threads")) {
+		for (int i = 0; i < 2; i++)
+			if (pthread_create(&busy[i], NULL, busy_thread, (void *)(uintptr_t)(i + 1))) {
+				perror("pthread_create");
+				return 2;
+			}
+		for (int i = 0; i < 2; i++)
+			pthread_join(busy[i], NULL);
+	} else if (!strcmp(mode, "deep")) {
+		sink = deep_run();
+	} else if (!strcmp(mode, "vdso")) {
+		sink = spin_clock();
+	} else {
+		fprintf(stderr, "usage: bwl busy|threads|deep|vdso [-n WORK | -s SECONDS] "
+				"[-i IDLE] [-r RESULTFILE] [-p PIDFILE]\n");
+		return 2;
+	}
+	double t1 = now();
+
+	pthread_mutex_lock(&idle_mu);
+	idle_done = 1;
+	pthread_cond_broadcast(&idle_cv);
+	pthread_mutex_unlock(&idle_mu);
+	for (int i = 0; i < nidle; i++)
+		pthread_join(idle[i], NULL);
+
+	FILE *out = resultfile ? fopen(resultfile, "w") : stdout;
+	if (!out) {
+		perror(resultfile);
+		return 2;
+	}
+	fprintf(out, "work_s=%.6f\n", t1 - t0);
+	return fclose(out) ? 2 : 0;
+}

@@ -1,0 +1,489 @@
+#!/bin/bash
+# bench/run.sh [--quick] — cprof-tui against perf, and the performance targets
+# of issue 4. Run it from a clone after the README set-up (./bootstrap.sh), as
+# root (perf and ptrace need it): `bash bench/run.sh`. It prints the tables
+# and writes them to bench/RESULTS.md with the machine they ran on.
+#
+#   --quick        fewer repeats, shorter runs, 999 Hz only (about 3 minutes;
+#                  the full run takes about 10)
+#   BENCH_BUILD=D  build directory (default ./build; configured when needed)
+#   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
+#
+# Every slowdown is the target's own timing of a fixed amount of work
+# (bench/bwl prints work_s), so the tools' start-up and post-processing are
+# not counted. Each round runs every configuration once between two runs
+# without a profiler; a run's slowdown is its time over the mean of its
+# round's two baselines, minus 1; the table shows the median over rounds.
+# Other load on the machine inflates the numbers: the table shows the load
+# average and the spread of the unprofiled runs; run it on an idle machine.
+set -u
+export LC_ALL=C
+
+QUICK=0
+for a in "$@"; do
+	case $a in
+	--quick) QUICK=1 ;;
+	-h | --help) sed -n '2,/^set -u/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run.sh: unknown argument '$a' (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BENCH_BUILD:-$SRC/build}
+OUT=${BENCH_OUT:-$BUILD/bench-out}
+RESULTS=$SRC/bench/RESULTS.md
+
+if ((QUICK)); then
+	REPS=3 WORK_S=0.5 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
+	BIG_FILES=20 BIG_FUNCS=50 SESSION_N=1000000
+else
+	REPS=5 WORK_S=1.0 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
+	BIG_FILES=50 BIG_FUNCS=100 SESSION_N=1000000
+fi
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+log() { echo "run.sh: $*" >&2; }
+
+# ---- build --------------------------------------------------------------------
+[ "$(id -u)" -eq 0 ] || die "run as root (perf record and ptrace need it)"
+command -v perf >/dev/null || die "perf not found (apt-get install linux-perf)"
+command -v sqlite3 >/dev/null || die "sqlite3 not found (apt-get install sqlite3)"
+perf record -q -o /dev/null true 2>/dev/null || die "perf record does not work here"
+if [ ! -f "$BUILD/Makefile" ]; then
+	[ -x "$SRC/configure" ] || (cd "$SRC" && autoreconf -fi) || die "autoreconf failed"
+	mkdir -p "$BUILD" && (cd "$BUILD" && "$SRC/configure" >/dev/null) || die "configure failed"
+fi
+log "building in $BUILD"
+make -C "$BUILD" -j2 bench-programs >"$BUILD/bench-build.log" 2>&1 ||
+	die "build failed, see $BUILD/bench-build.log"
+CPROF=$BUILD/cprof-tui BWL=$BUILD/bench/bwl FLOOR=$BUILD/bench/ptrace-floor
+rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"
+# cprof-tui's default rate, as its --help states it
+CDEF=$("$CPROF" --help | sed -n 's/.*--frequency.*(default \([0-9]*\)).*/\1/p')
+CDEF=${CDEF:-999}
+# perf samples cycles where the CPU exposes counters, else cpu-clock (VMs)
+PERF_EVENT=cycles
+perf stat -x, -e cycles true 2>&1 | grep -q 'not supported' && PERF_EVENT=cpu-clock
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+T_START=$(date +%s)
+
+# ---- small helpers --------------------------------------------------------------
+median() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "nan"; else print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+# val KEY FILE: a number from FILE's cprof-tui (or ptrace-floor) summary, or "nan".
+# KEY: stopped, unwind, model, store, symbols (us per address), addresses,
+# late (% of rounds), rate (samples/s)
+val() {
+	case $1 in
+	addresses) grep -o '([0-9]* addresses' "$2" | tr -dc 0-9 ;;
+	late) grep -o '[0-9]* of [0-9]* rounds late' "$2" | awk '$3 {print 100 * $1 / $3}' ;;
+	rate) grep -o '([0-9.]*/s)' "$2" | head -1 | tr -d '(/s)' ;;
+	stops | samples) grep -o "bench: .*" "$2" | grep -o "$1=[0-9]*" | cut -d= -f2 ;;
+	per-stop) awk -v s="$(val stopped "$2")" -v n="$(val stops "$2")" -v m="$(val samples "$2")" \
+		'BEGIN {if (s != "nan" && n > 0) print s * m / n}' ;;
+	*) grep -o "$1 [0-9.]*" "$2" | tail -1 | awk '{print $NF}' ;;
+	esac 2>/dev/null | grep . || echo nan
+}
+work_s() { sed -n 's/^work_s=//p' "$1" 2>/dev/null | grep . || echo nan; }
+kv() { sed -n "s/^$1=//p" "$2" | grep . || echo nan; }
+
+# stops DB: "bench: stops=N samples=M" of a cprof-tui session
+stops() {
+	sqlite3 "$1" "SELECT 'bench: stops=' || (SELECT count(*) FROM (SELECT DISTINCT time_us, tid FROM samples))
+		|| ' samples=' || (SELECT count(*) FROM samples);" 2>/dev/null
+}
+
+# run_tool TOOL RATE TAG BWL-ARGS...: one timed run; prints work_s, or "hang"
+# when the run had to be ended after TMO seconds (a hung target is a result).
+# TOOL: base | perf-g | perf-dwarf | cprof | floor. RATE: Hz or "default".
+# The cprof-tui / ptrace-floor summary is kept in $OUT/TAG.err.
+run_tool() {
+	local tool=$1 rate=$2 tag=$3; shift 3
+	local f=() res=$OUT/$tag.work rc
+	[ "$rate" = default ] || f=(-F "$rate")
+	rm -f "$res"
+	case $tool in
+	base) timeout -k 5 "$TMO" "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+	perf-g) timeout -k 5 "$TMO" perf record -q -g "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+	perf-dwarf) timeout -k 5 "$TMO" perf record -q --call-graph dwarf "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+	cprof) timeout -k 5 "$TMO" "$CPROF" --headless "${f[@]}" -o "$OUT/$tag.db" "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+	floor) [ "$rate" = default ] && f=(-F "$CDEF")
+		timeout -k 5 "$TMO" "$FLOOR" "${f[@]}" "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+	esac >"$OUT/$tag.out" 2>"$OUT/$tag.err" </dev/null
+	rc=$?
+	# cprof-tui may store one stop as several samples (weights: periods it
+	# stands for); the stops really taken are the distinct (time, thread)
+	[ $tool = cprof ] && [ -s "$OUT/$tag.db" ] && stops "$OUT/$tag.db" >>"$OUT/$tag.err"
+	# a hung run: its target may have been left running; end it
+	[ $rc = 124 ] && [ -s "$OUT/$tag.pid" ] && kill -9 "$(cat "$OUT/$tag.pid")" 2>/dev/null
+	rm -f "$OUT/perf.data" "$OUT/$tag.db" "$OUT/$tag.db-wal" "$OUT/$tag.db-shm"
+	if [ $rc = 124 ]; then echo hang; else work_s "$res"; fi
+}
+
+# ---- 1. slowdown ------------------------------------------------------------------
+# Workloads: name, bwl mode and arguments, busy threads (for the achieved rate).
+WL_NAMES=(busy threads2 threads2+60idle deep vdso)
+declare -A WL_ARGS=([busy]="busy" [threads2]="threads" [threads2+60idle]="threads -i 60"
+	[deep]="deep" [vdso]="vdso")
+declare -A WL_BUSY=([busy]=1 [threads2]=2 [threads2+60idle]=2 [deep]=1 [vdso]=1)
+TOOLS="perf-g perf-dwarf cprof floor"
+
+# Calibrate each workload's fixed work to about WORK_S seconds unprofiled
+# (the idle-thread variant does the same work as threads2).
+TMO=60
+declare -A WORK
+for w in busy threads2 deep vdso; do
+	n=20
+	while :; do
+		t=$(run_tool base - calib ${WL_ARGS[$w]} -n $n)
+		awk -v t="$t" 'BEGIN {exit !(t > 0.2)}' && break
+		n=$((n * 4))
+	done
+	WORK[$w]=$(awk -v n=$n -v t="$t" -v s=$WORK_S 'BEGIN {printf "%d", n * s / t + 1}')
+done
+WORK[threads2+60idle]=${WORK[threads2]}
+# a run that takes 20 times its unprofiled time (plus 15 s) has hung
+TMO=$(awk -v s=$WORK_S 'BEGIN {printf "%d", 20 * s + 15}')
+log "work per run: $(for w in "${WL_NAMES[@]}"; do printf '%s=%s ' "$w" "${WORK[$w]}"; done)"
+
+# runs.tsv: round workload rate tool work_s slowdown errfile
+RUNS=$OUT/runs.tsv
+: >"$RUNS"
+for ((r = 1; r <= REPS; r++)); do
+	log "slowdown: round $r of $REPS"
+	for w in "${WL_NAMES[@]}"; do
+		args="${WL_ARGS[$w]} -n ${WORK[$w]}"
+		b1=$(run_tool base - "r$r-$w-base1" $args)
+		declare -A T=()
+		for rate in $RATES; do
+			for tool in $TOOLS; do
+				# cprof-tui and the floor at "default" are the 999 Hz runs when
+				# cprof-tui's default is 999
+				if [ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $tool = cprof || $tool = floor ]] &&
+					[[ " $RATES " = *" 999 "* ]]; then
+					continue
+				fi
+				tag="r$r-$w-$rate-$tool"
+				T[$tag]=$(run_tool "$tool" "$rate" "$tag" $args)
+			done
+		done
+		b2=$(run_tool base - "r$r-$w-base2" $args)
+		for tag in "${!T[@]}"; do
+			rate=${tag#r$r-$w-}; tool=${rate#*-}; rate=${rate%%-*}
+			awk -v r=$r -v w="$w" -v rate="$rate" -v tool="$tool" -v t="${T[$tag]}" \
+				-v b1="$b1" -v b2="$b2" -v err="$OUT/$tag.err" 'BEGIN {
+				s = (t == "hang" || t == "nan") ? t : sprintf("%.4f", t / ((b1 + b2) / 2) - 1)
+				printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r, w, rate, tool, t, s, err}' >>"$RUNS"
+		done
+		printf '%d\t%s\t-\tbase\t%s\t0\t-\n%d\t%s\t-\tbase\t%s\t0\t-\n' $r "$w" "$b1" $r "$w" "$b2" >>"$RUNS"
+	done
+done
+
+# slow W RATE TOOL: median slowdown in percent (the 999 Hz run stands in for
+# cprof-tui/floor "default" when that is cprof-tui's default); "hang" when any
+# of the runs hung
+slow() {
+	local rate=$2
+	[ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $3 = cprof || $3 = floor ]] && rate=999
+	if awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" \
+		'$2 == w && $3 == rate && $4 == tool && $6 == "hang" {h = 1} END {exit !h}' "$RUNS"; then
+		echo hang
+		return
+	fi
+	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" \
+		'$2 == w && $3 == rate && $4 == tool && $6 != "nan" {print $6 * 100}' "$RUNS" | median
+}
+# cost W KEY: median over the cprof-tui 999 Hz runs of a summary number
+cost() {
+	awk -F'\t' -v w="$1" '$2 == w && $3 == 999 && $4 == "cprof" {print $7}' "$RUNS" |
+		while read -r f; do val "$2" "$f"; done | grep -v nan | median
+}
+# achieved W RATE TOOL: median stops per second per busy thread, in % of the
+# rate (cprof-tui: distinct stops over the work time; floor: its own count)
+achieved() {
+	local rate=$2 hz=$2
+	[ "$rate" = default ] && hz=$CDEF && [ "$CDEF" = 999 ] && rate=999
+	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" '$2 == w && $3 == rate && $4 == tool && $5 != "hang" {print $5, $7}' "$RUNS" |
+		while read -r t f; do
+			if [ "$3" = cprof ]; then awk -v n="$(val stops "$f")" -v t="$t" 'BEGIN {if (n != "nan") print n / t}'
+			else val rate "$f"; fi
+		done | grep -v nan | awk -v b="${WL_BUSY[$1]}" -v hz="$hz" '{print 100 * $1 / b / hz}' | median
+}
+
+# ---- 2. highest sustained rate on one thread ---------------------------------------
+# cprof-tui attaches to a running one-thread workload for 2 s at each rate;
+# the floor launches one. "Sustained": at least 90% of the asked rate in real
+# stops and at most 2% of rounds late (a noisy shared VM loses a few %).
+SUST=$OUT/sustain.tsv
+: >"$SUST"
+for hz in $SUSTAIN; do
+	log "sustained rate: $hz Hz"
+	rm -f "$OUT/pid" "$OUT"/sustain.db*
+	"$BWL" busy -s 30 -p "$OUT/pid" -r /dev/null &
+	bpid=$!
+	while [ ! -s "$OUT/pid" ]; do sleep 0.05; done
+	"$CPROF" --headless -F "$hz" -p "$bpid" -d 2 -o "$OUT/sustain.db" >/dev/null 2>"$OUT/sustain-$hz.err"
+	stops "$OUT/sustain.db" >>"$OUT/sustain-$hz.err"
+	kill $bpid 2>/dev/null; wait $bpid 2>/dev/null
+	"$FLOOR" -F "$hz" "$BWL" busy -s 2 -r /dev/null 2>"$OUT/sustain-floor-$hz.err"
+	for t in cprof floor; do
+		f=$OUT/sustain-$hz.err
+		[ $t = floor ] && f=$OUT/sustain-floor-$hz.err
+		# achieved: real stops per second (cprof-tui: distinct stops in its 2 s);
+		# stopped: per stop
+		if [ $t = cprof ]; then
+			n=$(val stops "$f") m=$(val samples "$f")
+			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" 'BEGIN {printf "%.0f", n / 2}')" \
+				"$(val late "$f")" "$(awk -v s="$(val stopped "$f")" -v n="$n" -v m="$m" 'BEGIN {printf "%.1f", s * m / n}')" >>"$SUST"
+		else
+			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(val rate "$f")" "$(val late "$f")" "$(val stopped "$f")" >>"$SUST"
+		fi
+	done
+done
+rm -f "$OUT"/sustain.db*
+# best TOOL: the highest sustained rate
+best() { awk -F'\t' -v t="$1" -v m="${SUSTAIN%% *}" '$1 == t && $3 != "nan" && $3 >= 0.9 * $2 && $4 <= 2 && $2 > b {b = $2}
+	END {print b ? b : "below " m}' "$SUST"; }
+
+# ---- 3. accuracy against perf ---------------------------------------------------
+# Each workload runs ACC_S seconds at 999 Hz under perf record -g twice (two
+# runs of the same command: perf's own noise), perf record --call-graph dwarf
+# (how often perf's stacks reach main), and cprof-tui. Self shares are per symbol, as perf
+# report --no-children counts them: perf's user-space samples (kernel [k]
+# samples dropped), cprof-tui's innermost frame that is not an inlined call;
+# gcc's .constprop/.isra/.part/.cold suffixes are stripped, and every address
+# in the vDSO counts as "[vdso]" (perf cannot name its static functions).
+# distance(a, b) = sum |a - b| / 2 over functions; max = the largest |a - b|.
+SHARES_SQL="WITH sym AS (
+  SELECT sf.stack_id AS sid, CASE WHEN f.module = '[vdso]' THEN '[vdso]' ELSE f.function END AS fn,
+         min(sf.depth) FROM stack_frames sf JOIN frames f ON f.id = sf.frame_id
+  WHERE (f.flags & 1) = 0 GROUP BY sf.stack_id)
+SELECT count(*), coalesce(sym.fn, '[no frame]') FROM samples LEFT JOIN sym ON sym.sid = samples.stack_id
+GROUP BY 2;"
+# stacks reaching main or start_thread (glibc's caller of every thread start
+# function), and stacks the engine itself flagged incomplete
+REACH_SQL="SELECT count(*), sum(EXISTS(SELECT 1 FROM stack_frames sf JOIN frames f ON f.id = sf.frame_id
+  WHERE sf.stack_id = s.stack_id AND f.function IN ('main', 'start_thread'))),
+  sum((SELECT flags FROM stacks WHERE id = s.stack_id) & 1) FROM samples s;"
+perf_shares() {
+	perf report -i "$1" --no-children --sort dso,sym --stdio -q -g none -F sample,dso,sym \
+		--field-separator=$'\t' 2>/dev/null |
+		awk -F'\t' '{gsub(/ +$/, "", $1); gsub(/ +$/, "", $2); gsub(/^ +/, "", $1)
+			if ($3 ~ /^\[k\]/) next
+			sym = $3; sub(/^\[\.\] /, "", sym)
+			if ($2 == "[vdso]") sym = "[vdso]"
+			printf "%s\t%s\n", $1, sym}'
+}
+# perf dwarf: share of samples whose call chain reaches main or start_thread
+perf_reach() {
+	perf script -i "$1" -F ip,sym 2>/dev/null | awk '
+		/^[ \t]*$/ {if (n) {tot++; hit += h}; n = 0; h = 0; next}
+		{n = 1; if ($2 == "main" || $2 == "start_thread") h = 1}
+		END {if (n) {tot++; hit += h}; printf "%.1f\n", tot ? 100 * hit / tot : 0}'
+}
+# dist FILE-A FILE-B: "distance max" of two "count<TAB>function" lists
+dist() {
+	awk -F'\t' 'function norm(s) {
+			while (match(s, /\.(constprop|isra|part|cold|lto_priv|localalias)(\.[0-9]+)?$/))
+				s = substr(s, 1, RSTART - 1)
+			return s}
+		FNR == 1 {k++}
+		{c[k, norm($2)] += $1; tot[k] += $1; fn[norm($2)] = 1}
+		END {for (f in fn) {d = c[1, f] / tot[1] - c[2, f] / tot[2]; if (d < 0) d = -d
+			sum += d; if (d > m) m = d}
+			printf "%.3f %.3f\n", sum / 2, m}' "$1" "$2"
+}
+ACC=$OUT/accuracy.tsv
+: >"$ACC"
+for w in busy threads2 deep vdso; do
+	log "accuracy: $w"
+	args="${WL_ARGS[$w]} -s $ACC_S"
+	perf record -q -F 999 -g -o "$OUT/acc-$w-g.data" -- "$BWL" $args -r /dev/null >/dev/null 2>&1
+	perf record -q -F 999 -g -o "$OUT/acc-$w-g2.data" -- "$BWL" $args -r /dev/null >/dev/null 2>&1
+	perf record -q -F 999 --call-graph dwarf -o "$OUT/acc-$w-dwarf.data" -- "$BWL" $args -r /dev/null >/dev/null 2>&1
+	"$CPROF" --headless -F 999 -o "$OUT/acc-$w.db" "$BWL" $args -r /dev/null >/dev/null 2>"$OUT/acc-$w.err"
+	perf_shares "$OUT/acc-$w-g.data" >"$OUT/acc-$w-g.shares"
+	perf_shares "$OUT/acc-$w-g2.data" >"$OUT/acc-$w-g2.shares"
+	sqlite3 -separator $'\t' "$OUT/acc-$w.db" "$SHARES_SQL" >"$OUT/acc-$w-cprof.shares"
+	read -r pp_d pp_m <<<"$(dist "$OUT/acc-$w-g.shares" "$OUT/acc-$w-g2.shares")"
+	read -r c1_d c1_m <<<"$(dist "$OUT/acc-$w-cprof.shares" "$OUT/acc-$w-g.shares")"
+	read -r c2_d c2_m <<<"$(dist "$OUT/acc-$w-cprof.shares" "$OUT/acc-$w-g2.shares")"
+	IFS='|' read -r n reach incomplete <<<"$(sqlite3 "$OUT/acc-$w.db" "$REACH_SQL")"
+	preach=$(perf_reach "$OUT/acc-$w-dwarf.data")
+	awk -v w="$w" -v pp="$pp_d" -v ppm="$pp_m" -v c1="$c1_d" -v c2="$c2_d" -v m1="$c1_m" -v m2="$c2_m" \
+		-v n="$n" -v reach="$reach" -v inc="$incomplete" -v preach="$preach" 'BEGIN {
+		cd = (c1 + c2) / 2; cm = m1 > m2 ? m1 : m2
+		printf "%s\t%s\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%s\n", w, pp, ppm, cd, cm, n,
+			n ? 100 * reach / n : 0, n ? 100 * inc / n : 0, preach}' >>"$ACC"
+	rm -f "$OUT"/acc-"$w"*.data
+done
+
+# ---- 4. symbols: a large binary with full DWARF -------------------------------------
+log "symbols: generating and building a program of $((BIG_FILES * BIG_FUNCS)) functions"
+BIG=$OUT/big
+bash "$SRC/bench/gen-big.sh" "$BIG" "$BIG_FILES" "$BIG_FUNCS"
+(cd "$BIG" && ls ./*.c | xargs -P2 -I{} gcc -g -O2 -fomit-frame-pointer -c {} -o {}.o &&
+	gcc ./*.o -o big) || die "building the large program failed"
+rm -f "$OUT/big.pid"
+"$BIG/big" -p "$OUT/big.pid" 0 &
+bigpid=$!
+while [ ! -s "$OUT/big.pid" ]; do sleep 0.05; done
+# addresses: two inside each function (a third and two thirds of its size),
+# relocated by the executable's load address (PIE)
+base=$(awk -v exe="$(readlink -f "$BIG/big")" '$6 == exe && $3 == "00000000" {print $1; exit}' "/proc/$bigpid/maps")
+base=${base%%-*}
+nm -S -t d --defined-only "$BIG/big" | awk -v base=$((16#$base)) '$3 ~ /^[tT]$/ && $4 ~ /^fn_/ {
+	printf "%.0f\n%.0f\n", base + $1 + int($2 / 3), base + $1 + int(2 * $2 / 3)}' >"$OUT/big.addrs"
+"$BUILD/bench/symbench" $bigpid "$OUT/big.addrs" >"$OUT/symbench.txt" 2>&1
+kill $bigpid; wait $bigpid 2>/dev/null
+# and a real session of it: cprof-tui's own summary
+"$CPROF" --headless -F 999 -o "$OUT/big.db" "$BIG/big" 3 >/dev/null 2>"$OUT/big.err"
+big_frames=$(sqlite3 "$OUT/big.db" "SELECT count(*) FROM frames")
+big_samples=$(sqlite3 "$OUT/big.db" "SELECT count(*) FROM samples")
+big_bytes=$(cat "$OUT"/big.db* | wc -c)
+
+# ---- 5. storage and model at 1,000,000 samples --------------------------------------
+log "session: writing and loading $SESSION_N samples"
+"$BUILD/bench/sessbench" write "$OUT/million.db" "$SESSION_N" >"$OUT/sess-write.txt" 2>&1
+"$BUILD/bench/sessbench" load "$OUT/million.db" >"$OUT/sess-load.txt" 2>&1
+# the real program reading it: wall time and peak memory of a report
+/usr/bin/time -f '%e %M' -o "$OUT/report.time" "$CPROF" --report "$OUT/million.db" --limit 5 >/dev/null 2>&1
+read -r rep_s rep_kb <"$OUT/report.time"
+# a real session's bytes per sample (the deep accuracy run: deep stacks)
+deep_n=$(sqlite3 "$OUT/acc-deep.db" "SELECT count(*) FROM samples")
+deep_bytes=$(cat "$OUT"/acc-deep.db* | wc -c)
+deep_stacks=$(sqlite3 "$OUT/acc-deep.db" "SELECT count(DISTINCT stack_id) FROM samples")
+
+# ---- tables -------------------------------------------------------------------------
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+T_END=$(date +%s)
+pct() { awk -v v="$1" 'BEGIN {if (v == "hang") print "**HANG**"; else if (v == "nan" || v == "") print "-"; else printf "%+.1f%%", v}'; }
+num() { awk -v v="$1" -v f="${2:-%.1f}" 'BEGIN {if (v == "hang") print "**HANG**"; else if (v == "nan" || v == "") print "-"; else printf f, v}'; }
+verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED** (target hung)"; else if (v == "nan" || v == "") print "-"; else print (v <= lim ? "ok" : "**MISSED**")}'; }
+
+{
+	echo "# Benchmark results"
+	echo
+	echo "Written by \`bash bench/run.sh$( ((QUICK)) && echo ' --quick')\` (see the script's header for the method)."
+	echo
+	echo "| machine | |"
+	echo "|---|---|"
+	echo "| date | $(date -u +%Y-%m-%dT%H:%M:%SZ) |"
+	echo "| CPU | $(nproc) x $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1) |"
+	echo "| kernel | $(uname -r) |"
+	echo "| perf | $(perf --version 2>&1), sampling event: $PERF_EVENT |"
+	echo "| cprof-tui | $("$CPROF" --version 2>&1 | head -1), git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet HEAD -- src db 2>/dev/null || echo ' + uncommitted changes in src/ db/'), default rate $CDEF Hz |"
+	echo "| load average | $LOAD0 at start, $LOAD1 at end (other work on the machine inflates every slowdown) |"
+	echo "| run | $REPS rounds, ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
+	echo
+	echo "## 1. Target slowdown"
+	echo
+	echo "Median over rounds of (time with the tool / time without) - 1, each workload doing fixed work."
+	echo "\`perf -g\` = perf record -g (frame pointers: these -O2 workloads have none, so its stacks are"
+	echo "short), \`dwarf\` = perf record --call-graph dwarf, \`floor\` = bench/ptrace-floor (stop, GETREGS,"
+	echo "resume; nothing else). Rate \`default\`: perf's own default (4000 Hz), cprof-tui's ($CDEF Hz)."
+	echo "\`rate\` = stops per second per busy thread really taken, as a share of the asked rate (a tool that"
+	echo "falls behind stops the target less often; cprof-tui may weight a stop as several samples)."
+	echo "\`spread\` = interquartile range of the unprofiled runs over their median: differences"
+	echo "smaller than it are noise. Target: cprof-tui at 999 Hz at most 2 points above the floor."
+	echo
+	echo "| workload | Hz | no profiler (s) | spread | perf -g | perf dwarf | cprof-tui | floor | cprof - floor (pts) | cprof rate | floor rate | target |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for w in "${WL_NAMES[@]}"; do
+		b=$(awk -F'\t' -v w="$w" '$2 == w && $4 == "base" {print $5}' "$RUNS" | median)
+		# spread: interquartile range of the unprofiled runs over their median,
+		# the machine's noise that every slowdown in the row carries
+		sp=$(awk -F'\t' -v w="$w" '$2 == w && $4 == "base" {print $5}' "$RUNS" | sort -g |
+			awk -v m="$b" '{v[NR] = $1} END {print 100 * (v[int(NR * 3 / 4) + 1] - v[int(NR / 4) + 1]) / m}')
+		for rate in $RATES; do
+			c=$(slow "$w" $rate cprof) f=$(slow "$w" $rate floor)
+			gap=$(awk -v c="$c" -v f="$f" 'BEGIN {if (c == "hang") print "hang"; else if (c == "nan" || f == "nan" || f == "hang") print "nan"; else print c - f}')
+			ar=$rate; [ "$rate" = default ] && ar=$CDEF
+			[ "$rate" = default ] && [ "$CDEF" = 999 ] && ar=999
+			t=-; [ "$rate" = 999 ] && t=$(verdict "$gap" 2)
+			echo "| $w | $rate | $(num "$b" %.3f) | $(num "$sp" %.0f%%) | $(pct "$(slow "$w" $rate perf-g)") | $(pct "$(slow "$w" $rate perf-dwarf)") | $(pct "$c") | $(pct "$f") | $(num "$gap" %+.1f) | $(num "$(achieved "$w" $ar cprof)" %.0f%%) | $(num "$(achieved "$w" $ar floor)" %.0f%%) | $t |"
+		done
+	done
+	i2=$(slow threads2 999 cprof) i62=$(slow threads2+60idle 999 cprof)
+	idle=$(awk -v a="$i62" -v b="$i2" 'BEGIN {if (a == "hang") print "hang"; else if (a == "nan" || b == "nan" || b == "hang") print "nan"; else print a - b}')
+	echo
+	echo "60 idle threads beside 2 busy ones, cprof-tui at 999 Hz: $(pct "$i62") vs $(pct "$i2") = $(num "$idle" %+.1f) points (target at most +1): $(verdict "$idle" 1)."
+	echo
+	echo "## 2. Cost per sample inside cprof-tui (999 Hz, median of the slowdown runs)"
+	echo
+	echo "From the summary line of \`cprof-tui --headless\`: stopped = time a thread is held stopped per"
+	echo "sample (per stored sample, which may be a weighted copy of a stop; per stop: per real stop);"
+	echo "unwind = per unwound stop; model = per sample; symbols = worker-thread time per unique address"
+	echo "(it includes loading each module's debug info); store = SQLite time per sample; late = share"
+	echo "of sampling rounds that started a whole period late."
+	echo
+	echo "| workload | stopped (us) | per stop (us) | unwind (us) | model (us) | store (us) | symbols (us/address) | addresses | rounds late |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for w in "${WL_NAMES[@]}"; do
+		echo "| $w | $(num "$(cost "$w" stopped)") | $(num "$(cost "$w" per-stop)") | $(num "$(cost "$w" unwind)") | $(num "$(cost "$w" model)") | $(num "$(cost "$w" store)") | $(num "$(cost "$w" symbols)" %.0f) | $(num "$(cost "$w" addresses)" %.0f) | $(num "$(cost "$w" late)" %.1f%%) |"
+	done
+	echo
+	echo "Highest rate sustained on one busy thread (real stops >= 90% of the asked rate, <= 2% of"
+	echo "rounds late; cprof-tui attached for 2 s, the floor launched for 2 s): **cprof-tui $(best cprof) Hz**,"
+	echo "floor $(best floor) Hz. Stopped = per real stop (cprof-tui's summary divides by weighted samples)."
+	echo
+	echo "| asked (Hz) | cprof-tui stops (/s) | late | stopped (us) | floor stops (/s) | late | stopped (us) |"
+	echo "|---|---|---|---|---|---|---|"
+	for hz in $SUSTAIN; do
+		awk -F'\t' -v hz="$hz" '$2 == hz {r[$1] = $3; l[$1] = $4; s[$1] = $5}
+			END {printf "| %s | %s | %.1f%% | %s | %s | %.1f%% | %s |\n", hz, r["cprof"], l["cprof"], s["cprof"],
+				r["floor"], l["floor"], s["floor"]}' "$SUST"
+	done
+	echo
+	echo "## 3. Accuracy against perf (999 Hz, ${ACC_S} s per run)"
+	echo
+	echo "Per-function self shares (as \`perf report --no-children\`), distance = sum |a - b| / 2."
+	echo "\`perf vs perf\` is two runs of perf record -g: the sampling-noise floor."
+	echo "\`cprof vs perf\` is the mean of cprof-tui's distance to each perf run (max: the larger)."
+	echo "Reaching main: samples with main or start_thread in the stack (thread start functions are"
+	echo "called by start_thread). Targets: distance within 0.02 of perf's own; reaching main >= 99%."
+	echo
+	echo "| workload | samples | perf vs perf | max | cprof vs perf | max | target | reach main: cprof | flagged incomplete | perf dwarf | target |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	awk -F'\t' '{ok = ($4 <= $2 + 0.02) ? "ok" : "**MISSED**"; ok2 = ($7 >= 99) ? "ok" : "**MISSED**"
+		printf "| %s | %d | %.3f | %.3f | %.3f | %.3f | %s | %.1f%% | %.1f%% | %.1f%% | %s |\n",
+			$1, $6, $2, $3, $4, $5, ok, $7, $8, $9, ok2}' "$ACC"
+	echo
+	echo "## 4. Symbols: a generated program of $((BIG_FILES * BIG_FUNCS)) functions, full DWARF (-g -O2)"
+	echo
+	echo "bench/symbench drives src/symbols.h on the live program: every function's addresses (2 each)"
+	echo "requested from the symbolizer's worker and waited for (cold: opens the ELF and DWARF), then"
+	echo "taken again (warm: cache); fresh = a new symbolizer on the same program (files in page cache)."
+	echo
+	echo "| addresses | frames | symbolizer start (ms) | cold (ms) | cold (us/address) | warm (ns/address) | fresh (ms) |"
+	echo "|---|---|---|---|---|---|---|"
+	S=$OUT/symbench.txt
+	echo "| $(kv addrs "$S") | $(kv frames "$S") | $(kv new_ms "$S") | $(kv cold_ms "$S") | $(kv cold_us "$S") | $(kv warm_ns "$S") | $(kv fresh_ms "$S") |"
+	echo
+	echo "A 3-s cprof-tui session of it at 999 Hz: $big_samples samples, $big_frames distinct frames,"
+	echo "symbols $(num "$(val symbols "$OUT/big.err")" %.0f) us per address over $(num "$(val addresses "$OUT/big.err")" %.0f) addresses, unwind $(val unwind "$OUT/big.err") us, stopped $(val stopped "$OUT/big.err") us per sample."
+	echo
+	echo "## 5. Storage and model"
+	echo
+	echo "bench/sessbench synthesises $SESSION_N samples (20,000 distinct stacks 8-40 deep over 10,000"
+	echo "frames in 50 files) through src/profile.h and writes them with db_session_sync every 1,000"
+	echo "samples, as a live session does; then loads the file in a fresh process and toggles the hottest"
+	echo "file (profile_set_profiled + profile_update). \`cprof-tui --report\` of the same file is timed with"
+	echo "/usr/bin/time."
+	echo
+	W=$OUT/sess-write.txt L=$OUT/sess-load.txt
+	bps=$(kv bytes_per_sample "$W") ld=$(kv load_s "$L") tg=$(kv toggle_ms "$L") rss=$(kv maxrss_mb "$L")
+	rep_mb=$(awk -v k="$rep_kb" 'BEGIN {printf "%.1f", k / 1024}')
+	echo "| measure | value | target | |"
+	echo "|---|---|---|---|"
+	echo "| bytes per sample on disk (synthetic, $SESSION_N samples) | $bps | <= 32 | $(verdict "$bps" 32) |"
+	echo "| bytes per sample on disk (real: the deep run, $deep_n samples, $deep_stacks distinct stacks) | $(awk -v b="$deep_bytes" -v n="$deep_n" 'BEGIN {printf "%.0f", n ? b / n : 0}') | | |"
+	echo "| samples stored per second (db_session_sync) | $(kv stored_per_s "$W") | | |"
+	echo "| samples stored per second (live, 1 / store cost of the busy runs) | $(awk -v s="$(cost busy store)" 'BEGIN {printf "%.0f", (s > 0 ? 1e6 / s : 0)}') | | |"
+	echo "| load a $SESSION_N-sample session (s) | $ld | <= 1 | $(verdict "$ld" 1) |"
+	echo "| re-attribute after a toggle (ms) | $tg | <= 50 | $(verdict "$tg" 50) |"
+	echo "| peak memory with the session loaded (MB, sessbench) | $rss | <= 200 | $(verdict "$rss" 200) |"
+	echo "| cprof-tui --report of it: wall time (s), peak memory (MB) | $rep_s, $rep_mb | <= 200 MB | $(verdict "$rep_mb" 200) |"
+} >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+
+cat "$RESULTS"
+log "raw logs in $OUT; table written to $RESULTS"
