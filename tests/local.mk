@@ -21,7 +21,9 @@ WORKLOADS = \
 	tests/workloads/diesig \
 	tests/workloads/short \
 	tests/workloads/jobctl \
-	tests/workloads/stripped
+	tests/workloads/stripped \
+	tests/workloads/dlopen \
+	tests/workloads/libplugin.so
 check_PROGRAMS += $(WORKLOADS)
 
 SPLIT2_SOURCES = tests/workloads/split2.c tests/workloads/split2_a.c \
@@ -38,6 +40,13 @@ tests_workloads_stripped_SOURCES = $(SPLIT2_SOURCES)
 tests_workloads_stripped_CFLAGS = $(WL_CFLAGS)
 tests_workloads_stripped_LDFLAGS = -rdynamic -s
 tests_workloads_stripped_LDADD = $(WL_LDADD)
+
+# `dlopen` loads libplugin.so (built as a "program" linked -shared) at run time.
+tests_workloads_dlopen_SOURCES = tests/workloads/dlopen.c tests/workloads/wl.h
+tests_workloads_dlopen_CFLAGS = $(WL_CFLAGS)
+tests_workloads_libplugin_so_SOURCES = tests/workloads/plugin.c tests/workloads/wl.h
+tests_workloads_libplugin_so_CFLAGS = $(WL_CFLAGS) -fPIC
+tests_workloads_libplugin_so_LDFLAGS = -shared
 
 tests_workloads_libccall_SOURCES = tests/workloads/libccall.c tests/workloads/wl.h
 tests_workloads_libccall_CFLAGS = $(WL_CFLAGS)
@@ -80,6 +89,7 @@ ENGINE_TESTS = \
 	tests/t-attach.sh \
 	tests/t-badinput.sh \
 	tests/t-churn.sh \
+	tests/t-dlopen.sh \
 	tests/t-deep.sh \
 	tests/t-eintr.sh \
 	tests/t-exec.sh \
