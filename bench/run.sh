@@ -250,7 +250,8 @@ best() { awk -F'\t' -v t="$1" -v m="${SUSTAIN%% *}" '$1 == t && $3 != "nan" && $
 # (how often perf's stacks reach main), and cprof-tui. Self shares are per symbol, as perf
 # report --no-children counts them: perf's user-space samples (kernel [k]
 # samples dropped), cprof-tui's innermost frame that is not an inlined call;
-# gcc's .constprop/.isra/.part/.cold suffixes are stripped, and every address
+# gcc's .constprop/.isra/.part/.cold suffixes, symbol versions (@...) and a
+# leading "__" (glibc's internal alias of a public name) are stripped, and every address
 # in the vDSO counts as "[vdso]" (perf cannot name its static functions).
 # distance(a, b) = sum |a - b| / 2 over functions; max = the largest |a - b|.
 SHARES_SQL="WITH sym AS (
@@ -283,6 +284,8 @@ perf_reach() {
 # dist FILE-A FILE-B: "distance max" of two "count<TAB>function" lists
 dist() {
 	awk -F'\t' 'function norm(s) {
+			sub(/@.*/, "", s)   # symbol versions: clock_gettime@@GLIBC_2.17
+			sub(/^__/, "", s)   # glibc aliases: __clock_gettime is clock_gettime
 			while (match(s, /\.(constprop|isra|part|cold|lto_priv|localalias)(\.[0-9]+)?$/))
 				s = substr(s, 1, RSTART - 1)
 			return s}
@@ -436,7 +439,8 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo
 	echo "## 3. Accuracy against perf (999 Hz, ${ACC_S} s per run)"
 	echo
-	echo "Per-function self shares (as \`perf report --no-children\`), distance = sum |a - b| / 2."
+	echo "Per-function self shares (as \`perf report --no-children\`), distance = sum |a - b| / 2; names"
+	echo "compared without gcc's .part/.constprop/.isra/.cold, symbol versions and a leading __."
 	echo "\`perf vs perf\` is two runs of perf record -g: the sampling-noise floor."
 	echo "\`cprof vs perf\` is the mean of cprof-tui's distance to each perf run (max: the larger)."
 	echo "Reaching main: samples with main or start_thread in the stack (thread start functions are"
