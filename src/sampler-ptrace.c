@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define WAIT_TIMEOUT_MS 200 /* give up on a stop that does not come */
+#define WAIT_TIMEOUT_MS 1000 /* give up on a stop that does not come (a loaded machine) */
 
 enum tstate {
 	T_NEW,          /* seized, first stop not seen yet (it may never come: seized running) */
@@ -403,7 +403,9 @@ static void await_pending(struct ptrace_sampler *ps)
 	setitimer(ITIMER_REAL, &disarm, NULL);
 	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
 	if (ps->pending) {
-		snprintf(ps->pub.error, sizeof(ps->pub.error), "a thread did not stop in time");
+		snprintf(ps->pub.error, sizeof(ps->pub.error),
+			 "%zu thread(s) took over %d ms to stop: sample lost (machine overloaded?)",
+			 ps->pending, WAIT_TIMEOUT_MS);
 		ps->batch->lost += ps->pending;
 		ps->pending = 0;
 	}
