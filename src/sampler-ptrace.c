@@ -45,6 +45,7 @@ struct pthr {
 	uint64_t runtime_ns;   /* CPU time when last looked at (schedstat) */
 	unsigned weight;       /* periods the sample being taken stands for */
 	bool due;              /* to be sampled this round */
+	unsigned backoff, skip; /* CPU mode: look every backoff-th round; rounds left to skip */
 	bool detach_pending;   /* release(): detach at its next stop */
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
@@ -448,7 +449,8 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 	return false;
 }
 
-#define MAX_WEIGHT 4 /* periods one sample may stand for */
+#define MAX_BACKOFF 16 /* an idle thread is looked at every 16th round at least */
+#define MAX_WEIGHT MAX_BACKOFF /* periods one sample may stand for */
 
 /* xorshift64: cheap randomness for the stochastic rounding below */
 static uint64_t next_random(struct ptrace_sampler *ps)
@@ -485,6 +487,20 @@ static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th)
 	return w > 0;
 }
 
+/* CPU mode: a thread found asleep round after round is looked at every 2nd,
+ * 4th, ... up to every MAX_BACKOFF-th round, so idle threads cost little; one
+ * found running is looked at every round again. The CPU time it ran in
+ * between is not lost: schedstat counts it, and the next stop is weighted
+ * for it (due_cpu_sample). */
+static void back_off(struct pthr *th, bool running)
+{
+	if (running)
+		th->backoff = 1;
+	else if (th->backoff < MAX_BACKOFF)
+		th->backoff = th->backoff ? th->backoff * 2 : 1;
+	th->skip = th->backoff - 1;
+}
+
 static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 {
 	struct ptrace_sampler *ps = PS(s);
@@ -502,11 +518,16 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 		th->due = false;
 		if (th->st != T_RUNNING)
 			continue; /* a T_NEW thread's first stop is pending: not a sample */
+		if (!ps->cfg.wall && th->skip) {
+			th->skip--; /* CPU mode: asleep lately, looked at less often */
+			continue;
+		}
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
 		if (st == 'R')
 			th->due = ps->cfg.wall || due_cpu_sample(ps, th);
 		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
 			th->due = sleeper_needs_stop(ps, th, st);
+		back_off(th, st == 'R');
 	}
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];

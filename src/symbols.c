@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,7 +370,13 @@ struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen)
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	pthread_cond_init(&s->idle, NULL);
+	/* The worker takes no signals: SIGALRM must interrupt the sampling
+	 * thread's waitpid, SIGINT/SIGTERM its wait for the next round. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int rc = pthread_create(&s->thread, NULL, worker, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
 		snprintf(err, errlen, "cannot start the symbol thread: %s", strerror(rc));
 		dwfl_end(s->dwfl);
