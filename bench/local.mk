@@ -13,7 +13,7 @@ CLEANFILES += $(BENCH_PROGS)
 EXTRA_DIST += bench/run.sh bench/gen-big.sh bench/RESULTS.md
 
 # Workloads are built like the test workloads: -O2, no frame pointers, -g.
-bench_bwl_SOURCES = bench/bwl.c
+bench_bwl_SOURCES = bench/bwl.c tests/workloads/stages.h
 bench_bwl_CFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra -pthread
 bench_bwl_LDADD = -lpthread
 bench_ptrace_floor_SOURCES = bench/ptrace-floor.c
