@@ -79,9 +79,14 @@ static char *source_path(const char *name, Dwarf_Die *cudie)
 	if (name[0] == '/' || !cudie) {
 		path = xstrdup(name);
 	} else {
+		/* In a -fdebug-prefix-map build (Debian's packages) the
+		 * compilation directory is relative too, and names already start
+		 * with it ("nptl/pthread_create.c" in "nptl": joining doubled it),
+		 * except those that climb out of it ("../sysdeps/..." in "string"). */
 		Dwarf_Attribute a;
 		const char *dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &a));
-		path = dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+		bool join = dir && (dir[0] == '/' || !strncmp(name, "../", 3));
+		path = join ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 	}
 	return str_normalize_path(path);
 }
