@@ -46,6 +46,9 @@ struct pthr {
 	unsigned weight;       /* periods the sample being taken stands for */
 	bool due;              /* to be sampled this round */
 	unsigned backoff, skip; /* CPU mode: look every backoff-th round; rounds left to skip */
+	bool was_running;      /* CPU mode: state R at the last look */
+	uint64_t looked_ns;    /* when it was last looked at */
+	uint64_t advance_ns;   /* CPU time credited ahead of schedstat, not yet repaid */
 	bool detach_pending;   /* release(): detach at its next stop */
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
@@ -462,6 +465,7 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 
 #define MAX_BACKOFF 16 /* an idle thread is looked at every 16th round at least */
 #define MAX_WEIGHT MAX_BACKOFF /* periods one sample may stand for */
+#define MAX_ADVANCE 2 /* periods of CPU time credited ahead of schedstat */
 
 /* xorshift64: cheap randomness for the stochastic rounding below */
 static uint64_t next_random(struct ptrace_sampler *ps)
@@ -476,19 +480,34 @@ static uint64_t next_random(struct ptrace_sampler *ps)
 /* CPU mode: is a thread whose state is R due a sample, and how many sampling
  * periods does the sample stand for? Only CPU time the thread really ran
  * counts, as with perf's cpu-clock: a runnable thread waiting for a CPU is
- * not sampled. The CPU time since the last look, in periods, is rounded up
- * or down at random in proportion to its fraction, so the expected number
- * of samples equals the CPU time over the period even for threads that run
- * in bursts shorter than a period or die before the next look. */
-static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th)
+ * not sampled. schedstat's run time only moves at scheduler events (a tick,
+ * a switch), so a thread found running at two looks in a row is credited the
+ * time between them in advance, repaid from its run time as it shows up (at
+ * most MAX_ADVANCE ahead: a thread that gets no CPU stops earning). The
+ * credit, in periods, is rounded up or down at random in proportion to its
+ * fraction, so the expected number of samples equals the CPU time over the
+ * period even for threads that run in bursts shorter than a period or die
+ * before the next look. */
+static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th, uint64_t now)
 {
 	uint64_t runtime, slices, period = ps->period_ns;
+	bool was_running = th->was_running;
+	uint64_t elapsed = th->looked_ns ? now - th->looked_ns : 0;
+	th->was_running = true;
+	th->looked_ns = now;
 	if (th->sched_fd < 0 || !procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
 		th->weight = 1; /* no schedstat (kernel without it): sample every R */
 		return true;
 	}
-	uint64_t credit = runtime > th->runtime_ns ? runtime - th->runtime_ns : 0;
+	uint64_t ran = runtime > th->runtime_ns ? runtime - th->runtime_ns : 0;
 	th->runtime_ns = runtime;
+	uint64_t repay = ran < th->advance_ns ? ran : th->advance_ns;
+	th->advance_ns -= repay;
+	uint64_t credit = ran - repay;
+	if (was_running && credit < elapsed && th->advance_ns < MAX_ADVANCE * period) {
+		th->advance_ns += elapsed - credit;
+		credit = elapsed;
+	}
 	if (credit > MAX_WEIGHT * period)
 		credit = MAX_WEIGHT * period;
 	unsigned w = (unsigned)(credit / period);
@@ -524,6 +543,7 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 	ps->pending = 0;
 	/* first decide who is due, then interrupt them back to back: the /proc
 	 * reads stay out of the time threads are held stopped */
+	uint64_t t = now_ns();
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		th->due = false;
@@ -531,11 +551,14 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 			continue; /* a T_NEW thread's first stop is pending: not a sample */
 		if (!ps->cfg.wall && th->skip) {
 			th->skip--; /* CPU mode: asleep lately, looked at less often */
+			th->was_running = false;
 			continue;
 		}
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
+		if (st != 'R')
+			th->was_running = false;
 		if (st == 'R')
-			th->due = ps->cfg.wall || due_cpu_sample(ps, th);
+			th->due = ps->cfg.wall || due_cpu_sample(ps, th, t);
 		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
 			th->due = sleeper_needs_stop(ps, th, st);
 		back_off(th, st == 'R');
