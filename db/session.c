@@ -212,7 +212,8 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-void db_session_set_meta(struct db_session *s, const char *key, const char *value)
+/* Store a meta key (any value as text) in the open transaction. */
+static void set_meta(struct db_session *s, const char *key, const char *value)
 {
 	if (!s->set_meta)
 		return;
@@ -225,7 +226,7 @@ static void set_meta_u64(struct db_session *s, const char *key, uint64_t v)
 {
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	db_session_set_meta(s, key, buf);
+	set_meta(s, key, buf);
 }
 
 static int write_new_rows(struct db_session *s, struct profile *p)
@@ -300,14 +301,14 @@ static int write_new_rows(struct db_session *s, struct profile *p)
 static void write_meta(struct db_session *s, const struct profile *p)
 {
 	char buf[32];
-	db_session_set_meta(s, "command", p->command);
+	set_meta(s, "command", p->command);
 	snprintf(buf, sizeof(buf), "%d", p->pid);
-	db_session_set_meta(s, "pid", buf);
+	set_meta(s, "pid", buf);
 	snprintf(buf, sizeof(buf), "%u", p->frequency_hz);
-	db_session_set_meta(s, "frequency_hz", buf);
-	db_session_set_meta(s, "mode", p->wall ? "wall" : "cpu");
-	db_session_set_meta(s, "started_at", p->started_at);
-	db_session_set_meta(s, "ended_at", p->ended_at);
+	set_meta(s, "frequency_hz", buf);
+	set_meta(s, "mode", p->wall ? "wall" : "cpu");
+	set_meta(s, "started_at", p->started_at);
+	set_meta(s, "ended_at", p->ended_at);
 	set_meta_u64(s, "samples", p->nsamples);
 	set_meta_u64(s, "samples_incomplete", p->counters.incomplete);
 	set_meta_u64(s, "samples_no_line", p->counters.no_line);

@@ -32,9 +32,6 @@ int db_session_load(struct db_session *s, struct profile *p, char *err, size_t e
 /* Append what p gained since the last sync and rewrite meta and profiled
  * flags; one transaction. 0 on success, -1 with err (the profile is kept). */
 int db_session_sync(struct db_session *s, struct profile *p, char *err, size_t errlen);
-/* Store a meta key (any value as text), inside the next sync's transaction
- * or at once when none is open. */
-void db_session_set_meta(struct db_session *s, const char *key, const char *value);
 const char *db_session_path(const struct db_session *s);
 void db_session_close(struct db_session *s);
 

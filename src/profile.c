@@ -258,7 +258,6 @@ void profile_add_sample(struct profile *p, uint64_t time_us, int tid, uint32_t s
 	struct pthread *t = profile_thread(p, tid, NULL);
 	t->samples++;
 	t->last_stack = stack;
-	t->last_time_us = time_us;
 	changed(p);
 }
 

@@ -72,7 +72,6 @@ struct pthread {
 	char state;          /* last /proc state letter, 'X' when gone */
 	uint64_t samples;
 	int64_t last_stack;  /* stack id of its latest sample, -1 if none */
-	uint64_t last_time_us;
 };
 
 struct psample {
