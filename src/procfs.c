@@ -87,7 +87,7 @@ int procfs_open_task_file(pid_t pid, pid_t tid, const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-char procfs_task_state(int fd)
+char procfs_task_state(int fd, int *cpu)
 {
 	char buf[512];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -96,7 +96,18 @@ char procfs_task_state(int fd)
 	buf[n] = '\0';
 	/* the command may hold spaces and parentheses: the state follows the last ')' */
 	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
+	if (!p || p[1] != ' ')
+		return 0;
+	if (cpu) { /* field 39, "processor"; the state is field 3 */
+		*cpu = -1;
+		char *f = p + 2;
+		for (int i = 3; i < 39 && f; i++)
+			if ((f = strchr(f, ' ')))
+				f++;
+		if (f)
+			*cpu = atoi(f);
+	}
+	return p[2];
 }
 
 static bool read_small(const char *path, char *buf, size_t n)

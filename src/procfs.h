@@ -28,8 +28,9 @@ const struct map *procfs_maps_find(const struct maps *m, uint64_t addr);
 int procfs_list_tasks(pid_t pid, pid_t **tids);
 /* Open /proc/PID/task/TID/NAME (stat, schedstat) for repeated preads. */
 int procfs_open_task_file(pid_t pid, pid_t tid, const char *name);
-/* State letter (R, S, D, T, t, Z, X) from an open stat fd; 0 when unreadable. */
-char procfs_task_state(int fd);
+/* State letter (R, S, D, T, t, Z, X) from an open stat fd; 0 when unreadable.
+ * With cpu, also the CPU it runs or last ran on (-1 when unknown). */
+char procfs_task_state(int fd, int *cpu);
 /* From an open schedstat fd: time on a CPU (ns) and times scheduled in. */
 bool procfs_task_schedstat(int fd, uint64_t *runtime_ns, uint64_t *slices);
 /* /proc/PID/task/TID/comm into buf. */

@@ -44,7 +44,10 @@ struct pthr {
 	int stat_fd, sched_fd;
 	uint64_t runtime_ns;   /* CPU time when last looked at (schedstat) */
 	unsigned weight;       /* periods the sample being taken stands for */
-	bool due;              /* to be sampled this round */
+	bool due;              /* to be stopped this round */
+	bool companion;        /* ... only so that a thread on its CPU can stop (no sample) */
+	bool runnable;         /* state R at this round's look */
+	int cpu;               /* the CPU it runs on or waits for, at this round's look */
 	unsigned backoff, skip; /* CPU mode: look every backoff-th round; rounds left to skip */
 	bool was_running;      /* CPU mode: state R at the last look */
 	uint64_t looked_ns;    /* when it was last looked at */
@@ -195,6 +198,13 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 	struct raw_batch *b = ps->batch;
 	if (!b)
 		return;
+	if (th->companion) { /* stopped only to let another thread stop: no sample */
+		struct user_regs_struct regs;
+		th->companion = false;
+		if (ptrace(PTRACE_GETREGS, th->tid, 0, &regs) == 0)
+			undo_eintr(ps, th, &regs);
+		return;
+	}
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	r->weight = th->weight ? th->weight : 1;
@@ -247,7 +257,7 @@ static bool process_gone(pid_t pid)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return true;
-	char st = procfs_task_state(fd);
+	char st = procfs_task_state(fd, NULL);
 	close(fd);
 	return st == 0 || st == 'Z' || st == 'X';
 }
@@ -531,6 +541,34 @@ static void back_off(struct pthr *th, bool running)
 	th->skip = th->backoff - 1;
 }
 
+/* State R does not tell running from waiting for a CPU. A due thread that
+ * waits behind another of the target's threads stops only when the kernel
+ * runs it, up to a whole time slice later: the round waits that long, and
+ * the thread, stopped and continued again and again, stays "cache hot" on
+ * that CPU, so the kernel never moves it to the idle one (seen: two busy
+ * threads kept sharing one CPU of two for whole runs). So every runnable
+ * thread on the CPU of a due one is stopped too, without a sample: the one
+ * running there stops at once and the others get the CPU in turn. */
+static void add_companions(struct ptrace_sampler *ps)
+{
+	enum { MAX_CPUS = 1024 };
+	uint64_t cpus[MAX_CPUS / 64] = {0};
+	bool any = false;
+	for (size_t i = 0; i < ps->nt; i++) {
+		const struct pthr *th = &ps->t[i];
+		if (th->due && th->runnable && th->cpu >= 0 && th->cpu < MAX_CPUS) {
+			cpus[th->cpu / 64] |= 1ull << (th->cpu % 64);
+			any = true;
+		}
+	}
+	for (size_t i = 0; any && i < ps->nt; i++) {
+		struct pthr *th = &ps->t[i];
+		if (!th->due && th->runnable && th->cpu >= 0 && th->cpu < MAX_CPUS &&
+		    (cpus[th->cpu / 64] >> (th->cpu % 64) & 1))
+			th->due = th->companion = true;
+	}
+}
+
 static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 {
 	struct ptrace_sampler *ps = PS(s);
@@ -546,7 +584,7 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 	uint64_t t = now_ns();
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
-		th->due = false;
+		th->due = th->companion = th->runnable = false;
 		if (th->st != T_RUNNING)
 			continue; /* a T_NEW thread's first stop is pending: not a sample */
 		if (!ps->cfg.wall && th->skip) {
@@ -554,7 +592,8 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 			th->was_running = false;
 			continue;
 		}
-		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd) : 0;
+		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd, &th->cpu) : 0;
+		th->runnable = st == 'R';
 		if (st != 'R')
 			th->was_running = false;
 		if (st == 'R')
@@ -563,6 +602,7 @@ static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
 			th->due = sleeper_needs_stop(ps, th, st);
 		back_off(th, st == 'R');
 	}
+	add_companions(ps);
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		if (!th->due)
