@@ -13,8 +13,9 @@
  * this tool is the floor that cprof-tui's slowdown is compared with.
  *
  * At the end it prints to stderr one line:
- *   ptrace-floor: S samples in T s (R/s), stopped U us/sample; L of N rounds late
- * (U = mean time from PTRACE_INTERRUPT until PTRACE_CONT returned), and exits
+ *   ptrace-floor: S samples in T s (R/s), stopped U us/sample; L of N rounds late; CPU C ms
+ * (U = mean time from PTRACE_INTERRUPT until PTRACE_CONT returned; C = its own
+ * CPU time), and exits
  * with PROGRAM's status (128+N if it died of signal N).
  *
  * It handles what a benchmark workload does (threads, signals, group-stops);
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -246,10 +248,14 @@ int main(int argc, char **argv)
 		}
 	}
 	double secs = (now_ns() - t_start) / 1e9;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr, "ptrace-floor: %llu samples in %.2f s (%.0f/s), stopped %.1f us/sample; "
-			"%llu of %llu rounds late\n",
+			"%llu of %llu rounds late; CPU %.0f ms\n",
 		(unsigned long long)samples, secs, samples / (secs > 0 ? secs : 1),
 		samples ? stopped_ns / 1e3 / samples : 0.0, (unsigned long long)late,
-		(unsigned long long)rounds);
+		(unsigned long long)rounds,
+		(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3);
 	return exit_status < 0 ? 2 : exit_status;
 }

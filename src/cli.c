@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static void on_signal(int sig)
@@ -58,19 +59,32 @@ static void warn_nodebug(struct recorder *r)
 	free(paths);
 }
 
+/* CPU time of this process so far (every thread), in ms */
+static double cpu_ms(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 static void print_costs(struct recorder *r, const struct profile *p)
 {
 	const struct recorder_costs *c = recorder_get_costs(r);
 	double n = p->nsamples ? (double)p->nsamples : 1, u = c->unwound ? (double)c->unwound : 1;
 	double a = c->addresses ? (double)c->addresses : 1;
-	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f, model %.1f, store %.1f; "
+	double fr = (double)(c->frames_stepped + c->frames_reused);
+	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f (%.0f%% of frames reused), "
+			"model %.1f, store %.1f; "
 			"symbols %.1f per address (%llu addresses, worker thread); "
-			"%llu of %llu rounds late\n",
+			"%llu of %llu rounds late; CPU %.0f ms\n",
 		(double)c->stopped_ns / n / 1e3, (double)c->unwind_ns / u / 1e3,
+		fr > 0 ? 100.0 * (double)c->frames_reused / fr : 0.0,
 		(double)c->model_ns / n / 1e3, (double)c->store_ns / n / 1e3,
 		(double)c->symbols_ns / a / 1e3, (unsigned long long)c->addresses,
 		(unsigned long long)c->late_ticks,
-		(unsigned long long)c->ticks);
+		(unsigned long long)c->ticks, cpu_ms());
 }
 
 static int record(const struct options *o, struct profile *p)

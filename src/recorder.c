@@ -258,6 +258,7 @@ static void unwind_sample(struct recorder *r, const struct raw_sample *rs)
 	uint64_t pcs[MAX_PCS];
 	bool complete;
 	struct unwind_input in = {
+		.tid = rs->tid,
 		.regs = &rs->regs,
 		.regs_partial = rs->regs_partial,
 		.stack = r->batch.stack + rs->stack_off,
@@ -534,6 +535,7 @@ const struct recorder_costs *recorder_get_costs(const struct recorder *r)
 {
 	struct recorder *w = (struct recorder *)r;
 	w->costs.stopped_ns = r->s->stopped_ns;
+	unwind_stats(r->u, &w->costs.frames_stepped, &w->costs.frames_reused);
 	symbols_stats(r->sym, &w->costs.symbols_ns, &w->costs.addresses);
 	return &r->costs;
 }

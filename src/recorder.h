@@ -57,6 +57,8 @@ struct recorder_costs {
 	uint64_t model_ns;       /* turning stacks into frames and counting samples */
 	uint64_t store_ns;       /* writing the session file */
 	uint64_t unwound;        /* samples unwound (not reused) */
+	uint64_t frames_stepped; /* frames unwound by libunwind */
+	uint64_t frames_reused;  /* frames taken from a thread's previous unwind */
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);
 

@@ -18,11 +18,39 @@ extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip
 					      int need_unwind_info, void *arg);
 
 #define PAGE 4096u
-#define MAPS_RELOAD_MIN_NS 20000000ull /* re-read maps at most every 20 ms */
+#define MAPS_BACKOFF_MIN_NS 1000000ull    /* see find_map */
+#define MAPS_BACKOFF_MAX_NS 1000000000ull
 
 struct page_entry {
 	uint64_t dev, inode, off; /* identity: file page (or vDSO address for inode 0) */
 	uint8_t data[PAGE];
+};
+
+/* A frame of an unwind: where it is, the registers its callers can be
+ * restored from, and where its reads of stack memory start in the unwind's
+ * read log. */
+struct frame_state {
+	uint64_t ip, sp;
+	uint64_t saved[6]; /* rbx, rbp, r12-r15 */
+	uint32_t first_read;
+};
+
+/* A word of the stack snapshot the unwinder read. */
+struct stack_read {
+	uint64_t addr, val;
+};
+
+#define MEMO_SLOTS 64 /* threads whose last unwind is kept (by tid) */
+
+/* A thread's last unwind, to reuse its outer frames. */
+struct memo {
+	pid_t tid;                   /* 0: empty, or not reusable */
+	struct frame_state *frames;  /* innermost first */
+	size_t n, cap_frames;
+	struct stack_read *reads;    /* in the order read; frames[i].first_read indexes it */
+	size_t nreads, cap_reads;
+	long volatile_at;            /* last frame whose unwinding read a caller-saved
+					register of the sample (-1: none) */
 };
 
 struct module_upt {
@@ -35,6 +63,7 @@ struct unwinder {
 	unw_addr_space_t as;
 	struct maps maps;
 	uint64_t maps_read_ns;
+	uint64_t maps_backoff_ns;  /* no re-read sooner than this after the last */
 
 	struct page_entry **pages;
 	size_t npages, cap_pages;
@@ -50,27 +79,48 @@ struct unwinder {
 	bool vdso_ok;
 
 	const struct unwind_input *cur; /* the sample being unwound */
+
+	struct memo memo[MEMO_SLOTS];
+	struct memo now;   /* the unwind in progress (becomes its thread's memo) */
+	bool read_live;    /* it read memory that is neither snapshot nor read-only */
+	uint64_t stepped, reused;
 };
 
-static int reload_maps(struct unwinder *u, bool force)
+static void forget_memos(struct unwinder *u)
 {
-	uint64_t t = now_ns();
-	if (!force && u->maps.len && t - u->maps_read_ns < MAPS_RELOAD_MIN_NS)
-		return -1;
-	u->maps_read_ns = t;
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		u->memo[i].tid = 0;
+}
+
+static int reload_maps(struct unwinder *u)
+{
+	u->maps_read_ns = now_ns();
+	forget_memos(u); /* what was code may be no longer */
 	return procfs_read_maps(u->pid, &u->maps);
 }
 
+/* The mapping of addr. An address in none is either code mapped since the
+ * maps were read (a library loaded at start-up or by dlopen: re-read them
+ * now, or that sample's stack ends there) or an unwinder gone astray (do not
+ * re-read /proc/PID/maps for every such sample): each re-read that does not
+ * find the address doubles the time before the next one, up to a second;
+ * one that does resets it. */
 static const struct map *find_map(struct unwinder *u, uint64_t addr)
 {
 	const struct map *m = procfs_maps_find(&u->maps, addr);
-	if (!m && reload_maps(u, false) == 0)
-		m = procfs_maps_find(&u->maps, addr);
+	if (m || now_ns() - u->maps_read_ns < u->maps_backoff_ns || reload_maps(u))
+		return m;
+	m = procfs_maps_find(&u->maps, addr);
+	if (m)
+		u->maps_backoff_ns = 0;
+	else if (u->maps_backoff_ns < MAPS_BACKOFF_MAX_NS)
+		u->maps_backoff_ns = u->maps_backoff_ns ? 2 * u->maps_backoff_ns : MAPS_BACKOFF_MIN_NS;
 	return m;
 }
 
 static bool live_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 {
+	u->read_live = true;
 	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
 	return process_vm_readv(u->pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
 }
@@ -104,7 +154,10 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 		}
 	}
 	struct page_entry *pe = xmalloc(sizeof(*pe));
-	if (!live_read(u, page_addr, pe->data, PAGE)) {
+	bool was_live = u->read_live; /* read-only file pages do not change */
+	bool ok = live_read(u, page_addr, pe->data, PAGE);
+	u->read_live = was_live;
+	if (!ok) {
 		free(pe);
 		return NULL;
 	}
@@ -126,6 +179,11 @@ static bool mem_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 		uint64_t sp = in->regs->rsp;
 		if (addr >= sp && addr + len <= sp + in->stack_len) {
 			memcpy(buf, in->stack + (addr - sp), len);
+			if (len == sizeof(uint64_t))
+				*VEC_PUSH(u->now.reads, u->now.nreads, u->now.cap_reads) =
+					(struct stack_read){addr, *(uint64_t *)buf};
+			else
+				u->read_live = true; /* not logged: not reusable */
 			return true;
 		}
 	}
@@ -162,7 +220,15 @@ static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val
 	switch (reg) {
 	case UNW_X86_64_RIP: *val = r->rip; return 0;
 	case UNW_X86_64_RSP: *val = r->rsp; return 0;
-	default: break;
+	case UNW_X86_64_RBX: case UNW_X86_64_RBP: case UNW_X86_64_R12: case UNW_X86_64_R13:
+	case UNW_X86_64_R14: case UNW_X86_64_R15:
+		break; /* callee-saved: part of every frame's state (struct frame_state) */
+	default:
+		/* a caller-saved register: only the innermost frame's are known,
+		 * and an unwind that depended on them is not reused past this frame */
+		if (current->now.n)
+			current->now.volatile_at = (long)current->now.n - 1;
+		break;
 	}
 	if (in->regs_partial) {
 		/* Only rsp and rip are known (a thread seen asleep, not stopped).
@@ -324,6 +390,7 @@ struct unwinder *unwind_new(pid_t pid)
 
 void unwind_flush(struct unwinder *u)
 {
+	forget_memos(u);
 	for (size_t i = 0; i < u->npages; i++)
 		free(u->pages[i]);
 	u->npages = 0;
@@ -346,39 +413,147 @@ void unwind_free(struct unwinder *u)
 	unwind_flush(u);
 	free(u->pages);
 	free(u->upts);
+	for (int i = 0; i < MEMO_SLOTS; i++) {
+		free(u->memo[i].frames);
+		free(u->memo[i].reads);
+	}
+	free(u->now.frames);
+	free(u->now.reads);
 	u64map_free(&u->page_index);
 	unw_destroy_addr_space(u->as);
 	free(u);
+}
+
+static const unw_regnum_t saved_regs[6] = {UNW_X86_64_RBX, UNW_X86_64_RBP, UNW_X86_64_R12,
+					  UNW_X86_64_R13, UNW_X86_64_R14, UNW_X86_64_R15};
+
+static void get_state(unw_cursor_t *c, uint64_t ip, struct frame_state *f)
+{
+	unw_word_t v;
+	f->ip = ip;
+	f->sp = unw_get_reg(c, UNW_X86_64_RSP, &v) == 0 ? v : 0;
+	for (int i = 0; i < 6; i++)
+		f->saved[i] = unw_get_reg(c, saved_regs[i], &v) == 0 ? v : 0;
+}
+
+/* Is f, a caller frame of the unwind in progress, in the state the memo's
+ * frame j was in (same place, same callee-saved registers), and does every
+ * stack word the memo's unwind read from frame j on hold the same value in
+ * this snapshot? Then unwinding on from f can only give the memo's callers
+ * of frame j: libunwind's steps depend on nothing else (read-only memory
+ * aside, and a memo that read other memory is not kept). Returns j, or -1. */
+static long memo_match(const struct memo *m, const struct frame_state *f,
+		       const struct unwind_input *in)
+{
+	size_t j = m->volatile_at < 1 ? 1 : (size_t)m->volatile_at + 1;
+	while (j < m->n && m->frames[j].sp < f->sp)
+		j++;
+	for (; j < m->n && m->frames[j].sp == f->sp; j++) {
+		const struct frame_state *g = &m->frames[j];
+		if (g->ip != f->ip || memcmp(g->saved, f->saved, sizeof(f->saved)))
+			continue;
+		uint64_t lo = in->regs->rsp, hi = lo + in->stack_len;
+		for (size_t i = g->first_read; i < m->nreads; i++) {
+			const struct stack_read *rd = &m->reads[i];
+			if (rd->addr < lo || rd->addr + sizeof(uint64_t) > hi ||
+			    memcmp(in->stack + (rd->addr - lo), &rd->val, sizeof(rd->val)))
+				return -1;
+		}
+		return (long)j;
+	}
+	return -1;
+}
+
+/* Replace the last frame of the unwind in progress, which is in the state of
+ * the memo's frame j, by the memo's frames from j on, with the stack reads
+ * that unwinding them took. */
+static void splice(struct memo *now, const struct memo *m, size_t j, size_t max)
+{
+	size_t at = now->n - 1, k = m->n - j;
+	if (k > max - at)
+		k = max - at;
+	size_t from = m->frames[j].first_read, nr = m->nreads - from;
+	size_t base = now->frames[at].first_read;
+	for (size_t i = 0; i < k; i++) {
+		now->frames[at + i] = m->frames[j + i];
+		now->frames[at + i].first_read = (uint32_t)(base + m->frames[j + i].first_read - from);
+	}
+	now->n = at + k;
+	xgrow((void **)&now->reads, &now->cap_reads, base + nr, sizeof(*now->reads));
+	memcpy(now->reads + base, m->reads + from, nr * sizeof(*now->reads));
+	now->nreads = base + nr;
 }
 
 int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pcs, int max,
 		 bool *complete)
 {
 	unw_cursor_t c;
-	int n = 0, r;
+	int r;
+	size_t n;
+	struct memo *now = &u->now;
+	struct memo *m = &u->memo[(unsigned)in->tid % MEMO_SLOTS];
+	bool have_memo = in->tid && in->stack_len;
 	*complete = false;
 	current = u;
 	u->cur = in;
+	u->read_live = false;
+	now->n = now->nreads = 0;
+	now->volatile_at = -1;
+	xgrow((void **)&now->frames, &now->cap_frames, (size_t)max, sizeof(*now->frames));
 	if (!u->maps.len)
-		reload_maps(u, true);
+		reload_maps(u);
 	if (unw_init_remote(&c, u->as, u) < 0) {
-		pcs[n++] = in->regs->rip;
+		now->frames[now->n++] = (struct frame_state){.ip = in->regs->rip};
 		goto out;
 	}
 	do {
 		unw_word_t ip;
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 			break;
-		const struct map *m = n ? find_map(u, ip) : NULL;
-		if (n && (!m || !m->executable))
+		const struct map *mp = now->n ? find_map(u, ip) : NULL;
+		if (now->n && (!mp || !mp->executable))
 			break; /* not code: the unwinder lost its way, the stack ends incomplete */
-		pcs[n++] = ip;
+		struct frame_state *f = &now->frames[now->n++];
+		f->first_read = (uint32_t)now->nreads;
+		get_state(&c, ip, f);
+		if (now->n > 1 && have_memo && m->tid == in->tid) { /* (maps re-read: forgotten) */
+			long j = memo_match(m, f, in);
+			if (j >= 0) {
+				size_t before = now->n;
+				splice(now, m, (size_t)j, (size_t)max);
+				u->reused += now->n - before;
+				*complete = now->n < (size_t)max; /* memos are of complete unwinds */
+				break;
+			}
+		}
 		r = unw_step(&c);
+		u->stepped++;
 		if (r == 0)
 			*complete = true;
-	} while (r > 0 && n < max);
+	} while (r > 0 && now->n < (size_t)max);
 out:
+	n = now->n;
+	for (size_t i = 0; i < n; i++)
+		pcs[i] = now->frames[i].ip;
+	if (in->tid) {
+		/* this unwind becomes the thread's memo, unless it read memory
+		 * that may change under it, or ended early (a mapping it ended in
+		 * may be found later) */
+		struct memo old = *m;
+		*m = *now;
+		m->tid = u->read_live || !*complete ? 0 : in->tid;
+		now->frames = old.frames;
+		now->cap_frames = old.cap_frames;
+		now->reads = old.reads;
+		now->cap_reads = old.cap_reads;
+	}
 	u->cur = NULL;
 	current = NULL;
-	return n;
+	return (int)n;
+}
+
+void unwind_stats(const struct unwinder *u, uint64_t *stepped, uint64_t *reused)
+{
+	*stepped = u->stepped;
+	*reused = u->reused;
 }

@@ -7,7 +7,17 @@
  * by file identity so it survives ASLR and is flushed on exec; and, for the
  * rest, a live process_vm_readv. Unwind tables are found with one
  * libunwind-ptrace (_UPT) handle per module; the vDSO, which libunwind cannot
- * open as a file, gets its table built from the target's memory. */
+ * open as a file, gets its table built from the target's memory.
+ *
+ * Consecutive samples of a thread mostly differ only in their innermost
+ * frames. The unwinder remembers each thread's last unwind (registers and
+ * stack pointer of every frame, and the stack snapshot); when it reaches a
+ * caller frame whose instruction pointer, stack pointer and callee-saved
+ * registers equal those of the last unwind, and the stack above it is
+ * byte-for-byte the same, the rest of the unwind can only come out the same:
+ * it is taken from the last one instead of stepped again. libunwind masks
+ * signals with two system calls around its cache at every step, and a system
+ * call costs over 1 us on this kind of virtual machine. */
 #ifndef CPROF_UNWIND_H
 #define CPROF_UNWIND_H
 #include <stdbool.h>
@@ -19,6 +29,7 @@
 struct unwinder;
 
 struct unwind_input {
+	pid_t tid;             /* the thread (its last unwind may be reused) */
 	const struct user_regs_struct *regs;
 	bool regs_partial;     /* only rsp and rip are known (a thread seen blocked) */
 	const uint8_t *stack;  /* copy of [regs->rsp, regs->rsp + stack_len) */
@@ -33,5 +44,8 @@ void unwind_flush(struct unwinder *u);
  * *complete when the unwinder reached the thread's outermost frame. */
 int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pcs, int max,
 		 bool *complete);
+/* Frames stepped by libunwind and frames reused from a thread's last unwind,
+ * since the unwinder was created. */
+void unwind_stats(const struct unwinder *u, uint64_t *stepped, uint64_t *reused);
 
 #endif
