@@ -14,9 +14,11 @@ cd "$(dirname "$0")"
 SRCDIR=$PWD
 
 # build, libraries, the sqlite3 shell and perf (tests), tmux (TUI tests),
-# python3 (JSON checks), util-linux (setpriv), binutils (readelf), valgrind
+# python3 (JSON checks), util-linux (setpriv), binutils (readelf), valgrind,
+# strace (a program launched under a tracer)
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev libunwind-dev
-	libdw-dev libelf-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux binutils valgrind"
+	libdw-dev libelf-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux binutils valgrind
+	strace"
 
 stop_after=run
 seconds=20

@@ -807,10 +807,16 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 	ps->pub.launched = true;
 	ps->awaiting_exec = true;
 	int status;
-	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status) ||
-	    ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)(ps->opts | PTRACE_O_EXITKILL)) != 0) {
-		snprintf(err, errlen, "cannot trace the launched program: %s; %s", strerror(errno),
-			 ptrace_denied_hint());
+	bool stopped = waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status);
+	if (!stopped || ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)(ps->opts | PTRACE_O_EXITKILL))) {
+		int e = errno; /* before the hint's own calls */
+		int tracer = procfs_tracer_pid(pid);
+		if (!stopped || tracer > 0)
+			snprintf(err, errlen, "the launched program is already traced (by process %d): "
+					      "run cprof-tui outside strace or a debugger", tracer);
+		else
+			snprintf(err, errlen, "cannot trace the launched program: %s; %s",
+				 strerror(e), ptrace_denied_hint());
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		ptrace_free(&ps->pub);

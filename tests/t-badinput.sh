@@ -55,6 +55,14 @@ else
 	note "setpriv missing: unprivileged attach not checked"
 fi
 
+# cprof-tui itself under a tracer: the program it launches is traced already
+if command -v strace >/dev/null; then
+	bad "launched under strace" strace -f -o /dev/null "$CPROF" --headless -o "$T/x.db" "$WL/short"
+	grep -q "already traced" "$T/bad.err" || fail "under strace: $(cat "$T/bad.err")"
+else
+	note "strace missing (./bootstrap.sh installs it): launching under a tracer not checked"
+fi
+
 # frequencies and other options
 for f in 0 -5 abc 1000000 99999999999999999999; do
 	bad "frequency $f" "$CPROF" --headless -F "$f" -o "$T/x.db" "$WL/short"
