@@ -1,6 +1,6 @@
 /* bwl — benchmark workloads that time their own work.
  *
- *   bwl MODE [-n WORK | -s SECONDS] [-i IDLE] [-r RESULTFILE] [-p PIDFILE]
+ *   bwl MODE [-n WORK | -s SECONDS] [-w SECONDS] [-i IDLE] [-r RESULTFILE] [-p PIDFILE]
  *
  * MODE
  *   busy     one thread: rounds of work_a (3 units) + work_b (1 unit), so the
@@ -17,8 +17,10 @@
  * time instead (for attaching and accuracy runs). The time is taken after
  * every thread is started and ends when the work is done, so start-up and the
  * profilers' own post-processing are not counted. It is written as
- * "work_s=SECONDS" to RESULTFILE (default stdout). -p writes the pid to
- * PIDFILE once ready (atomically, via PIDFILE.tmp).
+ * "work_s=SECONDS" to RESULTFILE (default stdout). -w first does the same
+ * work, untimed, for SECONDS (a warm-up: a profiler's start-up, such as
+ * loading debug information, then falls outside the timed part). -p writes
+ * the pid to PIDFILE once ready (atomically, via PIDFILE.tmp).
  *
  * Built like the test workloads: -O2, no frame pointers, -g. */
 #define _GNU_SOURCE
@@ -142,15 +144,40 @@ static void ready(const char *path)
 	}
 }
 
+/* Run MODE's work (until `more` says stop); -1 for an unknown mode. */
+static int run(const char *mode)
+{
+	if (!strcmp(mode, "busy")) {
+		busy_thread((void *)1);
+	} else if (!strcmp(mode, "threads")) {
+		pthread_t busy[2];
+		for (int i = 0; i < 2; i++)
+			if (pthread_create(&busy[i], NULL, busy_thread, (void *)(uintptr_t)(i + 1))) {
+				perror("pthread_create");
+				exit(2);
+			}
+		for (int i = 0; i < 2; i++)
+			pthread_join(busy[i], NULL);
+	} else if (!strcmp(mode, "deep")) {
+		sink = deep_run();
+	} else if (!strcmp(mode, "vdso")) {
+		sink = spin_clock();
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *pidfile = NULL, *resultfile = NULL;
-	double seconds = 3;
+	double seconds = 3, warmup = 0;
 	int nidle = 0, c;
-	while ((c = getopt(argc, argv, "n:s:i:r:p:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:w:i:r:p:")) != -1) {
 		switch (c) {
 		case 'n': work = atol(optarg); break;
 		case 's': seconds = atof(optarg); break;
+		case 'w': warmup = atof(optarg); break;
 		case 'i': nidle = atoi(optarg); break;
 		case 'r': resultfile = optarg; break;
 		case 'p': pidfile = optarg; break;
@@ -161,34 +188,25 @@ int main(int argc, char **argv)
 	if (nidle < 0 || nidle > 1000)
 		return 2;
 
-	pthread_t idle[1000], busy[2];
+	pthread_t idle[1000];
 	for (int i = 0; i < nidle; i++)
 		if (pthread_create(&idle[i], NULL, idle_thread, NULL)) {
 			perror("pthread_create");
 			return 2;
 		}
 	ready(pidfile);
+	if (warmup > 0) {
+		long timed_work = work;
+		work = -1;
+		end_time = now() + warmup;
+		if (run(mode))
+			goto usage;
+		work = timed_work;
+	}
 	double t0 = now();
 	end_time = t0 + seconds;
-	if (!strcmp(mode, "busy")) {
-		busy_thread((void *)1);
-	} else if (!strcmp(mode, "threads")) {
-		for (int i = 0; i < 2; i++)
-			if (pthread_create(&busy[i], NULL, busy_thread, (void *)(uintptr_t)(i + 1))) {
-				perror("pthread_create");
-				return 2;
-			}
-		for (int i = 0; i < 2; i++)
-			pthread_join(busy[i], NULL);
-	} else if (!strcmp(mode, "deep")) {
-		sink = deep_run();
-	} else if (!strcmp(mode, "vdso")) {
-		sink = spin_clock();
-	} else {
-		fprintf(stderr, "usage: bwl busy|threads|deep|vdso [-n WORK | -s SECONDS] "
-				"[-i IDLE] [-r RESULTFILE] [-p PIDFILE]\n");
-		return 2;
-	}
+	if (run(mode))
+		goto usage;
 	double t1 = now();
 
 	pthread_mutex_lock(&idle_mu);
@@ -205,4 +223,8 @@ int main(int argc, char **argv)
 	}
 	fprintf(out, "work_s=%.6f\n", t1 - t0);
 	return fclose(out) ? 2 : 0;
+usage:
+	fprintf(stderr, "usage: bwl busy|threads|deep|vdso [-n WORK | -s SECONDS] [-w SECONDS] "
+			"[-i IDLE] [-r RESULTFILE] [-p PIDFILE]\n");
+	return 2;
 }

@@ -10,8 +10,9 @@
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
 # Every slowdown is the target's own timing of a fixed amount of work
-# (bench/bwl prints work_s), so the tools' start-up and post-processing are
-# not counted. Each round runs every configuration once between two runs
+# (bench/bwl prints work_s), after a warm-up of the same work (0.5 s, --quick
+# 0.3 s), so the tools' start-up and post-processing are not counted (the
+# cost table shows cprof-tui's start-up: the symbols' CPU time). Each round runs every configuration once between two runs
 # without a profiler; a run's slowdown is its time over the mean of its
 # round's two baselines, minus 1; the table shows the median over rounds.
 # Other load on the machine inflates the numbers: the table shows the load
@@ -34,10 +35,10 @@ OUT=${BENCH_OUT:-$BUILD/bench-out}
 RESULTS=$SRC/bench/RESULTS.md
 
 if ((QUICK)); then
-	REPS=3 WORK_S=0.5 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
+	REPS=3 WORK_S=0.5 WARMUP=0.3 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
 	BIG_FILES=20 BIG_FUNCS=50 SESSION_N=1000000
 else
-	REPS=5 WORK_S=1.0 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
+	REPS=5 WORK_S=1.0 WARMUP=0.5 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
 	BIG_FILES=50 BIG_FUNCS=100 SESSION_N=1000000
 fi
 
@@ -71,11 +72,16 @@ T_START=$(date +%s)
 median() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "nan"; else print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 # val KEY FILE: a number from FILE's cprof-tui (or ptrace-floor) summary, or "nan".
 # KEY: stopped, unwind, model, store, symbols (us per address), addresses,
-# late (% of rounds), rate (samples/s)
+# symbols-ms (their CPU time), late (% of rounds), rate (samples/s), cpu (the
+# tool's CPU time, ms), reused (% of frames taken from a thread's last unwind)
 val() {
 	case $1 in
 	addresses) grep -o '([0-9]* addresses' "$2" | tr -dc 0-9 ;;
 	late) grep -o '[0-9]* of [0-9]* rounds late' "$2" | awk '$3 {print 100 * $1 / $3}' ;;
+	cpu) grep -o 'CPU [0-9.]* ms' "$2" | awk '{print $2}' ;;
+	reused) grep -o '[0-9]*% of frames reused' "$2" | tr -dc 0-9 ;;
+	symbols-ms) awk -v u="$(val symbols "$2")" -v n="$(val addresses "$2")" \
+		'BEGIN {if (u != "nan" && n != "nan") print u * n / 1000}' ;;
 	rate) grep -o '([0-9.]*/s)' "$2" | head -1 | tr -d '(/s)' ;;
 	stops | samples) grep -o "bench: .*" "$2" | grep -o "$1=[0-9]*" | cut -d= -f2 ;;
 	per-stop) awk -v s="$(val stopped "$2")" -v n="$(val stops "$2")" -v m="$(val samples "$2")" \
@@ -102,12 +108,12 @@ run_tool() {
 	[ "$rate" = default ] || f=(-F "$rate")
 	rm -f "$res"
 	case $tool in
-	base) timeout -k 5 "$TMO" "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
-	perf-g) timeout -k 5 "$TMO" perf record -q -g "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
-	perf-dwarf) timeout -k 5 "$TMO" perf record -q --call-graph dwarf "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
-	cprof) timeout -k 5 "$TMO" "$CPROF" --headless "${f[@]}" -o "$OUT/$tag.db" "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+	base) timeout -k 5 "$TMO" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
+	perf-g) timeout -k 5 "$TMO" perf record -q -g "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
+	perf-dwarf) timeout -k 5 "$TMO" perf record -q --call-graph dwarf "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
+	cprof) timeout -k 5 "$TMO" "$CPROF" --headless "${f[@]}" -o "$OUT/$tag.db" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
 	floor) [ "$rate" = default ] && f=(-F "$CDEF")
-		timeout -k 5 "$TMO" "$FLOOR" "${f[@]}" "$BWL" "$@" -r "$res" -p "$OUT/$tag.pid" ;;
+		timeout -k 5 "$TMO" "$FLOOR" "${f[@]}" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
 	esac >"$OUT/$tag.out" 2>"$OUT/$tag.err" </dev/null
 	rc=$?
 	# cprof-tui may store one stop as several samples (weights: periods it
@@ -192,9 +198,10 @@ slow() {
 	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" \
 		'$2 == w && $3 == rate && $4 == tool && $6 != "nan" {print $6 * 100}' "$RUNS" | median
 }
-# cost W KEY: median over the cprof-tui 999 Hz runs of a summary number
+# cost W KEY [TOOL]: median over the 999 Hz runs of TOOL (default cprof) of a
+# summary number
 cost() {
-	awk -F'\t' -v w="$1" '$2 == w && $3 == 999 && $4 == "cprof" {print $7}' "$RUNS" |
+	awk -F'\t' -v w="$1" -v tool="${3:-cprof}" '$2 == w && $3 == 999 && $4 == tool {print $7}' "$RUNS" |
 		while read -r f; do val "$2" "$f"; done | grep -v nan | median
 }
 # achieved W RATE TOOL: median stops per second per busy thread, in % of the
@@ -380,7 +387,8 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo
 	echo "## 1. Target slowdown"
 	echo
-	echo "Median over rounds of (time with the tool / time without) - 1, each workload doing fixed work."
+	echo "Median over rounds of (time with the tool / time without) - 1, each workload doing fixed work"
+	echo "after a ${WARMUP}-s warm-up of the same work (section 2 shows what cprof-tui's start-up costs)."
 	echo "\`perf -g\` = perf record -g (frame pointers: these -O2 workloads have none, so its stacks are"
 	echo "short), \`dwarf\` = perf record --call-graph dwarf, \`floor\` = bench/ptrace-floor (stop, GETREGS,"
 	echo "resume; nothing else). Rate \`default\`: perf's own default (4000 Hz), cprof-tui's ($CDEF Hz)."
@@ -415,14 +423,17 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo
 	echo "From the summary line of \`cprof-tui --headless\`: stopped = time a thread is held stopped per"
 	echo "sample (per stored sample, which may be a weighted copy of a stop; per stop: per real stop);"
-	echo "unwind = per unwound stop; model = per sample; symbols = worker-thread time per unique address"
-	echo "(it includes loading each module's debug info); store = SQLite time per sample; late = share"
-	echo "of sampling rounds that started a whole period late."
+	echo "unwind = per unwound stop (reused: share of frames taken from the thread's previous unwind"
+	echo "instead of stepped again); model = per sample; symbols = worker-thread CPU time per unique"
+	echo "address (it includes loading each module's debug info: libc's, compressed, is most of it),"
+	echo "and in all (the start-up the warm-up keeps out of the timed part); store = SQLite time per"
+	echo "sample; late = share of sampling rounds that started a whole period late; CPU = the tool's own"
+	echo "CPU time over the whole run (warm-up included), cprof-tui's and the floor's."
 	echo
-	echo "| workload | stopped (us) | per stop (us) | unwind (us) | model (us) | store (us) | symbols (us/address) | addresses | rounds late |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	echo "| workload | stopped (us) | per stop (us) | unwind (us) | reused | model (us) | store (us) | symbols (us/address) | addresses | symbols (ms) | rounds late | CPU cprof (ms) | CPU floor (ms) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for w in "${WL_NAMES[@]}"; do
-		echo "| $w | $(num "$(cost "$w" stopped)") | $(num "$(cost "$w" per-stop)") | $(num "$(cost "$w" unwind)") | $(num "$(cost "$w" model)") | $(num "$(cost "$w" store)") | $(num "$(cost "$w" symbols)" %.0f) | $(num "$(cost "$w" addresses)" %.0f) | $(num "$(cost "$w" late)" %.1f%%) |"
+		echo "| $w | $(num "$(cost "$w" stopped)") | $(num "$(cost "$w" per-stop)") | $(num "$(cost "$w" unwind)") | $(num "$(cost "$w" reused)" %.0f%%) | $(num "$(cost "$w" model)") | $(num "$(cost "$w" store)") | $(num "$(cost "$w" symbols)" %.0f) | $(num "$(cost "$w" addresses)" %.0f) | $(num "$(cost "$w" symbols-ms)" %.0f) | $(num "$(cost "$w" late)" %.1f%%) | $(num "$(cost "$w" cpu)" %.0f) | $(num "$(cost "$w" cpu floor)" %.0f) |"
 	done
 	echo
 	echo "Highest rate sustained on one busy thread (real stops >= 90% of the asked rate, <= 2% of"

@@ -38,6 +38,7 @@ struct recorder {
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
 	uint64_t seen_exec;
 	bool paused, released, over, finished;
+	bool events;                  /* target events may be waiting (see recorder_wait) */
 	char state[128];
 	char error[512];
 	struct recorder_costs costs;
@@ -159,6 +160,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->period_ns = 1000000000ull / p->frequency_hz;
 	r->next_tick_ns = r->start_ns;
 	r->rng = r->start_ns | 1;
+	r->events = true;
 	r->last_sync_ns = r->start_ns;
 	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
 	r->seen_exec = r->s->exec_count;
@@ -192,6 +194,7 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
 	struct pollfd pfd[2] = {{fd, POLLIN, 0}, {r->s->ops->event_fd(r->s), POLLIN, 0}};
 	struct timespec ts = {(time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull)};
 	int n = ppoll(fd >= 0 ? pfd : pfd + 1, fd >= 0 ? 2 : 1, &ts, NULL);
+	r->events = n != 0 && (n < 0 || pfd[1].revents);
 	return n > 0 && fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP));
 }
 
@@ -420,7 +423,8 @@ bool recorder_step(struct recorder *r)
 	uint64_t t = now_ns();
 	bool due = !r->paused && s->target == SAMPLER_RUNNING && t >= r->next_tick_ns;
 	raw_batch_clear(&r->batch);
-	s->ops->tick(s, due, &r->batch);
+	s->ops->tick(s, due, r->events, &r->batch);
+	r->events = true; /* unknown until the next recorder_wait */
 	if (due) {
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;

@@ -374,11 +374,13 @@ static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 	update_target_state(ps);
 }
 
+/* Empty the signalfd (its SIGCHLDs only wake the caller's poll: waitpid
+ * tells what happened). SIGCHLD does not queue: one read empties it. */
 static void flush_sigfd(struct ptrace_sampler *ps)
 {
-	struct signalfd_siginfo si;
-	while (read(ps->sigfd, &si, sizeof(si)) == sizeof(si))
-		;
+	struct signalfd_siginfo si[4];
+	ssize_t n = read(ps->sigfd, si, sizeof(si));
+	(void)n; /* -1 with EAGAIN: none was pending */
 }
 
 /* Handle every status that is ready; with wait_ms > 0, first wait up to that
@@ -569,10 +571,11 @@ static void add_companions(struct ptrace_sampler *ps)
 	}
 }
 
-static void ptrace_tick(struct sampler *s, bool sample, struct raw_batch *b)
+static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_batch *b)
 {
 	struct ptrace_sampler *ps = PS(s);
-	drain(ps, 0);
+	if (events || !sample)
+		drain(ps, 0);
 	if (!sample || s->target != SAMPLER_RUNNING || ps->awaiting_exec) {
 		update_target_state(ps);
 		return;

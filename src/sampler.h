@@ -81,8 +81,11 @@ struct sampler_backend {
 	/* A descriptor that becomes readable when the target has events to handle. */
 	int (*event_fd)(struct sampler *s);
 	/* Handle pending target events; when `sample`, take one round of samples
-	 * into b (appended). Updates threads/target/exit fields. */
-	void (*tick)(struct sampler *s, bool sample, struct raw_batch *b);
+	 * into b (appended). Updates threads/target/exit fields. `events`: the
+	 * event fd may have become readable since the last tick (false only
+	 * when the caller's poll said it had not: the events are then handled
+	 * during the round, or at the next tick). */
+	void (*tick)(struct sampler *s, bool sample, bool events, struct raw_batch *b);
 	/* Stop (SIGSTOP) or continue (SIGCONT) the whole target. */
 	int (*set_stopped)(struct sampler *s, bool stop);
 	/* Let go of the target: detach so it runs on, or end it (launched only). */

@@ -149,7 +149,7 @@ static void run(char **argv, double seconds, bool symbolise, const char *what)
 	uint64_t end = now_ns() + (uint64_t)(seconds * 1e9);
 	while (now_ns() < end && s->target != SAMPLER_EXITED) {
 		raw_batch_clear(&b);
-		s->ops->tick(s, true, &b);
+		s->ops->tick(s, true, true, &b);
 		compare(reusing, fresh, sym, &b, &c);
 		struct timespec ts = {0, 1000000};
 		nanosleep(&ts, NULL);
