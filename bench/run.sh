@@ -83,7 +83,7 @@ val() {
 	symbols-ms) awk -v u="$(val symbols "$2")" -v n="$(val addresses "$2")" \
 		'BEGIN {if (u != "nan" && n != "nan") print u * n / 1000}' ;;
 	rate) grep -o '([0-9.]*/s)' "$2" | head -1 | tr -d '(/s)' ;;
-	stops | samples) grep -o "bench: .*" "$2" | grep -o "$1=[0-9]*" | cut -d= -f2 ;;
+	stops | samples | cpu_ns) grep -o "bench: .*" "$2" | grep -o "$1=[0-9]*" | cut -d= -f2 ;;
 	per-stop) awk -v s="$(val stopped "$2")" -v n="$(val stops "$2")" -v m="$(val samples "$2")" \
 		'BEGIN {if (s != "nan" && n > 0) print s * m / n}' ;;
 	*) grep -o "$1 [0-9.]*" "$2" | tail -1 | awk '{print $NF}' ;;
@@ -205,13 +205,13 @@ cost() {
 		while read -r f; do val "$2" "$f"; done | grep -v nan | median
 }
 # achieved W RATE TOOL: median stops per second per busy thread, in % of the
-# rate (cprof-tui: distinct stops over the work time; floor: its own count)
+# rate (cprof-tui: distinct stops over warm-up and work; floor: its own count)
 achieved() {
 	local rate=$2 hz=$2
 	[ "$rate" = default ] && hz=$CDEF && [ "$CDEF" = 999 ] && rate=999
 	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" '$2 == w && $3 == rate && $4 == tool && $5 != "hang" {print $5, $7}' "$RUNS" |
 		while read -r t f; do
-			if [ "$3" = cprof ]; then awk -v n="$(val stops "$f")" -v t="$t" 'BEGIN {if (n != "nan") print n / t}'
+			if [ "$3" = cprof ]; then awk -v n="$(val stops "$f")" -v t="$t" -v w="$WARMUP" 'BEGIN {if (n != "nan") print n / (t + w)}'
 			else val rate "$f"; fi
 		done | grep -v nan | awk -v b="${WL_BUSY[$1]}" -v hz="$hz" '{print 100 * $1 / b / hz}' | median
 }
@@ -220,6 +220,9 @@ achieved() {
 # cprof-tui attaches to a running one-thread workload for 2 s at each rate;
 # the floor launches one. "Sustained": at least 90% of the asked rate in real
 # stops and at most 2% of rounds late (a noisy shared VM loses a few %).
+# cprof-tui samples CPU time, as perf's cpu-clock does: its rate is per second
+# of the thread's CPU time (schedstat), which the stops themselves shorten;
+# the floor stops a running thread every round: its rate is per second.
 SUST=$OUT/sustain.tsv
 : >"$SUST"
 for hz in $SUSTAIN; do
@@ -228,18 +231,21 @@ for hz in $SUSTAIN; do
 	"$BWL" busy -s 30 -p "$OUT/pid" -r /dev/null &
 	bpid=$!
 	while [ ! -s "$OUT/pid" ]; do sleep 0.05; done
+	cpu0=$(cut -d' ' -f1 "/proc/$bpid/schedstat")
 	"$CPROF" --headless -F "$hz" -p "$bpid" -d 2 -o "$OUT/sustain.db" >/dev/null 2>"$OUT/sustain-$hz.err"
+	cpu1=$(cut -d' ' -f1 "/proc/$bpid/schedstat")
 	stops "$OUT/sustain.db" >>"$OUT/sustain-$hz.err"
+	echo "bench: cpu_ns=$((cpu1 - cpu0))" >>"$OUT/sustain-$hz.err"
 	kill $bpid 2>/dev/null; wait $bpid 2>/dev/null
 	"$FLOOR" -F "$hz" "$BWL" busy -s 2 -r /dev/null 2>"$OUT/sustain-floor-$hz.err"
 	for t in cprof floor; do
 		f=$OUT/sustain-$hz.err
 		[ $t = floor ] && f=$OUT/sustain-floor-$hz.err
-		# achieved: real stops per second (cprof-tui: distinct stops in its 2 s);
-		# stopped: per stop
+		# achieved: real stops per second (cprof-tui: distinct stops per
+		# second of the thread's CPU time); stopped: per stop
 		if [ $t = cprof ]; then
-			n=$(val stops "$f") m=$(val samples "$f")
-			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" 'BEGIN {printf "%.0f", n / 2}')" \
+			n=$(val stops "$f") m=$(val samples "$f") cpu=$(val cpu_ns "$f")
+			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" -v c="$cpu" 'BEGIN {printf "%.0f", c > 0 ? n / (c / 1e9) : 0}')" \
 				"$(val late "$f")" "$(awk -v s="$(val stopped "$f")" -v n="$n" -v m="$m" 'BEGIN {printf "%.1f", s * m / n}')" >>"$SUST"
 		else
 			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(val rate "$f")" "$(val late "$f")" "$(val stopped "$f")" >>"$SUST"
@@ -438,7 +444,9 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo
 	echo "Highest rate sustained on one busy thread (real stops >= 90% of the asked rate, <= 2% of"
 	echo "rounds late; cprof-tui attached for 2 s, the floor launched for 2 s): **cprof-tui $(best cprof) Hz**,"
-	echo "floor $(best floor) Hz. Stopped = per real stop (cprof-tui's summary divides by weighted samples)."
+	echo "floor $(best floor) Hz. cprof-tui's stops are per second of the thread's CPU time (it samples CPU"
+	echo "time; the time its stops hold the thread is not CPU time), the floor's per second."
+	echo "Stopped = per real stop (cprof-tui's summary divides by weighted samples)."
 	echo
 	echo "| asked (Hz) | cprof-tui stops (/s) | late | stopped (us) | floor stops (/s) | late | stopped (us) |"
 	echo "|---|---|---|---|---|---|---|"
