@@ -5,7 +5,7 @@
 # and writes them to bench/RESULTS.md with the machine they ran on.
 #
 #   --quick        fewer repeats, shorter runs, 999 Hz only (about 3 minutes;
-#                  the full run takes about 10)
+#                  the full run takes about 13)
 #   BENCH_BUILD=D  build directory (default ./build; configured when needed)
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
@@ -245,7 +245,7 @@ for hz in $SUSTAIN; do
 		# second of the thread's CPU time); stopped: per stop
 		if [ $t = cprof ]; then
 			n=$(val stops "$f") m=$(val samples "$f") cpu=$(val cpu_ns "$f")
-			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" -v c="$cpu" 'BEGIN {printf "%.0f", c > 0 ? n / (c / 1e9) : 0}')" \
+			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" -v c="$cpu" 'BEGIN {printf "%.0f", (c > 0 ? n / (c / 1e9) : 0)}')" \
 				"$(val late "$f")" "$(awk -v s="$(val stopped "$f")" -v n="$n" -v m="$m" 'BEGIN {printf "%.1f", s * m / n}')" >>"$SUST"
 		else
 			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(val rate "$f")" "$(val late "$f")" "$(val stopped "$f")" >>"$SUST"

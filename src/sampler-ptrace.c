@@ -28,7 +28,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define WAIT_TIMEOUT_MS 1000 /* give up on a stop that does not come (a loaded machine) */
+/* How long a round waits for its threads to stop. A running thread stops
+ * within tens of us; one that takes longer is waiting for a CPU (see
+ * await_pending) and is sampled when it stops, at a later tick. */
+#define ROUND_WAIT_NS 250000ull
 
 enum tstate {
 	T_NEW,          /* seized, first stop not seen yet (it may never come: seized running) */
@@ -45,9 +48,14 @@ struct pthr {
 	uint64_t runtime_ns;   /* CPU time when last looked at (schedstat) */
 	unsigned weight;       /* periods the sample being taken stands for */
 	bool due;              /* to be stopped this round */
-	bool companion;        /* ... only so that a thread on its CPU can stop (no sample) */
 	bool runnable;         /* state R at this round's look */
 	int cpu;               /* the CPU it runs on or waits for, at this round's look */
+	uint64_t ran_ns;       /* CPU mode: CPU time since the look before (schedstat) */
+	uint64_t slices;       /* times scheduled in (schedstat), at the last look */
+	uint64_t sched_in_ns;  /* the last look that found it scheduled in since the one before */
+	uint64_t ran_at_ns;    /* the last look that found its CPU time grown */
+	uint64_t carry_ns;     /* CPU time not yet turned into samples */
+	bool held;             /* stopped for this round's sample, not resumed yet */
 	unsigned backoff, skip; /* CPU mode: look every backoff-th round; rounds left to skip */
 	bool was_running;      /* CPU mode: state R at the last look */
 	uint64_t looked_ns;    /* when it was last looked at */
@@ -75,7 +83,10 @@ struct ptrace_sampler {
 	struct raw_batch *batch; /* where the current round's samples go */
 	uint64_t period_ns;    /* sampling period per running thread */
 	uint64_t rng;
-	size_t pending;        /* interrupts of this round not answered yet */
+	size_t pending;        /* interrupts not answered yet */
+	long *cpu_best;        /* CPU mode, per CPU: the thread most likely running there */
+	bool holding;          /* in a round: stopped threads wait to be resumed together */
+	size_t cap_cpu_best;
 };
 
 #define PS(s) ((struct ptrace_sampler *)(s))
@@ -122,6 +133,7 @@ static struct pthr *add_thread(struct ptrace_sampler *ps, pid_t tid, enum tstate
 	memset(th, 0, sizeof(*th));
 	th->tid = tid;
 	th->st = st;
+	th->detach_pending = ps->releasing; /* born while we let go: detach it too */
 	th->stat_fd = procfs_open_task_file(ps->pub.pid, tid, "stat");
 	th->sched_fd = procfs_open_task_file(ps->pub.pid, tid, "schedstat");
 	uint64_t slices;
@@ -142,6 +154,7 @@ static void drop_thread(struct ptrace_sampler *ps, struct pthr *th)
 	th->stat_fd = th->sched_fd = -1;
 	publish_thread(ps, th, 'X');
 	th->st = T_GONE;
+	th->held = false;
 }
 
 static bool live_threads(struct ptrace_sampler *ps)
@@ -181,6 +194,16 @@ static void undo_eintr(struct ptrace_sampler *ps, struct pthr *th, struct user_r
 		ps->pub.restarted++;
 }
 
+/* xorshift64: cheap randomness (stochastic rounding, the order of resuming) */
+static uint64_t next_random(struct ptrace_sampler *ps)
+{
+	uint64_t x = ps->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return ps->rng = x;
+}
+
 /* Copy the top of the stack from r's rsp into the space raw_batch_add
  * reserved (the last one in b), and give back what was not filled. */
 static void copy_stack(struct ptrace_sampler *ps, struct raw_batch *b, struct raw_sample *r)
@@ -198,13 +221,6 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 	struct raw_batch *b = ps->batch;
 	if (!b)
 		return;
-	if (th->companion) { /* stopped only to let another thread stop: no sample */
-		struct user_regs_struct regs;
-		th->companion = false;
-		if (ptrace(PTRACE_GETREGS, th->tid, 0, &regs) == 0)
-			undo_eintr(ps, th, &regs);
-		return;
-	}
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	r->weight = th->weight ? th->weight : 1;
@@ -223,8 +239,29 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 		th->sleep_sp = r->regs.rsp;
 		th->sleep_pc = r->regs.rip;
 	}
-	if (th->interrupted_ns)
-		ps->pub.stopped_ns += now_ns() - th->interrupted_ns; /* + the resume that follows */
+}
+
+/* Resume the threads stopped for this round's samples, all together, in a
+ * random order. Resuming each as soon as it was sampled, in the same order
+ * every round, skewed how the kernel shares CPUs between them: three busy
+ * threads on two CPUs got 23/30/47% of the CPU time instead of a third each
+ * (the bare ptrace floor does the same), because the thread resumed first
+ * always found the same CPU free. Held together and resumed at random, each
+ * gets the free CPU in turn: 33/33/34%. */
+static void resume_held(struct ptrace_sampler *ps)
+{
+	if (!ps->nt)
+		return;
+	size_t start = next_random(ps) % ps->nt;
+	uint64_t t = now_ns();
+	for (size_t k = 0; k < ps->nt; k++) {
+		struct pthr *th = &ps->t[(start + k) % ps->nt];
+		if (!th->held)
+			continue;
+		th->held = false;
+		ps->pub.stopped_ns += t - th->interrupted_ns;
+		resume(ps, th, 0);
+	}
 }
 
 static bool is_stop_signal(int sig)
@@ -340,6 +377,11 @@ static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 				ps->pending--;
 			if (!th->detach_pending) {
 				take_sample(ps, th);
+				if (ps->holding) {
+					th->held = true; /* resumed with the round's others */
+					publish_thread(ps, th, 'R');
+					break;
+				}
 			} else {
 				/* stopped to be detached: it may have been asleep */
 				struct user_regs_struct regs;
@@ -384,8 +426,9 @@ static void flush_sigfd(struct ptrace_sampler *ps)
 }
 
 /* Handle every status that is ready; with wait_ms > 0, first wait up to that
- * long for one to arrive. */
-static void drain(struct ptrace_sampler *ps, int wait_ms)
+ * long for one to arrive. Returns false when no traced thread is left
+ * (ECHILD). */
+static bool drain(struct ptrace_sampler *ps, int wait_ms)
 {
 	flush_sigfd(ps);
 	for (;;) {
@@ -396,6 +439,8 @@ static void drain(struct ptrace_sampler *ps, int wait_ms)
 			wait_ms = 0;
 			continue;
 		}
+		if (tid < 0 && errno == ECHILD)
+			return false;
 		if (tid < 0 || wait_ms <= 0)
 			break;
 		struct pollfd pfd = {ps->sigfd, POLLIN, 0};
@@ -403,6 +448,7 @@ static void drain(struct ptrace_sampler *ps, int wait_ms)
 			break;
 		flush_sigfd(ps);
 	}
+	return true;
 }
 
 static void on_wait_timeout(int sig)
@@ -411,12 +457,17 @@ static void on_wait_timeout(int sig)
 }
 
 /* Wait until every interrupt of this round is answered, in a blocking
- * waitpid (the fastest wake-up), bounded by a one-shot timer. */
-static void await_pending(struct ptrace_sampler *ps)
+ * waitpid (the fastest wake-up), for at most wait_ns. A thread that has not
+ * stopped by then is waiting for a CPU (the state R in /proc does not tell
+ * running from runnable): holding the round until the kernel runs it, up to
+ * a time slice later, would make the round late; it stops when it runs, and
+ * that stop, reported like any event, is taken at the next tick. */
+static void await_pending(struct ptrace_sampler *ps, uint64_t wait_ns)
 {
 	if (!ps->pending)
 		return;
-	struct itimerval arm = {{0, 0}, {WAIT_TIMEOUT_MS / 1000, (WAIT_TIMEOUT_MS % 1000) * 1000}};
+	struct itimerval arm = {{0, 0}, {(time_t)(wait_ns / 1000000000ull),
+					 (suseconds_t)(wait_ns % 1000000000ull / 1000)}};
 	struct itimerval disarm = {{0, 0}, {0, 0}};
 	setitimer(ITIMER_REAL, &arm, NULL);
 	while (ps->pending) {
@@ -429,13 +480,6 @@ static void await_pending(struct ptrace_sampler *ps)
 	}
 	setitimer(ITIMER_REAL, &disarm, NULL);
 	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
-	if (ps->pending) {
-		snprintf(ps->pub.error, sizeof(ps->pub.error),
-			 "%zu thread(s) took over %d ms to stop: sample lost (machine overloaded?)",
-			 ps->pending, WAIT_TIMEOUT_MS);
-		ps->batch->lost += ps->pending;
-		ps->pending = 0;
-	}
 }
 
 /* Wall mode: a sleeping thread (state S or D), sampled without a stop when
@@ -479,49 +523,74 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 #define MAX_WEIGHT MAX_BACKOFF /* periods one sample may stand for */
 #define MAX_ADVANCE 2 /* periods of CPU time credited ahead of schedstat */
 
-/* xorshift64: cheap randomness for the stochastic rounding below */
-static uint64_t next_random(struct ptrace_sampler *ps)
+
+/* CPU mode, a thread in state R: read its CPU time (schedstat) since the
+ * last look, and whether it was scheduled in meanwhile. */
+static void look_cpu(struct pthr *th, uint64_t now)
 {
-	uint64_t x = ps->rng;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return ps->rng = x;
+	uint64_t runtime, slices;
+	th->ran_ns = 0;
+	if (th->sched_fd < 0 || !procfs_task_schedstat(th->sched_fd, &runtime, &slices))
+		return;
+	th->ran_ns = runtime > th->runtime_ns ? runtime - th->runtime_ns : 0;
+	th->runtime_ns = runtime;
+	if (slices != th->slices)
+		th->sched_in_ns = now;
+	th->slices = slices;
+	if (th->ran_ns)
+		th->ran_at_ns = now;
 }
 
-/* CPU mode: is a thread whose state is R due a sample, and how many sampling
+/* Is a the more likely of two threads waiting on one CPU to be the one
+ * running there? The one scheduled in last, else the one that ran last. */
+static bool more_likely_running(const struct pthr *a, const struct pthr *b)
+{
+	if (a->sched_in_ns != b->sched_in_ns)
+		return a->sched_in_ns > b->sched_in_ns;
+	return a->ran_at_ns > b->ran_at_ns;
+}
+
+/* CPU mode: is a thread in state R due a sample, and how many sampling
  * periods does the sample stand for? Only CPU time the thread really ran
  * counts, as with perf's cpu-clock: a runnable thread waiting for a CPU is
- * not sampled. schedstat's run time only moves at scheduler events (a tick,
- * a switch), so a thread found running at two looks in a row is credited the
- * time between them in advance, repaid from its run time as it shows up (at
- * most MAX_ADVANCE ahead: a thread that gets no CPU stops earning). The
- * credit, in periods, is rounded up or down at random in proportion to its
- * fraction, so the expected number of samples equals the CPU time over the
- * period even for threads that run in bursts shorter than a period or die
- * before the next look. */
-static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th, uint64_t now)
+ * not sampled. /proc says R for both, so of the target's threads in R on one
+ * CPU only the one most likely running there (more_likely_running) may be
+ * stopped: one that waits stops only when the kernel runs it, up to a time
+ * slice later, and, stopped and resumed round after round, it stayed "cache
+ * hot" on that CPU, so the kernel never moved it to an idle one (seen: two
+ * busy threads kept on one CPU of two for whole runs, 60-70% slower). The
+ * others' CPU time is carried to their next sample. schedstat's run time only moves at scheduler events
+ * (a tick, a switch), so the running thread, found in R at two looks in a
+ * row, is credited the time between them in advance, repaid from its run
+ * time as it shows up (at most MAX_ADVANCE ahead: a thread that gets no CPU
+ * stops earning). The credit, in periods, is rounded up or down at random in
+ * proportion to its fraction, so the expected number of samples equals the
+ * CPU time over the period even for threads that run in bursts shorter than
+ * a period or die before the next look. */
+static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th, bool running,
+			   uint64_t elapsed)
 {
-	uint64_t runtime, slices, period = ps->period_ns;
-	bool was_running = th->was_running;
-	uint64_t elapsed = th->looked_ns ? now - th->looked_ns : 0;
-	th->was_running = true;
-	th->looked_ns = now;
-	if (th->sched_fd < 0 || !procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
+	uint64_t period = ps->period_ns;
+	if (th->sched_fd < 0) {
 		th->weight = 1; /* no schedstat (kernel without it): sample every R */
-		return true;
+		return running;
 	}
-	uint64_t ran = runtime > th->runtime_ns ? runtime - th->runtime_ns : 0;
-	th->runtime_ns = runtime;
+	uint64_t ran = th->ran_ns;
 	uint64_t repay = ran < th->advance_ns ? ran : th->advance_ns;
 	th->advance_ns -= repay;
-	uint64_t credit = ran - repay;
-	if (was_running && credit < elapsed && th->advance_ns < MAX_ADVANCE * period) {
+	uint64_t credit = ran - repay + th->carry_ns;
+	th->carry_ns = 0;
+	if (running && th->was_running && credit < elapsed &&
+	    th->advance_ns < MAX_ADVANCE * period) {
 		th->advance_ns += elapsed - credit;
 		credit = elapsed;
 	}
 	if (credit > MAX_WEIGHT * period)
 		credit = MAX_WEIGHT * period;
+	if (!running) {
+		th->carry_ns = credit; /* waiting for its CPU: sampled later */
+		return false;
+	}
 	unsigned w = (unsigned)(credit / period);
 	if (next_random(ps) % period < credit % period)
 		w++;
@@ -543,51 +612,54 @@ static void back_off(struct pthr *th, bool running)
 	th->skip = th->backoff - 1;
 }
 
-/* State R does not tell running from waiting for a CPU. A due thread that
- * waits behind another of the target's threads stops only when the kernel
- * runs it, up to a whole time slice later: the round waits that long, and
- * the thread, stopped and continued again and again, stays "cache hot" on
- * that CPU, so the kernel never moves it to the idle one (seen: two busy
- * threads kept sharing one CPU of two for whole runs). So every runnable
- * thread on the CPU of a due one is stopped too, without a sample: the one
- * running there stops at once and the others get the CPU in turn. */
-static void add_companions(struct ptrace_sampler *ps)
+/* CPU mode: the due threads of this round, among those looked at and found
+ * in R (th->runnable, th->cpu). */
+static void decide_cpu_samples(struct ptrace_sampler *ps, uint64_t now)
 {
-	enum { MAX_CPUS = 1024 };
-	uint64_t cpus[MAX_CPUS / 64] = {0};
-	bool any = false;
+	size_t ncpu = 0;
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].runnable && ps->t[i].cpu >= 0 && (size_t)ps->t[i].cpu >= ncpu)
+			ncpu = (size_t)ps->t[i].cpu + 1;
+	xgrow((void **)&ps->cpu_best, &ps->cap_cpu_best, ncpu, sizeof(*ps->cpu_best));
+	for (size_t c = 0; c < ncpu; c++)
+		ps->cpu_best[c] = -1;
 	for (size_t i = 0; i < ps->nt; i++) {
 		const struct pthr *th = &ps->t[i];
-		if (th->due && th->runnable && th->cpu >= 0 && th->cpu < MAX_CPUS) {
-			cpus[th->cpu / 64] |= 1ull << (th->cpu % 64);
-			any = true;
-		}
+		if (!th->runnable || th->cpu < 0)
+			continue;
+		long *best = &ps->cpu_best[th->cpu];
+		if (*best < 0 || more_likely_running(th, &ps->t[*best]))
+			*best = (long)i;
 	}
-	for (size_t i = 0; any && i < ps->nt; i++) {
+	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
-		if (!th->due && th->runnable && th->cpu >= 0 && th->cpu < MAX_CPUS &&
-		    (cpus[th->cpu / 64] >> (th->cpu % 64) & 1))
-			th->due = th->companion = true;
+		if (!th->runnable)
+			continue;
+		bool running = th->cpu < 0 || ps->cpu_best[th->cpu] == (long)i;
+		uint64_t elapsed = th->looked_ns ? now - th->looked_ns : 0;
+		th->due = due_cpu_sample(ps, th, running, elapsed);
+		th->was_running = true;
+		th->looked_ns = now;
 	}
 }
 
 static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_batch *b)
 {
 	struct ptrace_sampler *ps = PS(s);
+	ps->batch = b; /* a stop that came after its round's wait is a sample too */
 	if (events || !sample)
 		drain(ps, 0);
 	if (!sample || s->target != SAMPLER_RUNNING || ps->awaiting_exec) {
+		ps->batch = NULL;
 		update_target_state(ps);
 		return;
 	}
-	ps->batch = b;
-	ps->pending = 0;
 	/* first decide who is due, then interrupt them back to back: the /proc
 	 * reads stay out of the time threads are held stopped */
 	uint64_t t = now_ns();
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
-		th->due = th->companion = th->runnable = false;
+		th->due = th->runnable = false;
 		if (th->st != T_RUNNING)
 			continue; /* a T_NEW thread's first stop is pending: not a sample */
 		if (!ps->cfg.wall && th->skip) {
@@ -599,13 +671,16 @@ static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_
 		th->runnable = st == 'R';
 		if (st != 'R')
 			th->was_running = false;
-		if (st == 'R')
-			th->due = ps->cfg.wall || due_cpu_sample(ps, th, t);
+		if (st == 'R' && ps->cfg.wall)
+			th->due = true;
+		else if (st == 'R')
+			look_cpu(th, t);
 		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
 			th->due = sleeper_needs_stop(ps, th, st);
 		back_off(th, st == 'R');
 	}
-	add_companions(ps);
+	if (!ps->cfg.wall)
+		decide_cpu_samples(ps, t);
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		if (!th->due)
@@ -619,7 +694,10 @@ static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_
 			b->lost++;
 		}
 	}
-	await_pending(ps);
+	ps->holding = true;
+	await_pending(ps, ROUND_WAIT_NS);
+	ps->holding = false;
+	resume_held(ps);
 	ps->batch = NULL;
 	for (size_t i = 0; i < ps->nt; i++)
 		if (ps->t[i].st != T_GONE && now_ns() - ps->t[i].comm_checked_ns > 1000000000ull)
@@ -676,6 +754,7 @@ static void ptrace_free(struct sampler *s)
 		close(ps->errpipe);
 	close(ps->sigfd);
 	free(ps->t);
+	free(ps->cpu_best);
 	free(s->threads);
 	free(ps);
 }
@@ -867,6 +946,7 @@ static void ptrace_release(struct sampler *s, bool kill_launched)
 	}
 	/* interrupt every running thread and detach it at its stop */
 	ps->pending = 0;
+	ps->releasing = true;
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		if (th->st == T_GONE)
@@ -880,9 +960,12 @@ static void ptrace_release(struct sampler *s, bool kill_launched)
 				th->st = T_INTERRUPTING;
 		}
 	}
+	/* until every thread is detached or gone (no tracee left: ECHILD; a
+	 * thread that died before its interrupt stays in the table) */
 	uint64_t deadline = now_ns() + 2000000000ull;
 	while (live_threads(ps) && now_ns() < deadline && s->target != SAMPLER_EXITED)
-		drain(ps, 50);
+		if (!drain(ps, 50))
+			break;
 	if (s->target != SAMPLER_EXITED)
 		s->target = SAMPLER_DETACHED;
 }
