@@ -85,7 +85,8 @@ struct ptrace_sampler {
 	uint64_t rng;
 	size_t pending;        /* interrupts not answered yet */
 	long *cpu_best;        /* CPU mode, per CPU: the thread most likely running there */
-	bool holding;          /* in a round: stopped threads wait to be resumed together */
+	bool in_round;         /* waiting for this round's stops */
+	bool holding;          /* ... and stopped threads wait to be resumed together */
 	size_t cap_cpu_best;
 };
 
@@ -382,6 +383,8 @@ static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 					publish_thread(ps, th, 'R');
 					break;
 				}
+				if (ps->in_round) /* (a later stop waited for a CPU first) */
+					ps->pub.stopped_ns += now_ns() - th->interrupted_ns;
 			} else {
 				/* stopped to be detached: it may have been asleep */
 				struct user_regs_struct regs;
@@ -479,7 +482,6 @@ static void await_pending(struct ptrace_sampler *ps, uint64_t wait_ns)
 			break; /* EINTR from the timer, or ECHILD: nobody left */
 	}
 	setitimer(ITIMER_REAL, &disarm, NULL);
-	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
 }
 
 /* Wall mode: a sleeping thread (state S or D), sampled without a stop when
@@ -519,7 +521,7 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 	return false;
 }
 
-#define MAX_BACKOFF 16 /* an idle thread is looked at every 16th round at least */
+#define MAX_BACKOFF 64 /* an idle thread is looked at every 64th round at least */
 #define MAX_WEIGHT MAX_BACKOFF /* periods one sample may stand for */
 #define MAX_ADVANCE 2 /* periods of CPU time credited ahead of schedstat */
 
@@ -541,8 +543,8 @@ static void look_cpu(struct pthr *th, uint64_t now)
 		th->ran_at_ns = now;
 }
 
-/* Is a the more likely of two threads waiting on one CPU to be the one
- * running there? The one scheduled in last, else the one that ran last. */
+/* Is a the more likely of two threads in R on one CPU to be the one running
+ * there? The one scheduled in last, else the one that ran last. */
 static bool more_likely_running(const struct pthr *a, const struct pthr *b)
 {
 	if (a->sched_in_ns != b->sched_in_ns)
@@ -559,11 +561,11 @@ static bool more_likely_running(const struct pthr *a, const struct pthr *b)
  * slice later, and, stopped and resumed round after round, it stayed "cache
  * hot" on that CPU, so the kernel never moved it to an idle one (seen: two
  * busy threads kept on one CPU of two for whole runs, 60-70% slower). The
- * others' CPU time is carried to their next sample. schedstat's run time only moves at scheduler events
- * (a tick, a switch), so the running thread, found in R at two looks in a
- * row, is credited the time between them in advance, repaid from its run
- * time as it shows up (at most MAX_ADVANCE ahead: a thread that gets no CPU
- * stops earning). The credit, in periods, is rounded up or down at random in
+ * others' CPU time is carried to their next sample. schedstat's run time
+ * only moves at scheduler events (a tick, a switch), so the running thread,
+ * found in R at two looks in a row, is credited the time between them in
+ * advance, repaid from its run time as it shows up (at most MAX_ADVANCE
+ * ahead: a thread that gets no CPU stops earning). The credit, in periods, is rounded up or down at random in
  * proportion to its fraction, so the expected number of samples equals the
  * CPU time over the period even for threads that run in bursts shorter than
  * a period or die before the next look. */
@@ -599,8 +601,10 @@ static bool due_cpu_sample(struct ptrace_sampler *ps, struct pthr *th, bool runn
 }
 
 /* CPU mode: a thread found asleep round after round is looked at every 2nd,
- * 4th, ... up to every MAX_BACKOFF-th round, so idle threads cost little; one
- * found running is looked at every round again. The CPU time it ran in
+ * 4th, ... up to every MAX_BACKOFF-th round, so idle threads cost little (a
+ * /proc read is 2-3 us here; looked at every 16th round, 60 idle threads
+ * beside two busy ones cost 90 ms more CPU per 2 s). One found running is
+ * looked at every round again. The CPU time it ran in
  * between is not lost: schedstat counts it, and the next stop is weighted
  * for it (due_cpu_sample). */
 static void back_off(struct pthr *th, bool running)
@@ -694,10 +698,12 @@ static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_
 			b->lost++;
 		}
 	}
-	ps->holding = true;
+	ps->holding = ps->pending > 1; /* one thread alone is resumed at once */
+	ps->in_round = true;
 	await_pending(ps, ROUND_WAIT_NS);
-	ps->holding = false;
+	ps->holding = ps->in_round = false;
 	resume_held(ps);
+	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
 	ps->batch = NULL;
 	for (size_t i = 0; i < ps->nt; i++)
 		if (ps->t[i].st != T_GONE && now_ns() - ps->t[i].comm_checked_ns > 1000000000ull)
