@@ -82,9 +82,9 @@ static char *join_args(char *const argv[])
  * and holds threads stopped longer. Where permitted (root, CAP_SYS_NICE) it
  * takes nice -10: woken for a round it preempts a busy target thread at
  * once, and the work after a round (unwinding, the model, SQLite) still
- * shares the CPU with a target thread the kernel resumed there. Real-time
- * priority (SCHED_FIFO), tried first, held such a thread off its CPU until
- * that work was done: with two busy threads on two CPUs the target ran 4
+ * shares the CPU with a target thread the kernel resumed there. The lowest
+ * real-time priority (SCHED_FIFO), used before, held such a thread off its
+ * CPU until that work was done: with two busy threads on two CPUs the target ran 4
  * points slower than at nice -10 (medians of 10 runs: +20.7% and +16.7%;
  * normal priority +19.2%, with 3-5% of rounds late instead of 1%). The
  * symbol worker thread, created before, keeps the normal priority. */
