@@ -5,7 +5,7 @@
 # and writes them to bench/RESULTS.md with the machine they ran on.
 #
 #   --quick        fewer repeats, shorter runs, 999 Hz only (about 3 minutes;
-#                  the full run takes about 13)
+#                  the full run takes about 19)
 #   BENCH_BUILD=D  build directory (default ./build; configured when needed)
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
@@ -38,7 +38,7 @@ if ((QUICK)); then
 	REPS=3 WORK_S=0.5 WARMUP=0.3 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
 	BIG_FILES=20 BIG_FUNCS=50 SESSION_N=1000000
 else
-	REPS=5 WORK_S=1.0 WARMUP=0.5 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
+	REPS=9 WORK_S=1.0 WARMUP=0.5 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
 	BIG_FILES=50 BIG_FUNCS=100 SESSION_N=1000000
 fi
 
