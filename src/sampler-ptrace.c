@@ -705,8 +705,9 @@ static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_
 	resume_held(ps);
 	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
 	ps->batch = NULL;
+	t = now_ns();
 	for (size_t i = 0; i < ps->nt; i++)
-		if (ps->t[i].st != T_GONE && now_ns() - ps->t[i].comm_checked_ns > 1000000000ull)
+		if (ps->t[i].st != T_GONE && t - ps->t[i].comm_checked_ns > 1000000000ull)
 			publish_thread(ps, &ps->t[i], ps->t[i].st == T_LISTENING ? 'T' : 'R');
 	update_target_state(ps);
 }
