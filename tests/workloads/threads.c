@@ -1,8 +1,10 @@
-/* threads [-b BUSY] [-i IDLE] [-l LATE] [-L DELAY] [-p PIDFILE] [SECONDS]
+/* threads [-b BUSY] [-i IDLE] [-l LATE] [-s SLEEPERS] [-L DELAY] [-p PIDFILE] [SECONDS]
  *
  * BUSY threads (default 2) spin, named "busy-N"; IDLE threads (default 2)
  * sleep, named "idle-N"; after DELAY seconds (default 1) LATE more busy
- * threads (default 0) start, named "late-N". The main thread, named
+ * threads (default 0) start, named "late-N". SLEEPERS threads (default 0),
+ * named "sleeper-N", start at once, sleep in one system call until DELAY,
+ * then spin like the busy ones. The main thread, named
  * "threads-main", only waits. Every thread runs until SECONDS (default 3)
  * have passed since start. The pid file is written once the first busy and
  * idle threads are running. */
@@ -28,6 +30,16 @@ static void *idle(void *arg)
 	return NULL;
 }
 
+static double wake_time;
+
+static void *sleeper(void *arg)
+{
+	double wait = wake_time - wl_now();
+	if (wait > 0)
+		usleep(wait * 1e6); /* one sleep, never woken before */
+	return busy(arg);
+}
+
 static void start(pthread_t *t, void *(*fn)(void *), const char *prefix, int i)
 {
 	char name[16];
@@ -41,15 +53,16 @@ static void start(pthread_t *t, void *(*fn)(void *), const char *prefix, int i)
 
 int main(int argc, char **argv)
 {
-	int nbusy = 2, nidle = 2, nlate = 0;
+	int nbusy = 2, nidle = 2, nlate = 0, nsleep = 0;
 	double late_delay = 1;
 	const char *pidfile = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "b:i:l:L:p:")) != -1) {
+	while ((c = getopt(argc, argv, "b:i:l:s:L:p:")) != -1) {
 		switch (c) {
 		case 'b': nbusy = atoi(optarg); break;
 		case 'i': nidle = atoi(optarg); break;
 		case 'l': nlate = atoi(optarg); break;
+		case 's': nsleep = atoi(optarg); break;
 		case 'L': late_delay = wl_parse_seconds(optarg, 1); break;
 		case 'p': pidfile = optarg; break;
 		default: return 2;
@@ -57,20 +70,23 @@ int main(int argc, char **argv)
 	}
 	double t0 = wl_now();
 	end_time = t0 + wl_parse_seconds(argv[optind], 3);
+	wake_time = t0 + late_delay;
 	pthread_setname_np(pthread_self(), "threads-main");
-	int n = nbusy + nidle + nlate;
+	int n = nbusy + nidle + nsleep + nlate;
 	pthread_t *t = calloc(n ? n : 1, sizeof *t);
 	for (int i = 0; i < nbusy; i++)
 		start(&t[i], busy, "busy", i);
 	for (int i = 0; i < nidle; i++)
 		start(&t[nbusy + i], idle, "idle", i);
+	for (int i = 0; i < nsleep; i++)
+		start(&t[nbusy + nidle + i], sleeper, "sleeper", i);
 	wl_ready(pidfile);
 	if (nlate) {
 		double wait = t0 + late_delay - wl_now();
 		if (wait > 0)
 			usleep(wait * 1e6);
 		for (int i = 0; i < nlate; i++)
-			start(&t[nbusy + nidle + i], busy, "late", i);
+			start(&t[nbusy + nidle + nsleep + i], busy, "late", i);
 	}
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
