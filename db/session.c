@@ -96,6 +96,9 @@ struct db_session *db_session_create(const char *path, char *err, size_t errlen)
 			path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
+	/* a reader may open the file the moment it exists (a sqlite3 shell
+	 * watching it): wait for its lock rather than fail */
+	sqlite3_busy_timeout(s->db, 2000);
 	char *sql = xasprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
 			      "PRAGMA application_id=%d; BEGIN;" DB_SCHEMA_SQL
 			      "INSERT INTO meta VALUES('schema_version', %d); COMMIT;",

@@ -1,7 +1,8 @@
 /* test-session.c — the session file: a profile written in two syncs loads
  * back identical; the line_hits/function_hits views agree with the model,
- * before and after a profiled toggle saved to the file; foreign, corrupt,
- * truncated and newer-schema files are refused with a reason. */
+ * before and after a profiled toggle saved to the file; a sync waits for a
+ * lock another process holds on the file instead of failing; foreign,
+ * corrupt, truncated and newer-schema files are refused with a reason. */
 #include "config.h"
 #include "check.h"
 #include "profile.h"
@@ -9,6 +10,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/cprof-unit-XXXXXX";
@@ -55,6 +57,36 @@ static long long view_value(const char *db, const char *sql)
 	}
 	sqlite3_close(h);
 	return v;
+}
+
+/* Another process takes the session's write lock and keeps it for ms
+ * milliseconds (as a sqlite3 shell or a checkpoint briefly does); returns
+ * once the lock is held, with the child's pid. */
+static pid_t hold_write_lock(const char *db, int ms)
+{
+	int fd[2];
+	if (pipe(fd))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		sqlite3 *h;
+		char ok = 0;
+		if (sqlite3_open(db, &h) == SQLITE_OK &&
+		    sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+			ok = 1;
+		if (write(fd[1], &ok, 1) != 1)
+			_exit(1);
+		usleep(ms * 1000);
+		sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(h);
+		_exit(0);
+	}
+	char ok = 0;
+	if (pid < 0 || read(fd[0], &ok, 1) != 1 || !ok)
+		pid = -1;
+	close(fd[0]);
+	close(fd[1]);
+	return pid;
 }
 
 static void check_views_match(const char *db, struct profile *p)
@@ -131,6 +163,13 @@ int main(void)
 	fill(p, 40, 100);
 	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
 	CHECK_EQ(view_value(db, "SELECT count(*) FROM samples"), 100);
+	/* a lock held elsewhere for a moment delays a sync, it does not fail it
+	 * (seen: "database is locked" from a shell reading the file just created) */
+	pid_t holder = hold_write_lock(db, 200);
+	CHECK(holder > 0);
+	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
+	if (holder > 0)
+		waitpid(holder, NULL, 0);
 	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'samples'"), 100);
 	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
 		 DB_SCHEMA_VERSION);
