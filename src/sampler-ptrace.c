@@ -768,7 +768,7 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ps->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (ps->sigfd < 0) {
 		snprintf(err, errlen, "signalfd: %s", strerror(errno));
@@ -907,7 +907,7 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 	if (pid == 0) {
 		sigset_t set;
 		sigemptyset(&set);
-		sigprocmask(SIG_SETMASK, &set, NULL);
+		pthread_sigmask(SIG_SETMASK, &set, NULL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		if (cfg->quiet_child) {

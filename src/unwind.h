@@ -48,4 +48,8 @@ int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pc
  * since the unwinder was created. */
 void unwind_stats(const struct unwinder *u, uint64_t *stepped, uint64_t *reused);
 
+/* Calls from libunwind to sigprocmask skipped, in this process (unwind.c
+ * says why). */
+uint64_t unwind_masks_skipped(void);
+
 #endif

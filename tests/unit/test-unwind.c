@@ -6,13 +6,15 @@
  * pseudo-random frames, qsort calling back into the program). Every sample is
  * unwound twice: by an unwinder that reuses the thread's last unwind, and by
  * one that never does (tid 0). The stacks must be identical, frame for frame,
- * with the same completeness; and reuse must really happen. */
+ * with the same completeness; and reuse must really happen. libunwind's
+ * signal masking is skipped, and nobody else's. */
 #include "config.h"
 #include "check.h"
 #include "sampler.h"
 #include "strutil.h"
 #include "symbols.h"
 #include "unwind.h"
+#include <errno.h>
 #include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
@@ -196,5 +198,23 @@ int main(int argc, char **argv)
 		run(deep_argv, 1.5, false, "deep");
 	else
 		CHECK(!"the deep workload is built (make check-programs)");
+
+	/* libunwind's calls to sigprocmask went to unwind.c's, which skipped
+	 * them; a call from anywhere else still masks */
+	printf("  libunwind's sigprocmask calls skipped: %llu\n",
+	       (unsigned long long)unwind_masks_skipped());
+	CHECK(unwind_masks_skipped() > 0);
+	sigset_t usr2, cur;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	CHECK_EQ(sigprocmask(SIG_BLOCK, &usr2, NULL), 0);
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	CHECK(sigismember(&cur, SIGUSR2));
+	CHECK_EQ(sigprocmask(SIG_UNBLOCK, &usr2, &cur), 0);
+	CHECK(sigismember(&cur, SIGUSR2)); /* the old mask, as it was */
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	CHECK(!sigismember(&cur, SIGUSR2));
+	CHECK_EQ(sigprocmask(99, &usr2, NULL), -1); /* and fails as libc's does */
+	CHECK_EQ(errno, EINVAL);
 	return check_done("test-unwind");
 }
