@@ -195,6 +195,14 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 		report(s, true);
 		mod = dwfl_addrmodule(s->dwfl, addr);
 	}
+	Dwarf_Addr ebias;
+	if (mod && !dwfl_module_getelf(mod, &ebias)) {
+		/* not an ELF file: a mapping gone since the last report (dlopen
+		 * maps a library where ld.so had mapped /etc/ld.so.cache just
+		 * before): report the maps afresh */
+		report(s, false);
+		mod = dwfl_addrmodule(s->dwfl, addr);
+	}
 	if (!mod) {
 		out[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"), "[unknown]",
 					    0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL, true};

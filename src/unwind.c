@@ -102,19 +102,22 @@ static int reload_maps(struct unwinder *u)
 	return procfs_read_maps(u->pid, &u->maps);
 }
 
-/* The mapping of addr. An address in none is either code mapped since the
- * maps were read (a library loaded at start-up or by dlopen: re-read them
- * now, or that sample's stack ends there) or an unwinder gone astray (do not
- * re-read /proc/PID/maps for every such sample): each re-read that does not
- * find the address doubles the time before the next one, up to a second;
- * one that does resets it. */
-static const struct map *find_map(struct unwinder *u, uint64_t addr)
+/* The mapping of addr. An address in none (for code: in none that is
+ * executable) is either code mapped since the maps were read (a library
+ * loaded at start-up or by dlopen: re-read them now, or that sample's stack
+ * ends there; dlopen maps the library where ld.so had just mapped and
+ * unmapped /etc/ld.so.cache, seen in maps read in between) or an unwinder
+ * gone astray (do not re-read /proc/PID/maps for every such sample): each
+ * re-read that does not find the address doubles the time before the next
+ * one, up to a second; one that does resets it. */
+static const struct map *find_map(struct unwinder *u, uint64_t addr, bool code)
 {
 	const struct map *m = procfs_maps_find(&u->maps, addr);
-	if (m || now_ns() - u->maps_read_ns < u->maps_backoff_ns || reload_maps(u))
+	if ((m && (m->executable || !code)) || now_ns() - u->maps_read_ns < u->maps_backoff_ns ||
+	    reload_maps(u))
 		return m;
 	m = procfs_maps_find(&u->maps, addr);
-	if (m)
+	if (m && (m->executable || !code))
 		u->maps_backoff_ns = 0;
 	else if (u->maps_backoff_ns < MAPS_BACKOFF_MAX_NS)
 		u->maps_backoff_ns = u->maps_backoff_ns ? 2 * u->maps_backoff_ns : MAPS_BACKOFF_MIN_NS;
@@ -133,7 +136,7 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 {
 	if (u->last_page && u->last_page_addr == page_addr)
 		return u->last_page;
-	const struct map *m = find_map(u, page_addr);
+	const struct map *m = find_map(u, page_addr, false);
 	if (!m || m->writable || !m->readable || !strcmp(m->path, "[vvar]"))
 		return NULL;
 	uint64_t key[3];
@@ -345,7 +348,7 @@ static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_
 			      int need_unwind_info, void *arg)
 {
 	struct unwinder *u = current;
-	const struct map *m = find_map(u, ip);
+	const struct map *m = find_map(u, ip, true);
 	if (!m || !m->executable)
 		return -UNW_ENOINFO;
 	if (!strcmp(m->path, "[vdso]")) {
@@ -565,7 +568,7 @@ int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pc
 		unw_word_t ip;
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 			break;
-		const struct map *mp = now->n ? find_map(u, ip) : NULL;
+		const struct map *mp = now->n ? find_map(u, ip, true) : NULL;
 		if (now->n && (!mp || !mp->executable))
 			break; /* not code: the unwinder lost its way, the stack ends incomplete */
 		struct frame_state *f = &now->frames[now->n++];
