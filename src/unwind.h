@@ -15,9 +15,9 @@
  * caller frame whose instruction pointer, stack pointer and callee-saved
  * registers equal those of the last unwind, and the stack above it is
  * byte-for-byte the same, the rest of the unwind can only come out the same:
- * it is taken from the last one instead of stepped again. libunwind masks
- * signals with two system calls around its cache at every step, and a system
- * call costs over 1 us on this kind of virtual machine. */
+ * it is taken from the last one instead of stepped again. (Each step also
+ * cost two system calls, over 1 us each on this kind of virtual machine:
+ * libunwind masks signals around its cache. unwind.c skips that masking.) */
 #ifndef CPROF_UNWIND_H
 #define CPROF_UNWIND_H
 #include <stdbool.h>
