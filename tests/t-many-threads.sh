@@ -1,10 +1,10 @@
 #!/bin/bash
 # 2 busy threads among 120 idle ones: every thread is listed, and the idle
-# threads do not take samples away from the busy ones. A thread asleep for a
-# second among 60 idle ones (looked at less and less often), then busy, is
-# noticed and gets its share. On a 2-core machine two
+# threads do not take samples away from the busy ones. On a 2-core machine two
 # busy threads already keep both cores, so the sampling rate they get is
 # compared with the same run with only 2 idle threads, not with -F alone.
+# A thread asleep for a second among 60 idle ones (looked at less and less
+# often), then busy, is noticed and gets its share.
 . "$(dirname "$0")/lib/common.sh"
 
 busy_samples() { # DB -> samples of busy-0 and busy-1
