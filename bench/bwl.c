@@ -24,6 +24,7 @@
  *
  * Built like the test workloads: -O2, no frame pointers, -g. */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,35 @@ static inline int more(long r)
 	return work >= 0 ? r < work : ((r & 63) || now() < end_time);
 }
 
+/* ---- what the kernel says about the working threads ----------------------- */
+
+/* CPU time and time spent waiting for a CPU (run delay) of the threads that
+ * did the timed work, from their schedstat: the slowdown's two parts seen
+ * from the target (a stop is neither: the thread is off the run queue). */
+static uint64_t acct_run_ns, acct_wait_ns;
+static pthread_mutex_t acct_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void sched_now(uint64_t v[2])
+{
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+	v[0] = v[1] = 0;
+	if (f) {
+		if (fscanf(f, "%" SCNu64 " %" SCNu64, &v[0], &v[1]) != 2)
+			v[0] = v[1] = 0;
+		fclose(f);
+	}
+}
+
+static void sched_add(const uint64_t v0[2])
+{
+	uint64_t v1[2];
+	sched_now(v1);
+	pthread_mutex_lock(&acct_mu);
+	acct_run_ns += v1[0] - v0[0];
+	acct_wait_ns += v1[1] - v0[1];
+	pthread_mutex_unlock(&acct_mu);
+}
+
 /* ---- busy / threads ------------------------------------------------------ */
 
 #define UNIT 13001 /* ~16 us of LCG steps; a round is ~65 us */
@@ -74,12 +104,14 @@ __attribute__((noinline)) static uint64_t work_b(uint64_t x, uint64_t n)
 
 static void *busy_thread(void *arg)
 {
-	uint64_t x = (uintptr_t)arg;
+	uint64_t x = (uintptr_t)arg, v0[2];
+	sched_now(v0);
 	for (long r = 0; more(r); r++) {
 		x = work_a(x, 3 * UNIT);
 		x = work_b(x, UNIT);
 	}
 	sink = x;
+	sched_add(v0);
 	return NULL;
 }
 
@@ -158,10 +190,11 @@ static int run(const char *mode)
 			}
 		for (int i = 0; i < 2; i++)
 			pthread_join(busy[i], NULL);
-	} else if (!strcmp(mode, "deep")) {
-		sink = deep_run();
-	} else if (!strcmp(mode, "vdso")) {
-		sink = spin_clock();
+	} else if (!strcmp(mode, "deep") || !strcmp(mode, "vdso")) {
+		uint64_t v0[2];
+		sched_now(v0);
+		sink = mode[0] == 'd' ? deep_run() : spin_clock();
+		sched_add(v0);
 	} else {
 		return -1;
 	}
@@ -203,6 +236,7 @@ int main(int argc, char **argv)
 			goto usage;
 		work = timed_work;
 	}
+	acct_run_ns = acct_wait_ns = 0; /* the warm-up's threads are joined */
 	double t0 = now();
 	end_time = t0 + seconds;
 	if (run(mode))
@@ -221,7 +255,8 @@ int main(int argc, char **argv)
 		perror(resultfile);
 		return 2;
 	}
-	fprintf(out, "work_s=%.6f\n", t1 - t0);
+	fprintf(out, "work_s=%.6f\ncpu_s=%.6f\nwait_s=%.6f\n", t1 - t0, acct_run_ns / 1e9,
+		acct_wait_ns / 1e9);
 	return fclose(out) ? 2 : 0;
 usage:
 	fprintf(stderr, "usage: bwl busy|threads|deep|vdso [-n WORK | -s SECONDS] [-w SECONDS] "

@@ -12,9 +12,12 @@
 # Every slowdown is the target's own timing of a fixed amount of work
 # (bench/bwl prints work_s), after a warm-up of the same work (0.5 s, --quick
 # 0.3 s), so the tools' start-up and post-processing are not counted (the
-# cost table shows cprof-tui's start-up: the symbols' CPU time). Each round runs every configuration once between two runs
-# without a profiler; a run's slowdown is its time over the mean of its
-# round's two baselines, minus 1; the table shows the median over rounds.
+# cost table shows cprof-tui's start-up: the symbols' CPU time). Each round
+# runs every configuration once between two runs without a profiler; a run's
+# slowdown is its time over the mean of its round's two baselines, minus 1;
+# the table shows the median over rounds, and compares cprof-tui with the
+# floor by the median of their per-round differences. The two-busy-thread
+# workloads get extra rounds of those two tools.
 # Other load on the machine inflates the numbers: the table shows the load
 # average and the spread of the unprofiled runs; run it on an idle machine.
 set -u
@@ -35,10 +38,10 @@ OUT=${BENCH_OUT:-$BUILD/bench-out}
 RESULTS=$SRC/bench/RESULTS.md
 
 if ((QUICK)); then
-	REPS=3 WORK_S=0.5 WARMUP=0.3 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
+	REPS=3 EXTRA=3 WORK_S=0.5 WARMUP=0.3 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
 	BIG_FILES=20 BIG_FUNCS=50 SESSION_N=1000000
 else
-	REPS=9 WORK_S=1.0 WARMUP=0.5 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
+	REPS=9 EXTRA=12 WORK_S=1.0 WARMUP=0.5 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
 	BIG_FILES=50 BIG_FUNCS=100 SESSION_N=1000000
 fi
 
@@ -132,6 +135,7 @@ declare -A WL_ARGS=([busy]="busy" [threads2]="threads" [threads2+60idle]="thread
 	[deep]="deep" [vdso]="vdso")
 declare -A WL_BUSY=([busy]=1 [threads2]=2 [threads2+60idle]=2 [deep]=1 [vdso]=1)
 TOOLS="perf-g perf-dwarf cprof floor"
+declare -A TOOL_NAME=([base]="no profiler" [perf-g]="perf -g" [perf-dwarf]="perf dwarf" [cprof]=cprof-tui [floor]=floor)
 
 # Calibrate each workload's fixed work to about WORK_S seconds unprofiled
 # (the idle-thread variant does the same work as threads2).
@@ -151,36 +155,51 @@ WORK[threads2+60idle]=${WORK[threads2]}
 TMO=$(awk -v s=$WORK_S 'BEGIN {printf "%d", 20 * s + 15}')
 log "work per run: $(for w in "${WL_NAMES[@]}"; do printf '%s=%s ' "$w" "${WORK[$w]}"; done)"
 
-# runs.tsv: round workload rate tool work_s slowdown errfile
+# one_round R W RATES TOOLS: round R of workload W: a run without a profiler,
+# every TOOL at every rate, another run without; appended to runs.tsv
+# (round workload rate tool work_s slowdown errfile).
 RUNS=$OUT/runs.tsv
 : >"$RUNS"
+one_round() {
+	local r=$1 w=$2 rates=$3 tools=$4 rate tool tag b1 b2
+	local args="${WL_ARGS[$w]} -n ${WORK[$w]}"
+	b1=$(run_tool base - "r$r-$w-base1" $args)
+	local -A T=()
+	for rate in $rates; do
+		for tool in $tools; do
+			# cprof-tui and the floor at "default" are the 999 Hz runs when
+			# cprof-tui's default is 999
+			if [ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $tool = cprof || $tool = floor ]] &&
+				[[ " $rates " = *" 999 "* ]]; then
+				continue
+			fi
+			tag="r$r-$w-$rate-$tool"
+			T[$tag]=$(run_tool "$tool" "$rate" "$tag" $args)
+		done
+	done
+	b2=$(run_tool base - "r$r-$w-base2" $args)
+	for tag in "${!T[@]}"; do
+		rate=${tag#r$r-$w-}; tool=${rate#*-}; rate=${rate%%-*}
+		awk -v r=$r -v w="$w" -v rate="$rate" -v tool="$tool" -v t="${T[$tag]}" \
+			-v b1="$b1" -v b2="$b2" -v err="$OUT/$tag.err" 'BEGIN {
+			s = (t == "hang" || t == "nan") ? t : sprintf("%.4f", t / ((b1 + b2) / 2) - 1)
+			printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r, w, rate, tool, t, s, err}' >>"$RUNS"
+	done
+	printf '%d\t%s\t-\tbase\t%s\t0\t%s\n' $r "$w" "$b1" "$OUT/r$r-$w-base1.err" $r "$w" "$b2" "$OUT/r$r-$w-base2.err" >>"$RUNS"
+}
 for ((r = 1; r <= REPS; r++)); do
 	log "slowdown: round $r of $REPS"
 	for w in "${WL_NAMES[@]}"; do
-		args="${WL_ARGS[$w]} -n ${WORK[$w]}"
-		b1=$(run_tool base - "r$r-$w-base1" $args)
-		declare -A T=()
-		for rate in $RATES; do
-			for tool in $TOOLS; do
-				# cprof-tui and the floor at "default" are the 999 Hz runs when
-				# cprof-tui's default is 999
-				if [ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $tool = cprof || $tool = floor ]] &&
-					[[ " $RATES " = *" 999 "* ]]; then
-					continue
-				fi
-				tag="r$r-$w-$rate-$tool"
-				T[$tag]=$(run_tool "$tool" "$rate" "$tag" $args)
-			done
-		done
-		b2=$(run_tool base - "r$r-$w-base2" $args)
-		for tag in "${!T[@]}"; do
-			rate=${tag#r$r-$w-}; tool=${rate#*-}; rate=${rate%%-*}
-			awk -v r=$r -v w="$w" -v rate="$rate" -v tool="$tool" -v t="${T[$tag]}" \
-				-v b1="$b1" -v b2="$b2" -v err="$OUT/$tag.err" 'BEGIN {
-				s = (t == "hang" || t == "nan") ? t : sprintf("%.4f", t / ((b1 + b2) / 2) - 1)
-				printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r, w, rate, tool, t, s, err}' >>"$RUNS"
-		done
-		printf '%d\t%s\t-\tbase\t%s\t0\t-\n%d\t%s\t-\tbase\t%s\t0\t-\n' $r "$w" "$b1" $r "$w" "$b2" >>"$RUNS"
+		one_round $r "$w" "$RATES" "$TOOLS"
+	done
+done
+# The two-busy-thread rows carry the most noise (a run's slowdown varies by
+# +-5 points there, against +-2 with one thread) and the closest targets: they
+# get EXTRA more rounds of cprof-tui and the floor at 999 Hz.
+for ((r = REPS + 1; r <= REPS + EXTRA; r++)); do
+	log "slowdown, two busy threads: extra round $((r - REPS)) of $EXTRA"
+	for w in threads2 threads2+60idle; do
+		one_round $r "$w" 999 "cprof floor"
 	done
 done
 
@@ -197,6 +216,42 @@ slow() {
 	fi
 	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" \
 		'$2 == w && $3 == rate && $4 == tool && $6 != "nan" {print $6 * 100}' "$RUNS" | median
+}
+# paired W1 TOOL1 W2 TOOL2: median over the rounds that ran both (999 Hz) of
+# the difference of their slowdowns, in points. Runs of one round are seconds
+# apart, so a slow spell of the machine shifts both: the paired difference
+# carries less of the machine's noise than the difference of two medians.
+paired() {
+	awk -F'\t' -v w1="$1" -v t1="$2" -v w2="$3" -v t2="$4" '
+		$3 != 999 {next}
+		$2 == w1 && $4 == t1 {a[$1] = $6}
+		$2 == w2 && $4 == t2 {b[$1] = $6}
+		END {for (r in a) if (r in b) {
+			if (a[r] == "hang") {print "hang"; exit}
+			if (a[r] != "nan" && b[r] != "nan" && b[r] != "hang") print 100 * (a[r] - b[r])}}' "$RUNS" >"$OUT/paired"
+	if grep -q hang "$OUT/paired"; then echo hang; else median <"$OUT/paired"; fi
+}
+# work_files W TOOL: the bwl result files of W's runs of TOOL (base: all of
+# them; a tool: its 999 Hz runs)
+work_files() {
+	awk -F'\t' -v w="$1" -v tool="$2" '$2 == w && $4 == tool && ($3 == 999 || tool == "base") {print $7}' \
+		"$RUNS" | sed 's/\.err$/.work/'
+}
+# split W TOOL: where the working threads' time went in TOOL's runs, from
+# bwl's schedstat figures, medians: "CPU WAIT OFF" = the work's CPU time, in %
+# over the unprofiled runs' (the same work: stops add kernel time and cold
+# caches); the threads' time waiting for a CPU and off CPU (stopped), in % of
+# their time
+split() {
+	local bcpu
+	bcpu=$(work_files "$1" base | xargs -r sed -n 's/^cpu_s=//p' | median)
+	work_files "$1" "$2" | while read -r f; do
+		[ -s "$f" ] && awk -F= -v b="${WL_BUSY[$1]}" '{v[$1] = $2}
+			END {if (v["work_s"] > 0) {t = b * v["work_s"]
+				print v["cpu_s"], 100 * v["wait_s"] / t, 100 * (1 - (v["cpu_s"] + v["wait_s"]) / t)}}' "$f"
+	done >"$OUT/split"
+	printf '%s %s %s\n' "$(awk -v b="$bcpu" '{print 100 * ($1 / b - 1)}' "$OUT/split" | median)" \
+		"$(cut -d' ' -f2 "$OUT/split" | median)" "$(cut -d' ' -f3 "$OUT/split" | median)"
 }
 # cost W KEY [TOOL]: median over the 999 Hz runs of TOOL (default cprof) of a
 # summary number
@@ -389,7 +444,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "| perf | $(perf --version 2>&1), sampling event: $PERF_EVENT |"
 	echo "| cprof-tui | $("$CPROF" --version 2>&1 | head -1), git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet HEAD -- src db 2>/dev/null || echo ' + uncommitted changes in src/ db/'), default rate $CDEF Hz |"
 	echo "| load average | $LOAD0 at start, $LOAD1 at end (other work on the machine inflates every slowdown) |"
-	echo "| run | $REPS rounds, ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
+	echo "| run | $REPS rounds (two busy threads at 999 Hz: $((REPS + EXTRA))), ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
 	echo
 	echo "## 1. Target slowdown"
 	echo
@@ -401,7 +456,11 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "\`rate\` = stops per second per busy thread really taken, as a share of the asked rate (a tool that"
 	echo "falls behind stops the target less often; cprof-tui may weight a stop as several samples)."
 	echo "\`spread\` = interquartile range of the unprofiled runs over their median: differences"
-	echo "smaller than it are noise. Target: cprof-tui at 999 Hz at most 2 points above the floor."
+	echo "smaller than it are noise. \`cprof - floor\` at 999 Hz: the median over rounds of the difference"
+	echo "between the two tools' runs of one round (paired: a slow spell of the machine shifts both),"
+	echo "at other rates the difference of the medians. The two-busy-thread rows' cprof-tui and floor"
+	echo "columns at 999 Hz have $EXTRA more rounds than the others ($((REPS + EXTRA)) in all): a run's slowdown varies"
+	echo "most there. Target: cprof-tui at 999 Hz at most 2 points above the floor."
 	echo
 	echo "| workload | Hz | no profiler (s) | spread | perf -g | perf dwarf | cprof-tui | floor | cprof - floor (pts) | cprof rate | floor rate | target |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -414,6 +473,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 		for rate in $RATES; do
 			c=$(slow "$w" $rate cprof) f=$(slow "$w" $rate floor)
 			gap=$(awk -v c="$c" -v f="$f" 'BEGIN {if (c == "hang") print "hang"; else if (c == "nan" || f == "nan" || f == "hang") print "nan"; else print c - f}')
+			[ "$rate" = 999 ] && gap=$(paired "$w" cprof "$w" floor)
 			ar=$rate; [ "$rate" = default ] && ar=$CDEF
 			[ "$rate" = default ] && [ "$CDEF" = 999 ] && ar=999
 			t=-; [ "$rate" = 999 ] && t=$(verdict "$gap" 2)
@@ -421,9 +481,27 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 		done
 	done
 	i2=$(slow threads2 999 cprof) i62=$(slow threads2+60idle 999 cprof)
-	idle=$(awk -v a="$i62" -v b="$i2" 'BEGIN {if (a == "hang") print "hang"; else if (a == "nan" || b == "nan" || b == "hang") print "nan"; else print a - b}')
+	idle=$(paired threads2+60idle cprof threads2 cprof)
+	fidle=$(paired threads2+60idle floor threads2 floor)
 	echo
-	echo "60 idle threads beside 2 busy ones, cprof-tui at 999 Hz: $(pct "$i62") vs $(pct "$i2") = $(num "$idle" %+.1f) points (target at most +1): $(verdict "$idle" 1)."
+	echo "60 idle threads beside 2 busy ones, cprof-tui at 999 Hz: $(pct "$i62") vs $(pct "$i2"); paired over"
+	echo "rounds, $(num "$idle" %+.1f) points (target at most +1): $(verdict "$idle" 1). The floor, which reads every thread's"
+	echo "state every round: $(num "$fidle" %+.1f) points."
+	echo
+	echo "Where the working threads' time went at 999 Hz (bwl reads its threads' schedstat around the"
+	echo "timed work; medians): CPU = the work's CPU time over the unprofiled runs' (the same work: a"
+	echo "stop adds kernel time in the thread and leaves its caches cold); waiting = runnable but not"
+	echo "running (with as many busy threads as cores: the tool's own CPU time, taken from them);"
+	echo "stopped = neither (held in a ptrace stop, or perf's interrupt), each in % of the threads' time."
+	echo
+	echo "| workload | tool | CPU | waiting | stopped |"
+	echo "|---|---|---|---|---|"
+	for w in "${WL_NAMES[@]}"; do
+		for tool in base perf-g floor cprof; do
+			read -r sc sw so <<<"$(split "$w" $tool)"
+			echo "| $w | ${TOOL_NAME[$tool]} | $(num "$sc" %+.1f%%) | $(num "$sw" %.1f%%) | $(num "$so" %.1f%%) |"
+		done
+	done
 	echo
 	echo "## 2. Cost per sample inside cprof-tui (999 Hz, median of the slowdown runs)"
 	echo
