@@ -186,8 +186,11 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
 	uint64_t t = now_ns();
 	uint64_t wait = (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
 	bool sampling = !r->paused && !r->over && r->s->target == SAMPLER_RUNNING;
+	/* sampling: the backend's event fd wakes us when the round is due (its
+	 * alarm, set in recorder_step: cheaper here than a timeout per wait);
+	 * the timeout is a fallback, a little later */
 	if (sampling)
-		wait = r->next_tick_ns > t ? r->next_tick_ns - t : 0;
+		wait = r->next_tick_ns > t ? r->next_tick_ns - t + 1000000 : 0;
 	if (r->over && timeout_ms < 0)
 		wait = 1000000000ull;
 	struct pollfd pfd[2] = {{fd, POLLIN, 0}, {r->s->ops->event_fd(r->s), POLLIN, 0}};
@@ -422,16 +425,19 @@ bool recorder_step(struct recorder *r)
 	uint64_t t = now_ns();
 	bool due = !r->paused && s->target == SAMPLER_RUNNING && t >= r->next_tick_ns;
 	raw_batch_clear(&r->batch);
-	s->ops->tick(s, due, r->events, &r->batch);
-	r->events = true; /* unknown until the next recorder_wait */
-	if (due) {
-		r->costs.ticks++;
-		r->costs.tick_ns += now_ns() - t;
+	if (due) { /* the next round, known to this one: its wait ends there */
 		r->next_tick_ns += jittered_period(r);
 		if (r->next_tick_ns < t) { /* fell behind: do not burst to catch up */
 			r->costs.late_ticks++;
 			r->next_tick_ns = t + r->period_ns;
 		}
+		s->ops->wake_at(s, r->next_tick_ns);
+	}
+	s->ops->tick(s, due, r->events, &r->batch);
+	r->events = true; /* unknown until the next recorder_wait */
+	if (due) {
+		r->costs.ticks++;
+		r->costs.tick_ns += now_ns() - t;
 	}
 	if (s->exec_count != r->seen_exec) {
 		r->seen_exec = s->exec_count;

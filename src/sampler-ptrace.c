@@ -27,12 +27,16 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-/* How long a round waits for its threads to stop. A running thread stops
- * within tens of us; one that takes longer is waiting for a CPU (see
- * await_pending) and is sampled when it stops, at a later tick. */
+/* How long a round waits for its threads to stop while it holds stopped
+ * threads (resume_held). A running thread stops within tens of us; one that
+ * takes longer is waiting for a CPU (see await_pending) and is sampled when
+ * it stops, at a later tick. A round that holds none waits until the next
+ * round is due, at most ROUND_WAIT_MAX_NS. */
 #define ROUND_WAIT_NS 250000ull
+#define ROUND_WAIT_MAX_NS 5000000ull
 /* How long a round may poll for stops before it sleeps (spin_pending). */
 #define SPIN_NS 150000ull
 
@@ -77,7 +81,11 @@ struct ptrace_sampler {
 	struct sampler_config cfg;
 	struct pthr *t;
 	size_t nt, cap_t;
-	int sigfd;
+	int sigfd;             /* SIGCHLD and the alarm's SIGALRM */
+	timer_t alarm;         /* wake_at's timer */
+	bool have_alarm;
+	uint64_t alarm_ns;     /* when it is set to fire (0: never) */
+	bool alarm_fired;      /* its SIGALRM was read from sigfd */
 	unsigned opts;
 	bool releasing;
 	int errpipe;           /* launched: exec failure reported by the child */
@@ -429,12 +437,23 @@ static void handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 }
 
 /* Empty the signalfd (its SIGCHLDs only wake the caller's poll: waitpid
- * tells what happened). SIGCHLD does not queue: one read empties it. */
+ * tells what happened; a SIGALRM is the alarm). Neither signal queues: one
+ * read empties it. */
 static void flush_sigfd(struct ptrace_sampler *ps)
 {
 	struct signalfd_siginfo si[4];
 	ssize_t n = read(ps->sigfd, si, sizeof(si));
-	(void)n; /* -1 with EAGAIN: none was pending */
+	for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+		if (si[i].ssi_signo == SIGALRM)
+			ps->alarm_fired = true;
+}
+
+/* Arm the alarm for ns (CLOCK_MONOTONIC; 0: never). */
+static void set_alarm(struct ptrace_sampler *ps, uint64_t ns)
+{
+	struct itimerspec its = {{0, 0}, {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)}};
+	if (ps->have_alarm)
+		timer_settime(ps->alarm, TIMER_ABSTIME, &its, NULL);
 }
 
 /* Handle every status that is ready; with wait_ms > 0, first wait up to that
@@ -461,11 +480,6 @@ static bool drain(struct ptrace_sampler *ps, int wait_ms)
 		flush_sigfd(ps);
 	}
 	return true;
-}
-
-static void on_wait_timeout(int sig)
-{
-	(void)sig; /* only interrupts the blocking waitpid below */
 }
 
 /* A thread whose interrupt is not answered yet, or NULL. */
@@ -514,44 +528,55 @@ static void spin_pending(struct ptrace_sampler *ps, uint64_t spin_ns)
 }
 
 /* Wait until every interrupt of this round is answered, polling while that
- * is cheap (spin_pending), else in a blocking waitpid (the fastest wake-up
- * when asleep), for at most wait_ns in all. A thread that has not stopped by
- * then is waiting for a CPU (the state R in /proc does not tell running
- * from runnable): holding the round until the kernel runs it, up to a time
- * slice later, would make the round late; it stops when it runs, and that
- * stop, reported like any event, is taken at the next tick.
+ * is cheap (spin_pending), else asleep on the signalfd, until the next round
+ * is due (the alarm) or, while holding stopped threads, for ROUND_WAIT_NS.
+ * A thread that has not stopped by then is waiting for a CPU (the state R in
+ * /proc does not tell running from runnable): holding the round until the
+ * kernel runs it, up to a time slice later, would make the round late; it
+ * stops when it runs, and that stop, reported like any event, is taken at
+ * the next tick.
  * Each wait names its thread: waitpid(-1) walks every traced thread in the
- * kernel, twice per stop (before sleeping and when woken), which made 60
- * idle threads cost ~4 us a stop; waiting for one tid does not. Other
- * events wait for the drain after the round. The timer that bounds a
- * blocking wait is armed only when one is needed: arming and disarming it
- * costs 20 us here. */
-static void await_pending(struct ptrace_sampler *ps, uint64_t wait_ns)
+ * kernel, which made 60 idle threads cost ~4 us a stop; waiting for one tid
+ * does not. Other events wait for the drain after the round. The alarm that
+ * starts the next round bounds the wait: a timer armed and disarmed for
+ * each round's wait cost 12-20 us of CPU here (two busy threads on two
+ * CPUs sleep every round), and is armed only when the round must end
+ * sooner. */
+static void await_pending(struct ptrace_sampler *ps)
 {
-	uint64_t start = now_ns();
-	spin_pending(ps, SPIN_NS < wait_ns ? SPIN_NS : wait_ns);
-	uint64_t spent = now_ns() - start;
-	if (!ps->pending || spent >= wait_ns)
+	uint64_t start = now_ns(), next = ps->alarm_ns;
+	uint64_t end = start + (ps->holding ? ROUND_WAIT_NS : ROUND_WAIT_MAX_NS);
+	bool rearm = !next || next > end;
+	if (!rearm)
+		end = next;
+	spin_pending(ps, end - start < SPIN_NS ? end - start : SPIN_NS);
+	if (!ps->pending || now_ns() >= end)
 		return;
-	uint64_t left = wait_ns - spent;
-	struct itimerval arm = {{0, 0}, {(time_t)(left / 1000000000ull),
-					 (suseconds_t)(left % 1000000000ull / 1000)}};
-	struct itimerval disarm = {{0, 0}, {0, 0}};
-	if (!arm.it_value.tv_usec && !arm.it_value.tv_sec)
-		return;
-	setitimer(ITIMER_REAL, &arm, NULL);
+	if (rearm)
+		set_alarm(ps, end);
+	flush_sigfd(ps); /* a SIGALRM read now is stale: it is not yet time */
+	ps->alarm_fired = false;
 	struct pthr *th;
 	while (ps->pending && (th = first_pending(ps))) {
 		int status;
-		pid_t tid = waitpid(th->tid, &status, __WALL);
-		if (tid > 0)
+		pid_t tid = waitpid(th->tid, &status, __WALL | WNOHANG);
+		if (tid > 0) {
 			handle_status(ps, tid, status);
-		else if (errno == ECHILD)
+		} else if (tid < 0 && errno == ECHILD) {
 			drop_thread(ps, th); /* no longer ours: gone (an exec took its tid) */
-		else
-			break; /* EINTR: the timer */
+		} else {
+			uint64_t t = now_ns();
+			if (tid < 0 || ps->alarm_fired || t >= end)
+				break;
+			struct pollfd pfd = {ps->sigfd, POLLIN, 0};
+			if (poll(&pfd, 1, ps->have_alarm ? -1 : (int)((end - t) / 1000000 + 1)) < 0 &&
+			    errno != EINTR)
+				break;
+			flush_sigfd(ps); /* the SIGCHLDs of stops, or the alarm */
+		}
 	}
-	setitimer(ITIMER_REAL, &disarm, NULL);
+	if (rearm)
+		set_alarm(ps, next);
 }
 
 /* Wall mode: a sleeping thread (state S or D), sampled without a stop when
@@ -804,7 +829,7 @@ static void ptrace_tick(struct sampler *s, bool sample, bool events, struct raw_
 	}
 	ps->holding = ps->pending > 1 && shared; /* see resume_held */
 	ps->in_round = true;
-	await_pending(ps, ROUND_WAIT_NS);
+	await_pending(ps);
 	ps->holding = ps->in_round = false;
 	resume_held(ps);
 	drain(ps, 0); /* whatever else came meanwhile, and the SIGCHLDs */
@@ -821,6 +846,12 @@ static int ptrace_event_fd(struct sampler *s)
 	return PS(s)->sigfd;
 }
 
+static void ptrace_wake_at(struct sampler *s, uint64_t ns)
+{
+	PS(s)->alarm_ns = ns;
+	set_alarm(PS(s), ns);
+}
+
 static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char *err,
 					  size_t errlen)
 {
@@ -834,6 +865,7 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ps->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (ps->sigfd < 0) {
@@ -841,11 +873,14 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 		free(ps);
 		return NULL;
 	}
+	/* the alarm: SIGALRM to this thread alone, read from sigfd (no handler) */
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = SIGALRM;
+	ev._sigev_un._tid = gettid();
+	ps->have_alarm = timer_create(CLOCK_MONOTONIC, &ev, &ps->alarm) == 0;
 	ps->opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_wait_timeout; /* no SA_RESTART: waitpid must return */
-	sigaction(SIGALRM, &sa, NULL);
 	return ps;
 }
 
@@ -863,6 +898,8 @@ static void ptrace_free(struct sampler *s)
 		}
 	if (ps->errpipe >= 0)
 		close(ps->errpipe);
+	if (ps->have_alarm)
+		timer_delete(ps->alarm);
 	close(ps->sigfd);
 	free(ps->t);
 	free(ps->cpu_best);
@@ -1102,6 +1139,7 @@ const struct sampler_backend sampler_ptrace = {
 	.launch = ptrace_launch,
 	.attach = ptrace_attach,
 	.event_fd = ptrace_event_fd,
+	.wake_at = ptrace_wake_at,
 	.tick = ptrace_tick,
 	.set_stopped = ptrace_set_stopped,
 	.release = ptrace_release,

@@ -78,8 +78,12 @@ struct sampler_backend {
 				  size_t errlen);
 	struct sampler *(*attach)(pid_t pid, const struct sampler_config *cfg, char *err,
 				  size_t errlen);
-	/* A descriptor that becomes readable when the target has events to handle. */
+	/* A descriptor that becomes readable when the target has events to
+	 * handle, and at the time given to wake_at. */
 	int (*event_fd)(struct sampler *s);
+	/* Make the event fd readable at ns (CLOCK_MONOTONIC; 0: never): when the
+	 * next round is due. A round's wait for its stops does not run past it. */
+	void (*wake_at)(struct sampler *s, uint64_t ns);
 	/* Handle pending target events; when `sample`, take one round of samples
 	 * into b (appended). Updates threads/target/exit fields. `events`: the
 	 * event fd may have become readable since the last tick (false only

@@ -383,8 +383,8 @@ struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen)
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	pthread_cond_init(&s->idle, NULL);
-	/* The worker takes no signals: SIGALRM must interrupt the sampling
-	 * thread's waitpid, SIGINT/SIGTERM its wait for the next round. */
+	/* The worker takes no signals: SIGINT/SIGTERM must interrupt the
+	 * sampling thread's wait for the next round. */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
