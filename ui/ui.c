@@ -116,10 +116,13 @@ static void draw_header(struct ui *ui)
 		 r && recorder_paused(r) ? " (sampling paused)" : "", secs, n,
 		 r ? recorder_rate(r) : secs > 0 ? (double)n / secs : 0.0);
 	int right = draw_width(line) < COLS ? draw_width(line) : COLS;
+	/* a long command is cut, not the pid after it */
+	char pid[32];
+	snprintf(pid, sizeof(pid), "  pid %d", p->pid);
+	int room = COLS - right - draw_width(pid);
 	snprintf(cmd, sizeof(cmd), " %s", p->command ? p->command : "?");
-	int x = draw_untrusted(0, 0, COLS - right, cmd, false);
-	snprintf(cmd, sizeof(cmd), "  pid %d", p->pid);
-	draw_text(0, x, COLS - right - x, 0, cmd, true);
+	int x = draw_untrusted(0, 0, room > 0 ? room : 0, cmd, false);
+	draw_text(0, x, COLS - right - x, 0, pid, true);
 	draw_text(0, COLS - right, right, 0, line, true);
 
 	draw_escape(path, sizeof(path), r ? recorder_session_path(r) : db_session_path(ui->s));

@@ -75,6 +75,18 @@ KEYS
 check_screen too-small
 check_screen functions-wide
 
+# A command too long for the header is cut; the pid after it stays whole.
+cp "$T/fixture.db" "$T/longcmd.db"
+sqlite3 "$T/longcmd.db" "UPDATE meta SET value = './fixture-prog --size 100 ' || hex(zeroblob(40)) WHERE key = 'command'" ||
+	fail "cannot lengthen the fixture's command"
+run_script longcmd longcmd.db <<'KEYS'
+:dump longcmd.txt
+KEYS
+[ "$(sqlite3 "$T/longcmd.db" "SELECT length(value) FROM meta WHERE key = 'command'")" -gt 80 ] ||
+	fail "the fixture's command was not lengthened"
+head -n 1 "$T/longcmd.txt" | grep -q '^ ./fixture-prog --size 100 .*  pid 4242  .*samples' ||
+	fail "header with a long command: '$(head -n 1 "$T/longcmd.txt")'"
+
 # Every string from the session is escaped: no raw control characters.
 if grep -l "$(printf '\033')" "$T"/*.txt; then
 	fail "a screen holds a raw escape character"
