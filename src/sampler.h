@@ -69,6 +69,7 @@ struct sampler {
 	uint64_t restarted;             /* system calls we interrupted, restarted instead of EINTR */
 	struct sampler_thread *threads;
 	size_t nthreads, cap_threads;
+	uint64_t threads_changed;       /* bumped when threads[] changes */
 	char error[256];                /* last problem worth showing, "" if none */
 };
 
