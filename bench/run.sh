@@ -4,8 +4,8 @@
 # root (perf and ptrace need it): `bash bench/run.sh`. It prints the tables
 # and writes them to bench/RESULTS.md with the machine they ran on.
 #
-#   --quick        fewer repeats, shorter runs, 999 Hz only (about 3 minutes;
-#                  the full run takes about 19)
+#   --quick        fewer repeats, shorter runs, 999 Hz only (about 5 minutes;
+#                  the full run takes about 25)
 #   BENCH_BUILD=D  build directory (default ./build; configured when needed)
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
