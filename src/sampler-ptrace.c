@@ -24,7 +24,6 @@
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -555,9 +554,9 @@ static void spin_pending(struct ptrace_sampler *ps, uint64_t spin_ns)
  * sooner. */
 static void await_pending(struct ptrace_sampler *ps)
 {
-	uint64_t start = now_ns(), next = ps->alarm_ns;
-	uint64_t end = start + (ps->holding ? ROUND_WAIT_NS : ROUND_WAIT_MAX_NS);
-	bool rearm = !next || next > end;
+	uint64_t start = now_ns(), next = ps->alarm_ns; /* (0 before the first wake_at) */
+	uint64_t end = start + (ps->holding || next <= start ? ROUND_WAIT_NS : ROUND_WAIT_MAX_NS);
+	bool rearm = next <= start || next > end; /* (the next round already due: this one is late) */
 	if (!rearm)
 		end = next;
 	spin_pending(ps, end - start < SPIN_NS ? end - start : SPIN_NS);
