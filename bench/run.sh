@@ -4,8 +4,8 @@
 # root (perf and ptrace need it): `bash bench/run.sh`. It prints the tables
 # and writes them to bench/RESULTS.md with the machine they ran on.
 #
-#   --quick        fewer repeats, shorter runs, 999 Hz only (about 5 minutes;
-#                  the full run takes about 25)
+#   --quick        fewer repeats, shorter runs, 999 Hz only (about 6 minutes;
+#                  the full run takes about 30)
 #   BENCH_BUILD=D  build directory (default ./build; configured when needed)
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
@@ -16,8 +16,8 @@
 # runs every configuration once between two runs without a profiler; a run's
 # slowdown is its time over the mean of its round's two baselines, minus 1;
 # the table shows the median over rounds, and compares cprof-tui with the
-# floor by the median of their per-round differences. The two-busy-thread
-# workloads get extra rounds of those two tools.
+# floor by the median of their per-round differences, over extra rounds of
+# those two tools.
 # Other load on the machine inflates the numbers: the table shows the load
 # average and the spread of the unprofiled runs; run it on an idle machine.
 set -u
@@ -193,12 +193,13 @@ for ((r = 1; r <= REPS; r++)); do
 		one_round $r "$w" "$RATES" "$TOOLS"
 	done
 done
-# The two-busy-thread rows carry the most noise (a run's slowdown varies by
-# +-5 points there, against +-2 with one thread) and the closest targets: they
-# get EXTRA more rounds of cprof-tui and the floor at 999 Hz.
+# The targets compare cprof-tui with the floor at 999 Hz, and a run's
+# slowdown varies by +-5 points here (the machine has slow spells: the deep
+# workload's unprofiled runs took 0.91 or 1.16 s in one run): EXTRA more
+# rounds of those two tools.
 for ((r = REPS + 1; r <= REPS + EXTRA; r++)); do
-	log "slowdown, two busy threads: extra round $((r - REPS)) of $EXTRA"
-	for w in threads2 threads2+60idle; do
+	log "slowdown, cprof-tui and the floor: extra round $((r - REPS)) of $EXTRA"
+	for w in "${WL_NAMES[@]}"; do
 		one_round $r "$w" 999 "cprof floor"
 	done
 done
@@ -444,7 +445,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "| perf | $(perf --version 2>&1), sampling event: $PERF_EVENT |"
 	echo "| cprof-tui | $("$CPROF" --version 2>&1 | head -1), git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet HEAD -- src db 2>/dev/null || echo ' + uncommitted changes in src/ db/'), default rate $CDEF Hz |"
 	echo "| load average | $LOAD0 at start, $LOAD1 at end (other work on the machine inflates every slowdown) |"
-	echo "| run | $REPS rounds (two busy threads at 999 Hz: $((REPS + EXTRA))), ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
+	echo "| run | $REPS rounds (cprof-tui and the floor at 999 Hz: $((REPS + EXTRA))), ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
 	echo
 	echo "## 1. Target slowdown"
 	echo
@@ -458,9 +459,9 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "\`spread\` = interquartile range of the unprofiled runs over their median: differences"
 	echo "smaller than it are noise. \`cprof - floor\` at 999 Hz: the median over rounds of the difference"
 	echo "between the two tools' runs of one round (paired: a slow spell of the machine shifts both),"
-	echo "at other rates the difference of the medians. The two-busy-thread rows' cprof-tui and floor"
-	echo "columns at 999 Hz have $EXTRA more rounds than the others ($((REPS + EXTRA)) in all): a run's slowdown varies"
-	echo "most there. Target: cprof-tui at 999 Hz at most 2 points above the floor."
+	echo "at other rates the difference of the medians. The cprof-tui and floor columns at 999 Hz have"
+	echo "$EXTRA more rounds than the others ($((REPS + EXTRA)) in all). Target: cprof-tui at 999 Hz at most 2 points"
+	echo "above the floor."
 	echo
 	echo "| workload | Hz | no profiler (s) | spread | perf -g | perf dwarf | cprof-tui | floor | cprof - floor (pts) | cprof rate | floor rate | target |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
