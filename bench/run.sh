@@ -474,7 +474,9 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 		for rate in $RATES; do
 			c=$(slow "$w" $rate cprof) f=$(slow "$w" $rate floor)
 			gap=$(awk -v c="$c" -v f="$f" 'BEGIN {if (c == "hang") print "hang"; else if (c == "nan" || f == "nan" || f == "hang") print "nan"; else print c - f}')
-			[ "$rate" = 999 ] && gap=$(paired "$w" cprof "$w" floor)
+			# at 999 Hz (and "default", when it stands for 999): paired
+			[ "$rate" = 999 ] || { [ "$rate" = default ] && [ "$CDEF" = 999 ]; } &&
+				gap=$(paired "$w" cprof "$w" floor)
 			ar=$rate; [ "$rate" = default ] && ar=$CDEF
 			[ "$rate" = default ] && [ "$CDEF" = 999 ] && ar=999
 			t=-; [ "$rate" = 999 ] && t=$(verdict "$gap" 2)
