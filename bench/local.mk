@@ -5,8 +5,8 @@
 #
 #   bench/bwl           workloads that time their own fixed work
 #   bench/ptrace-floor  the bare ptrace stop/regs/resume sampler (the floor)
-#   bench/symbench      symbol resolution timing through src/symbols.h
-#   bench/sessbench     1M-sample session write/load/toggle through db/ + src/
+#   bench/symbench      symbol resolution timing through src/stack/symbols.h
+#   bench/sessbench     1M-sample session write/load/toggle through db/ + src/model/
 BENCH_PROGS = bench/bwl bench/ptrace-floor bench/symbench bench/sessbench
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 CLEANFILES += $(BENCH_PROGS)

@@ -554,7 +554,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo
 	echo "## 4. Symbols: a generated program of $((BIG_FILES * BIG_FUNCS)) functions, full DWARF (-g -O2)"
 	echo
-	echo "bench/symbench drives src/symbols.h on the live program: every function's addresses (2 each)"
+	echo "bench/symbench drives src/stack/symbols.h on the live program: every function's addresses (2 each)"
 	echo "requested from the symbolizer's worker and waited for (cold: opens the ELF and DWARF), then"
 	echo "taken again (warm: cache); fresh = a new symbolizer on the same program (files in page cache)."
 	echo
@@ -569,7 +569,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "## 5. Storage and model"
 	echo
 	echo "bench/sessbench synthesises $SESSION_N samples (20,000 distinct stacks 8-40 deep over 10,000"
-	echo "frames in 50 files) through src/profile.h and writes them with db_session_sync every 1,000"
+	echo "frames in 50 files) through src/model/profile.h and writes them with db_session_sync every 1,000"
 	echo "samples, as a live session does; then loads the file in a fresh process and toggles the hottest"
 	echo "file (profile_set_profiled + profile_update). \`cprof-tui --report\` of the same file is timed with"
 	echo "/usr/bin/time."

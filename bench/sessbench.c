@@ -20,8 +20,8 @@
  *   load:  load_s (db_session_open + db_session_load + first profile_update),
  *          toggle_ms (profile_set_profiled + profile_update of one toggle,
  *          out and back: median of 10), maxrss_mb (peak resident memory of this process) */
-#include "profile.h"
-#include "session.h"
+#include "model/profile.h"
+#include "db/session.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

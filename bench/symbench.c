@@ -19,7 +19,7 @@
  *                now in the page cache: what a new session of it pays)
  * Cold and fresh include opening the modules' debug info, because that is what
  * the first samples of a session pay. */
-#include "symbols.h"
+#include "stack/symbols.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

@@ -1,7 +1,7 @@
 #include "config.h"
-#include "session.h"
-#include "schema.h"
-#include "xalloc.h"
+#include "db/session.h"
+#include "db/schema.h"
+#include "model/xalloc.h"
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
  */
 #ifndef CPROF_SESSION_H
 #define CPROF_SESSION_H
-#include "profile.h"
+#include "model/profile.h"
 #include <stdbool.h>
 #include <stddef.h>
 

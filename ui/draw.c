@@ -1,7 +1,7 @@
 /* draw.c — colours and clipped, escaped text on stdscr. */
 #include "config.h"
-#include "draw.h"
-#include "strutil.h"
+#include "ui/draw.h"
+#include "model/strutil.h"
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>

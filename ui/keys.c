@@ -1,6 +1,6 @@
 /* keys.c — key bindings and key names, generated from REQUEST_INFO. */
 #include "config.h"
-#include "request.h"
+#include "ui/request.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* script.c — the headless screen-test driver; see script.h. */
 #include "config.h"
-#include "script.h"
-#include "request.h"
-#include "xalloc.h"
+#include "ui/script.h"
+#include "ui/request.h"
+#include "model/xalloc.h"
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,12 +8,12 @@
  * ui_draw() draws; handlers return a reaction.
  */
 #include "config.h"
-#include "ui.h"
-#include "draw.h"
-#include "script.h"
-#include "strutil.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/ui.h"
+#include "ui/draw.h"
+#include "ui/script.h"
+#include "model/strutil.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <curses.h>
 #include <locale.h>
 #include <stdarg.h>

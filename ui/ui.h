@@ -1,10 +1,10 @@
 /* ui.h — the interactive TUI (SPEC §5). */
 #ifndef CPROF_UI_H
 #define CPROF_UI_H
-#include "options.h"
-#include "profile.h"
-#include "recorder.h"
-#include "session.h"
+#include "app/options.h"
+#include "model/profile.h"
+#include "app/recorder.h"
+#include "db/session.h"
 
 /* Run the TUI until the user quits.
  *

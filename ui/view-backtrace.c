@@ -2,9 +2,9 @@
  * first, like a debugger's `bt`. Enter on a frame opens its source line.
  * Rows are frame depths; live, the stack follows the thread's newest sample. */
 #include "config.h"
-#include "draw.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/draw.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * of the function's samples that went through each edge. Enter moves to
  * that function's callers and callees; back retraces the path. */
 #include "config.h"
-#include "draw.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/draw.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

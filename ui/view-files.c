@@ -1,10 +1,10 @@
 /* view-files.c — source files with their profiled mark; Space toggles a
  * file in or out of the profiled set and every view re-charges at once. */
 #include "config.h"
-#include "draw.h"
-#include "report.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/draw.h"
+#include "app/report.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

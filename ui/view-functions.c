@@ -1,10 +1,10 @@
 /* view-functions.c — the start view: functions by self and total samples,
  * like perf top. Enter opens the source at the function, c its callers. */
 #include "config.h"
-#include "draw.h"
-#include "report.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/draw.h"
+#include "app/report.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* view-help.c — every key, generated from REQUEST_INFO (request.h), so the
  * help cannot drift from the bindings; and what the columns mean. */
 #include "config.h"
-#include "draw.h"
-#include "report.h"
-#include "view.h"
+#include "ui/draw.h"
+#include "app/report.h"
+#include "ui/view.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -4,10 +4,10 @@
  * its path (down to the basename); when it is nowhere, the view says where it
  * looked and still lists the lines that have samples. */
 #include "config.h"
-#include "draw.h"
-#include "strutil.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/draw.h"
+#include "model/strutil.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

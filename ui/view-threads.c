@@ -1,8 +1,8 @@
 /* view-threads.c — the target's threads; Enter shows a thread's latest
  * backtrace. Rows are identified by tid. */
 #include "config.h"
-#include "draw.h"
-#include "view.h"
+#include "ui/draw.h"
+#include "ui/view.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

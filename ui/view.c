@@ -1,7 +1,7 @@
 /* view.c — the generic part of every view: rows, cursor, scrolling, search. */
 #include "config.h"
-#include "view.h"
-#include "xalloc.h"
+#include "ui/view.h"
+#include "model/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -13,11 +13,11 @@
  */
 #ifndef CPROF_UI_VIEW_H
 #define CPROF_UI_VIEW_H
-#include "session.h"
-#include "options.h"
-#include "profile.h"
-#include "recorder.h"
-#include "request.h"
+#include "db/session.h"
+#include "app/options.h"
+#include "model/profile.h"
+#include "app/recorder.h"
+#include "ui/request.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

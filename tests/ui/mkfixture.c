@@ -9,9 +9,9 @@
  *   usage: mkfixture OUT.db
  */
 #include "config.h"
-#include "profile.h"
-#include "session.h"
-#include "xalloc.h"
+#include "model/profile.h"
+#include "db/session.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 
 #define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"

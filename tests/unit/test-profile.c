@@ -4,7 +4,7 @@
  * when files are toggled, callers/callees, reset. */
 #include "config.h"
 #include "check.h"
-#include "profile.h"
+#include "model/profile.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,8 +5,8 @@
  * corrupt, truncated and newer-schema files are refused with a reason. */
 #include "config.h"
 #include "check.h"
-#include "profile.h"
-#include "session.h"
+#include "model/profile.h"
+#include "db/session.h"
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,10 +10,10 @@
  * signal masking is skipped, and nobody else's. */
 #include "config.h"
 #include "check.h"
-#include "sampler.h"
-#include "strutil.h"
-#include "symbols.h"
-#include "unwind.h"
+#include "target/sampler.h"
+#include "model/strutil.h"
+#include "stack/symbols.h"
+#include "stack/unwind.h"
 #include <errno.h>
 #include <libgen.h>
 #include <pthread.h>

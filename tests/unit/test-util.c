@@ -2,8 +2,8 @@
  * path normalisation, the hash tables. */
 #include "config.h"
 #include "check.h"
-#include "hash.h"
-#include "strutil.h"
+#include "model/hash.h"
+#include "model/strutil.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -11,8 +11,8 @@
  * Text: a header with the session facts, then an aligned table. */
 #ifndef CPROF_REPORT_H
 #define CPROF_REPORT_H
-#include "options.h"
-#include "profile.h"
+#include "app/options.h"
+#include "model/profile.h"
 #include <stdio.h>
 
 #define OUTSIDE_LABEL "(outside profiled files)"

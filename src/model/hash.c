@@ -1,6 +1,6 @@
 #include "config.h"
-#include "hash.h"
-#include "xalloc.h"
+#include "model/hash.h"
+#include "model/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 

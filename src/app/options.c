@@ -1,7 +1,7 @@
 #include "config.h"
-#include "options.h"
-#include "session.h"
-#include "xalloc.h"
+#include "app/options.h"
+#include "db/session.h"
+#include "model/xalloc.h"
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

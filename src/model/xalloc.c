@@ -1,5 +1,5 @@
 #include "config.h"
-#include "xalloc.h"
+#include "model/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

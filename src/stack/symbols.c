@@ -1,9 +1,9 @@
 #include "config.h"
-#include "symbols.h"
-#include "hash.h"
-#include "profile.h"
-#include "strutil.h"
-#include "xalloc.h"
+#include "stack/symbols.h"
+#include "model/hash.h"
+#include "model/profile.h"
+#include "model/strutil.h"
+#include "model/xalloc.h"
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>

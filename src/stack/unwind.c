@@ -1,9 +1,9 @@
 #include "config.h"
-#include "unwind.h"
-#include "hash.h"
-#include "procfs.h"
-#include "strutil.h"
-#include "xalloc.h"
+#include "stack/unwind.h"
+#include "model/hash.h"
+#include "target/procfs.h"
+#include "model/strutil.h"
+#include "model/xalloc.h"
 #include <elf.h>
 #include <errno.h>
 #include <link.h>

@@ -1,7 +1,7 @@
 #include "config.h"
-#include "report.h"
-#include "strutil.h"
-#include "xalloc.h"
+#include "app/report.h"
+#include "model/strutil.h"
+#include "model/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 

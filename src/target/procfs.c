@@ -1,6 +1,6 @@
 #include "config.h"
-#include "procfs.h"
-#include "xalloc.h"
+#include "target/procfs.h"
+#include "model/xalloc.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>

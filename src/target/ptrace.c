@@ -9,10 +9,10 @@
  * are re-injected on resume, none lost. See ENGINE-NOTES for the state
  * machine this follows. */
 #include "config.h"
-#include "procfs.h"
-#include "sampler.h"
-#include "strutil.h"
-#include "xalloc.h"
+#include "target/procfs.h"
+#include "target/sampler.h"
+#include "model/strutil.h"
+#include "model/xalloc.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

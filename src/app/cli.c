@@ -1,13 +1,13 @@
 /* cli.c — cprof-tui's main: parse the command line, then record (headless or
  * in the TUI), browse a saved session, or print a report. */
 #include "config.h"
-#include "options.h"
-#include "profile.h"
-#include "recorder.h"
-#include "report.h"
-#include "session.h"
-#include "strutil.h"
-#include "ui.h"
+#include "app/options.h"
+#include "model/profile.h"
+#include "app/recorder.h"
+#include "app/report.h"
+#include "db/session.h"
+#include "model/strutil.h"
+#include "ui/ui.h"
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
  */
 #ifndef CPROF_PROFILE_H
 #define CPROF_PROFILE_H
-#include "hash.h"
+#include "model/hash.h"
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -7,8 +7,8 @@
  */
 #ifndef CPROF_RECORDER_H
 #define CPROF_RECORDER_H
-#include "options.h"
-#include "profile.h"
+#include "app/options.h"
+#include "model/profile.h"
 #include <stdbool.h>
 #include <stddef.h>
 

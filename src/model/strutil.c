@@ -1,5 +1,5 @@
 #include "config.h"
-#include "strutil.h"
+#include "model/strutil.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -1,6 +1,6 @@
 #include "config.h"
-#include "profile.h"
-#include "xalloc.h"
+#include "model/profile.h"
+#include "model/xalloc.h"
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
