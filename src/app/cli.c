@@ -72,17 +72,18 @@ static double cpu_ms(void)
 static void print_costs(struct recorder *r, const struct profile *p)
 {
 	const struct recorder_costs *c = recorder_get_costs(r);
-	double n = p->nsamples ? (double)p->nsamples : 1, u = c->unwound ? (double)c->unwound : 1;
-	double a = c->addresses ? (double)c->addresses : 1;
-	double fr = (double)(c->frames_stepped + c->frames_reused);
+	const struct resolver_costs *k = &c->stack;
+	double n = p->nsamples ? (double)p->nsamples : 1, u = k->unwound ? (double)k->unwound : 1;
+	double a = k->addresses ? (double)k->addresses : 1;
+	double fr = (double)(k->frames_stepped + k->frames_reused);
 	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f (%.0f%% of frames reused), "
 			"model %.1f, store %.1f; "
 			"symbols %.1f per address (%llu addresses, worker thread); "
 			"%llu of %llu rounds late; CPU %.0f ms\n",
-		(double)c->stopped_ns / n / 1e3, (double)c->unwind_ns / u / 1e3,
-		fr > 0 ? 100.0 * (double)c->frames_reused / fr : 0.0,
-		(double)c->model_ns / n / 1e3, (double)c->store_ns / n / 1e3,
-		(double)c->symbols_ns / a / 1e3, (unsigned long long)c->addresses,
+		(double)c->stopped_ns / n / 1e3, (double)k->unwind_ns / u / 1e3,
+		fr > 0 ? 100.0 * (double)k->frames_reused / fr : 0.0,
+		(double)k->model_ns / n / 1e3, (double)c->store_ns / n / 1e3,
+		(double)k->symbols_ns / a / 1e3, (unsigned long long)k->addresses,
 		(unsigned long long)c->late_ticks,
 		(unsigned long long)c->ticks, cpu_ms());
 }

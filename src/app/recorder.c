@@ -3,9 +3,9 @@
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
+#include "model/hash.h"
 #include "model/strutil.h"
-#include "stack/symbols.h"
-#include "stack/unwind.h"
+#include "stack/resolve.h"
 #include "model/xalloc.h"
 #include <errno.h>
 #include <poll.h>
@@ -17,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_PCS 256
-#define MAX_FRAMES 1024
 #define SYNC_INTERVAL_NS 1000000000ull /* SPEC §3: commit at least every second */
 
 volatile int recorder_interrupted;
@@ -27,8 +25,7 @@ struct recorder {
 	const struct options *o;
 	struct profile *p;
 	struct sampler *s;
-	struct unwinder *u;
-	struct symbolizer *sym;
+	struct resolver *res;
 	struct db_session *db;
 	struct raw_batch batch;
 	char *session_path;
@@ -43,12 +40,6 @@ struct recorder {
 	char error[512];
 	struct recorder_costs costs;
 	uint64_t rng;                 /* xorshift state for the sampling jitter */
-
-	struct pcstack *pcstacks; size_t npcstacks, cap_pcstacks;
-	uint64_t *pcs; size_t npcs, cap_pcs;
-	struct u64map pcstack_index;  /* hash -> pcstack id */
-	struct u64map last_pcstack;   /* tid -> its latest pcstack (wall-mode reuse) */
-	struct pending_sample *pending; size_t npending, pending_head, cap_pending;
 };
 
 static void set_error(struct recorder *r, const char *msg)
@@ -146,16 +137,12 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->db = db_session_create(r->session_path, err, errlen);
 	if (!r->db)
 		goto fail_release;
-	r->u = unwind_new(r->s->pid);
-	r->sym = symbols_new(r->s->pid, err, errlen);
-	if (!r->u || !r->sym) {
-		if (!r->u)
-			snprintf(err, errlen, "libunwind: cannot create an address space");
+	r->start_ns = now_ns();
+	r->res = resolver_new(r->s->pid, p, r->start_ns, err, errlen);
+	if (!r->res)
 		goto fail_release;
-	}
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority();
-	r->start_ns = now_ns();
 	r->active_since_ns = r->start_ns;
 	r->period_ns = 1000000000ull / p->frequency_hz;
 	r->next_tick_ns = r->start_ns;
@@ -173,8 +160,7 @@ fail_release:
 fail:
 	if (r->s)
 		r->s->ops->free(r->s);
-	unwind_free(r->u);
-	symbols_free(r->sym);
+	resolver_free(r->res);
 	db_session_close(r->db);
 	free(r->session_path);
 	free(r->log_path);
@@ -201,154 +187,19 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
 	return n > 0 && fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP));
 }
 
-/* An unwound stack of addresses, de-duplicated: symbolised once, into a
- * profile stack, when the pending queue reaches it. */
-struct pcstack {
-	uint32_t off, depth;   /* in recorder.pcs */
-	uint32_t flags;        /* enum stack_flags */
-	int64_t stack;         /* profile stack id, -1 until symbolised */
-};
-
-struct pending_sample {
-	uint64_t time_us;
-	int tid;
-	uint32_t pcstack;
-};
-
-static uint32_t intern_pcstack(struct recorder *r, const uint64_t *pcs, uint32_t depth,
-			       uint32_t flags)
-{
-	uint64_t h = hash_bytes(pcs, depth * sizeof(uint64_t), flags), id;
-	for (;; h++) {
-		if (!u64map_get(&r->pcstack_index, h, &id))
-			break;
-		const struct pcstack *ps = &r->pcstacks[id];
-		if (ps->depth == depth && ps->flags == flags &&
-		    !memcmp(r->pcs + ps->off, pcs, depth * sizeof(uint64_t)))
-			return (uint32_t)id;
-	}
-	for (uint32_t i = 0; i < depth; i++)
-		symbols_request(r->sym, symbols_key(pcs[i], i > 0));
-	id = r->npcstacks;
-	struct pcstack *ps = VEC_PUSH(r->pcstacks, r->npcstacks, r->cap_pcstacks);
-	ps->off = (uint32_t)r->npcs;
-	ps->depth = depth;
-	ps->flags = flags;
-	ps->stack = -1;
-	xgrow((void **)&r->pcs, &r->cap_pcs, r->npcs + depth, sizeof(uint64_t));
-	memcpy(r->pcs + r->npcs, pcs, depth * sizeof(uint64_t));
-	r->npcs += depth;
-	u64map_put(&r->pcstack_index, h, id);
-	return (uint32_t)id;
-}
-
-static void push_pending(struct recorder *r, uint64_t time_us, int tid, uint32_t pcstack)
-{
-	*VEC_PUSH(r->pending, r->npending, r->cap_pending) =
-		(struct pending_sample){time_us, tid, pcstack};
-	u64map_put(&r->last_pcstack, (uint32_t)tid, pcstack);
-}
-
-/* Unwind one raw sample (from its snapshot) into the pending queue. */
-static void unwind_sample(struct recorder *r, const struct raw_sample *rs)
-{
-	uint64_t time_us = (rs->time_ns - r->start_ns) / 1000, last;
-	if (rs->reuse) {
-		/* wall mode: asleep since its last sample, so the same stack */
-		if (u64map_get(&r->last_pcstack, (uint32_t)rs->tid, &last)) {
-			r->p->counters.reused++;
-			push_pending(r, time_us, rs->tid, (uint32_t)last);
-		}
-		return;
-	}
-	uint64_t pcs[MAX_PCS];
-	bool complete;
-	struct unwind_input in = {
-		.tid = rs->tid,
-		.regs = &rs->regs,
-		.regs_partial = rs->regs_partial,
-		.stack = r->batch.stack + rs->stack_off,
-		.stack_len = rs->stack_len,
-	};
-	uint64_t t0 = now_ns();
-	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
-	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
-	for (unsigned w = 0; w < (rs->weight ? rs->weight : 1); w++)
-		push_pending(r, time_us, rs->tid, id);
-	r->costs.unwind_ns += now_ns() - t0;
-	r->costs.unwound++;
-}
-
-static uint32_t intern_frame(struct profile *p, const struct sym_frame *f)
-{
-	uint32_t file = profile_file(p, f->file, !f->system);
-	return profile_frame(p, f->function, file, f->line, f->decl_line, f->module, f->flags);
-}
-
-/* The profile stack of an address stack, or -1 while an address is still
- * with the symbol worker. */
-static int64_t symbolise(struct recorder *r, const struct pcstack *ps)
-{
-	uint32_t frames[MAX_FRAMES], depth = 0;
-	struct sym_frame sf[SYM_MAX_INLINE];
-	const uint64_t *pcs = r->pcs + ps->off;
-	for (uint32_t i = 0; i < ps->depth && depth < MAX_FRAMES; i++) {
-		int n = symbols_take(r->sym, symbols_key(pcs[i], i > 0), sf, SYM_MAX_INLINE);
-		if (n < 0)
-			return -1;
-		for (int k = 0; k < n && depth < MAX_FRAMES; k++)
-			frames[depth++] = intern_frame(r->p, &sf[k]);
-	}
-	return profile_stack(r->p, frames, depth, ps->flags);
-}
-
-/* Move pending samples, in order, into the model until the queue is empty,
- * a stack waits for the symbol worker, or the deadline (0: none) passes. */
-static void drain_pending(struct recorder *r, uint64_t deadline_ns)
-{
-	uint64_t t0 = now_ns();
-	while (r->pending_head < r->npending) {
-		if (deadline_ns && now_ns() >= deadline_ns)
-			break;
-		const struct pending_sample *pd = &r->pending[r->pending_head];
-		struct pcstack *ps = &r->pcstacks[pd->pcstack];
-		if (ps->stack < 0 && (ps->stack = symbolise(r, ps)) < 0)
-			break;
-		profile_add_sample(r->p, pd->time_us, pd->tid, (uint32_t)ps->stack);
-		r->pending_head++;
-	}
-	if (r->pending_head == r->npending)
-		r->pending_head = r->npending = 0;
-	r->costs.model_ns += now_ns() - t0;
-}
-
-/* Everything pending into the model, waiting for the symbol worker. */
+/* Everything sampled into the model, waiting for the symbol worker. */
 static void drain_all(struct recorder *r)
 {
-	uint64_t give_up = now_ns() + 60000000000ull;
-	for (;;) {
-		drain_pending(r, 0);
-		if (!r->npending || now_ns() > give_up)
-			break;
-		symbols_wait_idle(r->sym, 100);
-	}
-	if (r->npending) {
+	if (resolver_drain_all(r->res))
 		set_error(r, "symbols took too long: samples left out of the profile");
-		r->p->counters.lost += r->npending - r->pending_head;
-		r->pending_head = r->npending = 0;
-	}
 }
 
 /* After exec the same addresses mean other code: symbolise what was taken
  * before, then forget every address-level cache. */
 static void flush_address_caches(struct recorder *r)
 {
-	drain_all(r);
-	r->npcstacks = r->npcs = 0;
-	u64map_clear(&r->pcstack_index);
-	u64map_clear(&r->last_pcstack);
-	unwind_flush(r->u);
-	symbols_flush(r->sym);
+	if (resolver_flush(r->res))
+		set_error(r, "symbols took too long: samples left out of the profile");
 }
 
 static void sync_threads(struct recorder *r)
@@ -410,11 +261,8 @@ static void end_sampling(struct recorder *r)
  * every time (seen: one run in five gave a qsort comparator 30% instead of 9%). */
 static uint64_t jittered_period(struct recorder *r)
 {
-	r->rng ^= r->rng << 13;
-	r->rng ^= r->rng >> 7;
-	r->rng ^= r->rng << 17;
-	uint64_t tenth = r->period_ns / 10;
-	return r->period_ns - tenth + (tenth ? r->rng % (2 * tenth) : 0);
+	uint64_t tenth = r->period_ns / 10, x = rand_next(&r->rng);
+	return r->period_ns - tenth + (tenth ? x % (2 * tenth) : 0);
 }
 
 bool recorder_step(struct recorder *r)
@@ -451,12 +299,12 @@ bool recorder_step(struct recorder *r)
 		}
 	}
 	for (size_t i = 0; i < r->batch.len; i++)
-		unwind_sample(r, &r->batch.v[i]);
+		resolver_add(r->res, &r->batch, &r->batch.v[i]);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
 	bool sampling = !r->paused && s->target == SAMPLER_RUNNING;
-	drain_pending(r, sampling ? (r->next_tick_ns > t + 100000 ? r->next_tick_ns - 100000 : t + 1)
-				  : t + 20000000);
+	resolver_drain(r->res, sampling ? (r->next_tick_ns > t + 100000 ? r->next_tick_ns - 100000 : t + 1)
+				    : t + 20000000);
 	r->p->counters.lost += r->batch.lost;
 	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
 		sync_threads(r);
@@ -546,8 +394,7 @@ const struct recorder_costs *recorder_get_costs(const struct recorder *r)
 {
 	struct recorder *w = (struct recorder *)r;
 	w->costs.stopped_ns = r->s->stopped_ns;
-	unwind_stats(r->u, &w->costs.frames_stepped, &w->costs.frames_reused);
-	symbols_stats(r->sym, &w->costs.symbols_ns, &w->costs.addresses);
+	resolver_get_costs(r->res, &w->costs.stack);
 	return &r->costs;
 }
 
@@ -568,7 +415,7 @@ void recorder_sync_now(struct recorder *r)
 
 size_t recorder_nodebug_modules(struct recorder *r, char ***paths)
 {
-	return symbols_modules_without_debuginfo(r->sym, paths);
+	return resolver_nodebug_modules(r->res, paths);
 }
 
 int recorder_finish(struct recorder *r, bool kill_launched)
@@ -601,14 +448,8 @@ void recorder_free(struct recorder *r)
 	if (!r)
 		return;
 	db_session_close(r->db);
-	unwind_free(r->u);
-	symbols_free(r->sym);
+	resolver_free(r->res);
 	raw_batch_free(&r->batch);
-	free(r->pcstacks);
-	free(r->pcs);
-	free(r->pending);
-	u64map_free(&r->pcstack_index);
-	u64map_free(&r->last_pcstack);
 	r->s->ops->free(r->s);
 	free(r->session_path);
 	free(r->log_path);

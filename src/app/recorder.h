@@ -9,6 +9,7 @@
 #define CPROF_RECORDER_H
 #include "app/options.h"
 #include "model/profile.h"
+#include "stack/resolve.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -51,14 +52,8 @@ struct recorder_costs {
 	uint64_t late_ticks;     /* rounds that started a whole period late */
 	uint64_t stopped_ns;     /* sum over samples of the time the thread was stopped */
 	uint64_t tick_ns;        /* time inside the sampler (stops, copies, events) */
-	uint64_t unwind_ns;      /* unwinding from the snapshots */
-	uint64_t symbols_ns;     /* symbol worker thread: resolving unique addresses */
-	uint64_t addresses;      /* unique addresses resolved */
-	uint64_t model_ns;       /* turning stacks into frames and counting samples */
 	uint64_t store_ns;       /* writing the session file */
-	uint64_t unwound;        /* samples unwound (not reused) */
-	uint64_t frames_stepped; /* frames unwound by libunwind */
-	uint64_t frames_reused;  /* frames taken from a thread's previous unwind */
+	struct resolver_costs stack; /* unwinding, symbols, the model */
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);
 

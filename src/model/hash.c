@@ -15,6 +15,15 @@ uint64_t hash_u64(uint64_t x)
 	return x;
 }
 
+uint64_t rand_next(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 uint64_t hash_bytes(const void *p, size_t n, uint64_t seed)
 {
 	/* FNV-1a over bytes, then mixed */
@@ -137,6 +146,21 @@ bool u64map_del(struct u64map *m, uint64_t key)
 	return true;
 }
 
+int64_t intern_find(const struct u64map *index, uint64_t hash, intern_same_fn same,
+		    const void *ctx, uint64_t *slot)
+{
+	uint64_t id;
+	for (;; hash++) {
+		if (!u64map_get(index, hash, &id))
+			break;
+		if (same(ctx, id))
+			return (int64_t)id;
+	}
+	if (slot)
+		*slot = hash;
+	return -1;
+}
+
 void strpool_init(struct strpool *sp)
 {
 	memset(sp, 0, sizeof(*sp));
@@ -148,32 +172,40 @@ void strpool_free(struct strpool *sp)
 	for (size_t i = 0; i < sp->len; i++)
 		free(sp->strs[i]);
 	free(sp->strs);
-	free(sp->next);
 	u64map_free(&sp->index);
 	memset(sp, 0, sizeof(*sp));
 }
 
+struct str_key {
+	const struct strpool *sp;
+	const char *s;
+};
+
+static bool same_str(const void *ctx, uint64_t id)
+{
+	const struct str_key *k = ctx;
+	return strcmp(k->sp->strs[id], k->s) == 0;
+}
+
+static int64_t find_str(const struct strpool *sp, const char *s, uint64_t *slot)
+{
+	struct str_key k = {sp, s};
+	return intern_find(&sp->index, hash_bytes(s, strlen(s), 0), same_str, &k, slot);
+}
+
 int64_t strpool_find(const struct strpool *sp, const char *s)
 {
-	uint64_t id;
-	if (!u64map_get(&sp->index, hash_bytes(s, strlen(s), 0), &id))
-		return -1;
-	for (uint32_t i = (uint32_t)id; i != UINT32_MAX; i = sp->next[i])
-		if (strcmp(sp->strs[i], s) == 0)
-			return i;
-	return -1;
+	return find_str(sp, s, NULL);
 }
 
 uint32_t strpool_intern(struct strpool *sp, const char *s)
 {
-	int64_t found = strpool_find(sp, s);
+	uint64_t slot = 0;
+	int64_t found = find_str(sp, s, &slot);
 	if (found >= 0)
 		return (uint32_t)found;
 	uint32_t id = (uint32_t)sp->len;
 	*VEC_PUSH(sp->strs, sp->len, sp->cap) = xstrdup(s);
-	xgrow((void **)&sp->next, &sp->next_cap, id + 1, sizeof(uint32_t));
-	uint64_t *head = u64map_slot(&sp->index, hash_bytes(s, strlen(s), 0), UINT32_MAX);
-	sp->next[id] = (uint32_t)*head;
-	*head = id;
+	u64map_put(&sp->index, slot, id);
 	return id;
 }

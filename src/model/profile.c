@@ -55,20 +55,6 @@ static void changed(struct profile *p)
 	p->generation++;
 }
 
-bool profile_path_is_system(const char *path, bool has_lines)
-{
-	static const char *const system_dirs[] = {
-		"/usr/include/", "/usr/lib/", "/usr/local/include/", "/usr/src/",
-		"/lib/", "/lib64/", "/usr/lib64/", "/build/", "<built-in>",
-	};
-	if (!has_lines)
-		return true;
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
-		if (strncmp(path, system_dirs[i], strlen(system_dirs[i])) == 0)
-			return true;
-	return false;
-}
-
 static bool matches_profile_only(const struct profile *p, const char *path)
 {
 	for (size_t i = 0; i < p->nprofile_only; i++) {
@@ -85,37 +71,46 @@ static bool matches_profile_only(const struct profile *p, const char *path)
 	return false;
 }
 
-int64_t profile_find_file(const struct profile *p, const char *path)
+struct file_key {
+	const struct profile *p;
+	const char *path;
+};
+
+static bool same_file(const void *ctx, uint64_t id)
 {
-	uint64_t h = hash_bytes(path, strlen(path), 1), id;
-	for (;; h++) {
-		if (!u64map_get(&p->file_index, h, &id))
-			return -1;
-		if (strcmp(p->files[id].path, path) == 0)
-			return (int64_t)id;
-	}
+	const struct file_key *k = ctx;
+	return strcmp(k->p->files[id].path, k->path) == 0;
 }
 
-uint32_t profile_file(struct profile *p, const char *path, bool has_lines)
+static int64_t find_file(const struct profile *p, const char *path, uint64_t *slot)
 {
-	int64_t found = profile_find_file(p, path);
+	struct file_key k = {p, path};
+	return intern_find(&p->file_index, hash_bytes(path, strlen(path), 1), same_file, &k, slot);
+}
+
+int64_t profile_find_file(const struct profile *p, const char *path)
+{
+	return find_file(p, path, NULL);
+}
+
+uint32_t profile_file(struct profile *p, const char *path, bool user_code)
+{
+	uint64_t slot = 0;
+	int64_t found = find_file(p, path, &slot);
 	if (found >= 0)
 		return (uint32_t)found;
-	uint64_t h = hash_bytes(path, strlen(path), 1);
-	while (u64map_get(&p->file_index, h, NULL))
-		h++;
 	uint32_t id = (uint32_t)p->nfiles;
 	struct pfile *f = VEC_PUSH(p->files, p->nfiles, p->cap_files);
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
-	f->system = profile_path_is_system(path, has_lines);
+	f->system = !user_code;
 	if (p->profile_all)
 		f->profiled = true;
 	else if (p->nprofile_only)
 		f->profiled = matches_profile_only(p, path);
 	else
 		f->profiled = !f->system;
-	u64map_put(&p->file_index, h, id);
+	u64map_put(&p->file_index, slot, id);
 	changed(p);
 	return id;
 }
@@ -159,55 +154,73 @@ int64_t profile_find_line(const struct profile *p, uint32_t file, uint32_t line)
 	return (int64_t)id;
 }
 
+struct frame_key {
+	const struct profile *p;
+	struct pframe f;
+};
+
+static bool same_frame(const void *ctx, uint64_t id)
+{
+	const struct frame_key *k = ctx;
+	const struct pframe *fr = &k->p->frames[id];
+	return fr->func == k->f.func && fr->line == k->f.line && fr->module == k->f.module &&
+	       fr->flags == k->f.flags;
+}
+
 uint32_t profile_frame(struct profile *p, const char *function, uint32_t file, uint32_t line,
 		       uint32_t decl_line, const char *module, uint32_t flags)
 {
 	uint32_t name = strpool_intern(&p->strings, function);
 	uint32_t mod = strpool_intern(&p->strings, module ? module : "");
 	uint32_t func = intern_func(p, name, file, decl_line);
-	uint32_t key[4] = {func, line, mod, flags};
-	uint64_t h = hash_bytes(key, sizeof(key), 2), id;
-	for (;; h++) {
-		if (!u64map_get(&p->frame_index, h, &id))
-			break;
-		const struct pframe *fr = &p->frames[id];
-		if (fr->func == func && fr->line == line && fr->module == mod && fr->flags == flags)
-			return (uint32_t)id;
-	}
-	id = p->nframes;
+	struct frame_key k = {p, {.func = func, .file = file, .line = line, .module = mod, .flags = flags}};
+	uint32_t hk[4] = {func, line, mod, flags};
+	uint64_t slot = 0;
+	int64_t found = intern_find(&p->frame_index, hash_bytes(hk, sizeof(hk), 2), same_frame, &k, &slot);
+	if (found >= 0)
+		return (uint32_t)found;
+	uint32_t id = (uint32_t)p->nframes;
 	struct pframe *fr = VEC_PUSH(p->frames, p->nframes, p->cap_frames);
-	fr->func = func;
-	fr->file = file;
-	fr->line = line;
+	*fr = k.f;
 	fr->pline = intern_line(p, file, line);
-	fr->module = mod;
-	fr->flags = flags;
-	u64map_put(&p->frame_index, h, id);
+	u64map_put(&p->frame_index, slot, id);
 	changed(p);
-	return (uint32_t)id;
+	return id;
+}
+
+struct stack_key {
+	const struct profile *p;
+	const uint32_t *frames;
+	uint32_t depth, flags;
+};
+
+static bool same_stack(const void *ctx, uint64_t id)
+{
+	const struct stack_key *k = ctx;
+	const struct pstack *s = &k->p->stacks[id];
+	return s->depth == k->depth && s->flags == k->flags &&
+	       memcmp(s->frames, k->frames, k->depth * sizeof(uint32_t)) == 0;
 }
 
 uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth, uint32_t flags)
 {
-	uint64_t h = hash_bytes(frames, depth * sizeof(uint32_t), flags), id;
-	for (;; h++) {
-		if (!u64map_get(&p->stack_index, h, &id))
-			break;
-		const struct pstack *s = &p->stacks[id];
-		if (s->depth == depth && s->flags == flags &&
-		    memcmp(s->frames, frames, depth * sizeof(uint32_t)) == 0)
-			return (uint32_t)id;
-	}
-	id = p->nstacks;
+	struct stack_key k = {p, frames, depth, flags};
+	uint64_t slot = 0;
+	int64_t found = intern_find(&p->stack_index, hash_bytes(frames, depth * sizeof(uint32_t), flags),
+				    same_stack, &k, &slot);
+	if (found >= 0)
+		return (uint32_t)found;
+	uint32_t id = (uint32_t)p->nstacks;
 	struct pstack *s = VEC_PUSH(p->stacks, p->nstacks, p->cap_stacks);
 	memset(s, 0, sizeof(*s));
 	s->frames = xmalloc((depth ? depth : 1) * sizeof(uint32_t));
-	memcpy(s->frames, frames, depth * sizeof(uint32_t));
+	if (depth)
+		memcpy(s->frames, frames, depth * sizeof(uint32_t));
 	s->depth = depth;
 	s->flags = flags;
-	u64map_put(&p->stack_index, h, id);
+	u64map_put(&p->stack_index, slot, id);
 	changed(p);
-	return (uint32_t)id;
+	return id;
 }
 
 struct pthread *profile_thread(struct profile *p, int tid, const char *name)

@@ -32,7 +32,7 @@ struct pfile {
 	char *path;
 	bool profiled;    /* current state (the user's toggle wins) */
 	bool user_set;    /* profiled was set by the user (toggle or saved session) */
-	bool system;      /* by the default rule: system header/library, or no line info */
+	bool system;      /* not the user's code (usercode.h): not profiled by default */
 	uint64_t self, total;
 	uint32_t lines_hit; /* distinct lines with total > 0 */
 };
@@ -63,7 +63,6 @@ struct pstack {
 	uint32_t depth;
 	uint32_t flags;   /* enum stack_flags */
 	uint64_t count;   /* samples with this stack */
-	uint32_t hash_next; /* chain in profile.stack_index */
 };
 
 struct pthread {
@@ -127,13 +126,10 @@ struct profile {
 struct profile *profile_new(void);
 void profile_free(struct profile *p);
 
-/* Default rule: is this path a system file (not the user's own code)?
- * `has_lines` false means the file stands for a module without line info. */
-bool profile_path_is_system(const char *path, bool has_lines);
-
 /* Intern a source file (or a module path standing in for one). New files get
- * their profiled state from --profile-all / --profile-only / the default rule. */
-uint32_t profile_file(struct profile *p, const char *path, bool has_lines);
+ * their profiled state from --profile-all / --profile-only, else from
+ * `user_code` (is_user_code() of usercode.h: the default rule). */
+uint32_t profile_file(struct profile *p, const char *path, bool user_code);
 /* Intern a frame; returns its id. `decl_line` is the function's first line. */
 uint32_t profile_frame(struct profile *p, const char *function, uint32_t file,
 		       uint32_t line, uint32_t decl_line, const char *module, uint32_t flags);

@@ -2,6 +2,7 @@
 #include "stack/symbols.h"
 #include "model/hash.h"
 #include "model/profile.h"
+#include "model/usercode.h"
 #include "model/strutil.h"
 #include "model/xalloc.h"
 #include <dwarf.h>
@@ -59,17 +60,6 @@ static void report(struct symbolizer *s, bool add)
 		dwfl_report_begin(s->dwfl);
 	dwfl_linux_proc_report(s->dwfl, s->pid);
 	dwfl_report_end(s->dwfl, NULL, NULL);
-}
-
-static bool module_is_system(const char *path)
-{
-	static const char *const dirs[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/"};
-	if (path[0] == '[')
-		return true; /* [vdso] */
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (!strncmp(path, dirs[i], strlen(dirs[i])))
-			return true;
-	return false;
 }
 
 /* Absolute, normalised path of a source file named in a CU (malloc'd). */
@@ -173,7 +163,7 @@ struct raw_frame {
 	char *function, *file;
 	const char *module;
 	uint32_t line, decl_line, flags;
-	bool system;
+	bool user_code;
 };
 
 static void note_nodebug(struct symbolizer *s, const char *mod)
@@ -205,11 +195,10 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 	}
 	if (!mod) {
 		out[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"), "[unknown]",
-					    0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL, true};
+					    0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL, false};
 		return 1;
 	}
 	const char *modpath = module_path(mod);
-	bool sys = module_is_system(modpath);
 	GElf_Off off;
 	GElf_Sym sym;
 	const char *symname = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
@@ -226,9 +215,10 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 		if (!name)
 			name = modpath[0] == '[' ? xstrdup(modpath)
 						 : xasprintf("[%s]", str_basename(modpath));
-		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0, flags, true};
+		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0, flags,
+					    is_user_code(modpath, NULL)};
 		Dwarf_Addr dbias;
-		if (!sys && !dwfl_module_getdwarf(mod, &dbias))
+		if (is_user_code(NULL, modpath) && !dwfl_module_getdwarf(mod, &dbias))
 			note_nodebug(s, modpath); /* the whole module, not just this address */
 		return 1;
 	}
@@ -269,7 +259,7 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 		out[n++] = (struct raw_frame){
 			name ? xstrdup(name) : xasprintf("[%s]", str_basename(modpath)), path, modpath,
 			line, nfn ? die_decl_line(fn[i]) : 0, inlined ? FRAME_INLINED : 0,
-			sys || profile_path_is_system(path, true)};
+			is_user_code(modpath, path)};
 		path = NULL;
 		if (!inlined)
 			break;
@@ -300,7 +290,7 @@ static void publish(struct symbolizer *s, uint64_t key, struct raw_frame *rf, in
 		f->line = rf[i].line;
 		f->decl_line = rf[i].decl_line;
 		f->flags = rf[i].flags;
-		f->system = rf[i].system;
+		f->user_code = rf[i].user_code;
 		free(rf[i].function);
 		free(rf[i].file);
 	}
@@ -349,7 +339,7 @@ static void *worker(void *arg)
 		if (!n) {
 			rf[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"),
 						   "[unknown]", 0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL,
-						   true};
+						   false};
 			n = 1;
 		}
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);

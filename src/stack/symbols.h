@@ -25,7 +25,7 @@ struct sym_frame {
 	const char *module;
 	uint32_t line, decl_line;
 	uint32_t flags;       /* enum frame_flags of profile.h */
-	bool system;          /* a system module or header: not the user's code */
+	bool user_code;       /* is_user_code() of its module and file (usercode.h) */
 };
 
 struct symbolizer;

@@ -70,7 +70,7 @@ struct unwinder {
 
 	struct page_entry **pages;
 	size_t npages, cap_pages;
-	struct u64map page_index; /* key hash -> page index (chained by probing) */
+	struct u64map page_index; /* interned by identity (intern_find) */
 	struct page_entry *last_page;
 	uint64_t last_page_addr;   /* target address of last_page */
 
@@ -131,6 +131,18 @@ static bool live_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 	return process_vm_readv(u->pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
 }
 
+struct page_key {
+	const struct unwinder *u;
+	const uint64_t *key; /* dev, inode, offset */
+};
+
+static bool same_page(const void *ctx, uint64_t id)
+{
+	const struct page_key *k = ctx;
+	const struct page_entry *pe = k->u->pages[id];
+	return pe->dev == k->key[0] && pe->inode == k->key[1] && pe->off == k->key[2];
+}
+
 /* A read-only page of the target, cached by file identity. */
 static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 {
@@ -148,16 +160,13 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 		key[0] = key[1] = 0; /* the vDSO and other anonymous read-only memory */
 		key[2] = page_addr;
 	}
-	uint64_t h = hash_bytes(key, sizeof(key), 3), idx;
-	for (;; h++) {
-		if (!u64map_get(&u->page_index, h, &idx))
-			break;
-		struct page_entry *pe = u->pages[idx];
-		if (pe->dev == key[0] && pe->inode == key[1] && pe->off == key[2]) {
-			u->last_page = pe;
-			u->last_page_addr = page_addr;
-			return pe;
-		}
+	struct page_key k = {u, key};
+	uint64_t slot = 0;
+	int64_t idx = intern_find(&u->page_index, hash_bytes(key, sizeof(key), 3), same_page, &k, &slot);
+	if (idx >= 0) {
+		u->last_page = u->pages[idx];
+		u->last_page_addr = page_addr;
+		return u->last_page;
 	}
 	struct page_entry *pe = xmalloc(sizeof(*pe));
 	bool was_live = u->read_live; /* read-only file pages do not change */
@@ -171,7 +180,7 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 	pe->inode = key[1];
 	pe->off = key[2];
 	*VEC_PUSH(u->pages, u->npages, u->cap_pages) = pe;
-	u64map_put(&u->page_index, h, u->npages - 1);
+	u64map_put(&u->page_index, slot, u->npages - 1);
 	u->last_page = pe;
 	u->last_page_addr = page_addr;
 	return pe;

@@ -166,6 +166,18 @@ bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc)
 	return *pc != 0;
 }
 
+bool procfs_process_gone(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	char st = procfs_task_state(fd, NULL);
+	close(fd);
+	return st == 0 || st == 'Z' || st == 'X';
+}
+
 int procfs_tracer_pid(pid_t pid)
 {
 	char path[64], buf[4096];

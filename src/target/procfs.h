@@ -38,6 +38,9 @@ bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n);
 /* SP and PC of a thread blocked in a system call (/proc/.../syscall);
  * false when it is running or unreadable. */
 bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc);
+/* Has the whole process gone (no /proc entry, or a zombie)? A leader's
+ * "exit" is also reported when another thread execs. */
+bool procfs_process_gone(pid_t pid);
 /* TracerPid of a process, -1 when unreadable. */
 int procfs_tracer_pid(pid_t pid);
 /* Command line joined with spaces (at most n bytes). */

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "model/profile.h"
+#include "model/usercode.h"
 #include "db/session.h"
 #include "model/xalloc.h"
 #include <stdio.h>
@@ -21,7 +22,7 @@ static uint32_t frame(struct profile *p, const char *func, const char *path, uin
 		      uint32_t decl)
 {
 	bool has_lines = line != 0;
-	uint32_t file = profile_file(p, path, has_lines);
+	uint32_t file = profile_file(p, path, is_user_code(has_lines ? EXE : LIBC, has_lines ? path : NULL));
 	return profile_frame(p, func, file, line, decl, has_lines ? EXE : LIBC,
 			     has_lines ? 0 : FRAME_NO_LINE);
 }

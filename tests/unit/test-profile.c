@@ -5,6 +5,7 @@
 #include "config.h"
 #include "check.h"
 #include "model/profile.h"
+#include "model/usercode.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,9 +34,10 @@ static void add(struct profile *p, const uint32_t *frames, uint32_t depth, int n
 int main(void)
 {
 	struct profile *p = profile_new();
+	const char *hdr_path = "/usr/include/x86_64-linux-gnu/bits/string_fortified.h";
 	uint32_t user = profile_file(p, "/home/me/app/user.c", true);
 	uint32_t libc = profile_file(p, "/usr/lib/x86_64-linux-gnu/libc.so.6", false);
-	uint32_t hdr = profile_file(p, "/usr/include/x86_64-linux-gnu/bits/string_fortified.h", true);
+	uint32_t hdr = profile_file(p, hdr_path, is_user_code("/home/me/app/a.out", hdr_path));
 	CHECK(p->files[user].profiled);
 	CHECK(!p->files[libc].profiled);
 	CHECK(!p->files[hdr].profiled);

@@ -1,9 +1,10 @@
 /* test-util.c — string escaping (hostile names must not drive the terminal),
- * path normalisation, the hash tables. */
+ * path normalisation, the hash tables and interning, the user-code rule. */
 #include "config.h"
 #include "check.h"
 #include "model/hash.h"
 #include "model/strutil.h"
+#include "model/usercode.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,62 @@ static void check_norm(const char *in, const char *want)
 	CHECK(!strcmp(buf, want));
 }
 
+/* Interning with every record under one hash: collisions all the way. */
+struct rec_key {
+	const int *recs;
+	int want;
+};
+
+static bool same_rec(const void *ctx, uint64_t id)
+{
+	const struct rec_key *k = ctx;
+	return k->recs[id] == k->want;
+}
+
+static void check_intern(void)
+{
+	int recs[50];
+	struct u64map index;
+	u64map_init(&index);
+	for (int i = 0; i < 50; i++) {
+		struct rec_key k = {recs, i * 3};
+		uint64_t slot = 0;
+		CHECK_EQ(intern_find(&index, 42, same_rec, &k, &slot), -1);
+		recs[i] = i * 3;
+		u64map_put(&index, slot, (uint64_t)i);
+	}
+	int wrong = 0;
+	for (int i = 0; i < 50; i++) {
+		struct rec_key k = {recs, i * 3};
+		wrong += intern_find(&index, 42, same_rec, &k, NULL) != i;
+	}
+	CHECK_EQ(wrong, 0);
+	struct rec_key absent = {recs, 1};
+	CHECK_EQ(intern_find(&index, 42, same_rec, &absent, NULL), -1);
+	u64map_free(&index);
+}
+
+static void check_user_code(void)
+{
+	const char *exe = "/home/me/app/a.out", *libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+	CHECK(is_user_code(exe, "/home/me/app/main.c"));
+	CHECK(!is_user_code(exe, NULL));                        /* no line info */
+	CHECK(!is_user_code(exe, "/usr/include/c++/12/bits/stl_vector.h"));
+	CHECK(!is_user_code(exe, "/usr/local/include/foo.h"));
+	CHECK(!is_user_code(exe, "<built-in>"));
+	CHECK(!is_user_code(libc, "string/../sysdeps/x86_64/memset.S")); /* relative, libc's */
+	CHECK(!is_user_code(libc, "/build/glibc-x/string/strlen.c"));
+	CHECK(!is_user_code("[vdso]", "/home/me/app/main.c"));
+	CHECK(!is_user_code("/lib64/ld-linux-x86-64.so.2", "rtld.c"));
+	CHECK(is_user_code("/usr/local/lib/libmine.so", "/home/me/mine/mine.c"));
+	CHECK(is_user_code(NULL, exe));                         /* a module path alone */
+	CHECK(!is_user_code(NULL, libc));
+}
+
 int main(void)
 {
+	check_intern();
+	check_user_code();
 	check_escape("plain_name", "plain_name");
 	check_escape("evil\x1b[2Jname", "evil\\x1b[2Jname");
 	check_escape("tab\there\nnl", "tab\\there\\nnl");

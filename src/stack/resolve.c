@@ -1,0 +1,230 @@
+/* resolve.c — raw samples to profile samples; see resolve.h. */
+#include "config.h"
+#include "stack/resolve.h"
+#include "stack/symbols.h"
+#include "stack/unwind.h"
+#include "model/hash.h"
+#include "model/strutil.h"
+#include "model/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PCS 256
+#define MAX_FRAMES 1024
+
+/* An unwound stack of addresses, de-duplicated: symbolised once, into a
+ * profile stack, when the queue reaches it. */
+struct pcstack {
+	uint32_t off, depth;   /* in resolver.pcs */
+	uint32_t flags;        /* enum stack_flags */
+	int64_t stack;         /* profile stack id, -1 until symbolised */
+};
+
+struct queued_sample {
+	uint64_t time_us;
+	int tid;
+	uint32_t pcstack;
+};
+
+struct resolver {
+	struct profile *p;
+	struct unwinder *u;
+	struct symbolizer *sym;
+	uint64_t start_ns;
+	struct resolver_costs costs;
+
+	struct pcstack *pcstacks; size_t npcstacks, cap_pcstacks;
+	uint64_t *pcs; size_t npcs, cap_pcs;
+	struct u64map pcstack_index;  /* interned by contents (intern_find) */
+	struct u64map last_pcstack;   /* tid -> its latest pcstack (wall-mode reuse) */
+	struct queued_sample *queue; size_t nqueue, head, cap_queue;
+};
+
+struct resolver *resolver_new(pid_t pid, struct profile *p, uint64_t start_ns, char *err,
+			      size_t errlen)
+{
+	struct resolver *r = xcalloc(1, sizeof(*r));
+	r->p = p;
+	r->start_ns = start_ns;
+	r->u = unwind_new(pid);
+	if (!r->u) {
+		snprintf(err, errlen, "libunwind: cannot create an address space");
+		free(r);
+		return NULL;
+	}
+	r->sym = symbols_new(pid, err, errlen);
+	if (!r->sym) {
+		unwind_free(r->u);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void resolver_free(struct resolver *r)
+{
+	if (!r)
+		return;
+	unwind_free(r->u);
+	symbols_free(r->sym);
+	free(r->pcstacks);
+	free(r->pcs);
+	free(r->queue);
+	u64map_free(&r->pcstack_index);
+	u64map_free(&r->last_pcstack);
+	free(r);
+}
+
+struct pcstack_key {
+	const struct resolver *r;
+	const uint64_t *pcs;
+	uint32_t depth, flags;
+};
+
+static bool same_pcstack(const void *ctx, uint64_t id)
+{
+	const struct pcstack_key *k = ctx;
+	const struct pcstack *ps = &k->r->pcstacks[id];
+	return ps->depth == k->depth && ps->flags == k->flags &&
+	       !memcmp(k->r->pcs + ps->off, k->pcs, k->depth * sizeof(uint64_t));
+}
+
+static uint32_t intern_pcstack(struct resolver *r, const uint64_t *pcs, uint32_t depth,
+			       uint32_t flags)
+{
+	struct pcstack_key k = {r, pcs, depth, flags};
+	uint64_t slot = 0;
+	int64_t found = intern_find(&r->pcstack_index, hash_bytes(pcs, depth * sizeof(uint64_t), flags),
+				    same_pcstack, &k, &slot);
+	if (found >= 0)
+		return (uint32_t)found;
+	for (uint32_t i = 0; i < depth; i++)
+		symbols_request(r->sym, symbols_key(pcs[i], i > 0));
+	uint32_t id = (uint32_t)r->npcstacks;
+	struct pcstack *ps = VEC_PUSH(r->pcstacks, r->npcstacks, r->cap_pcstacks);
+	ps->off = (uint32_t)r->npcs;
+	ps->depth = depth;
+	ps->flags = flags;
+	ps->stack = -1;
+	xgrow((void **)&r->pcs, &r->cap_pcs, r->npcs + depth, sizeof(uint64_t));
+	if (depth)
+		memcpy(r->pcs + r->npcs, pcs, depth * sizeof(uint64_t));
+	r->npcs += depth;
+	u64map_put(&r->pcstack_index, slot, id);
+	return id;
+}
+
+static void enqueue(struct resolver *r, uint64_t time_us, int tid, uint32_t pcstack)
+{
+	*VEC_PUSH(r->queue, r->nqueue, r->cap_queue) = (struct queued_sample){time_us, tid, pcstack};
+	u64map_put(&r->last_pcstack, (uint32_t)tid, pcstack);
+}
+
+void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs)
+{
+	uint64_t time_us = (rs->time_ns - r->start_ns) / 1000, last;
+	if (rs->reuse) {
+		/* wall mode: asleep since its last sample, so the same stack */
+		if (u64map_get(&r->last_pcstack, (uint32_t)rs->tid, &last)) {
+			r->p->counters.reused++;
+			enqueue(r, time_us, rs->tid, (uint32_t)last);
+		}
+		return;
+	}
+	uint64_t pcs[MAX_PCS];
+	bool complete;
+	struct unwind_input in = {
+		.tid = rs->tid,
+		.regs = &rs->regs,
+		.regs_partial = rs->regs_partial,
+		.stack = b->stack + rs->stack_off,
+		.stack_len = rs->stack_len,
+	};
+	uint64_t t0 = now_ns();
+	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
+	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
+	for (unsigned w = 0; w < (rs->weight ? rs->weight : 1); w++)
+		enqueue(r, time_us, rs->tid, id);
+	r->costs.unwind_ns += now_ns() - t0;
+	r->costs.unwound++;
+}
+
+static uint32_t intern_frame(struct profile *p, const struct sym_frame *f)
+{
+	uint32_t file = profile_file(p, f->file, f->user_code);
+	return profile_frame(p, f->function, file, f->line, f->decl_line, f->module, f->flags);
+}
+
+/* The profile stack of an address stack, or -1 while an address is still
+ * with the symbol worker. */
+static int64_t symbolise(struct resolver *r, const struct pcstack *ps)
+{
+	uint32_t frames[MAX_FRAMES], depth = 0;
+	struct sym_frame sf[SYM_MAX_INLINE];
+	const uint64_t *pcs = r->pcs + ps->off;
+	for (uint32_t i = 0; i < ps->depth && depth < MAX_FRAMES; i++) {
+		int n = symbols_take(r->sym, symbols_key(pcs[i], i > 0), sf, SYM_MAX_INLINE);
+		if (n < 0)
+			return -1;
+		for (int k = 0; k < n && depth < MAX_FRAMES; k++)
+			frames[depth++] = intern_frame(r->p, &sf[k]);
+	}
+	return profile_stack(r->p, frames, depth, ps->flags);
+}
+
+void resolver_drain(struct resolver *r, uint64_t deadline_ns)
+{
+	uint64_t t0 = now_ns();
+	while (r->head < r->nqueue) {
+		if (deadline_ns && now_ns() >= deadline_ns)
+			break;
+		const struct queued_sample *q = &r->queue[r->head];
+		struct pcstack *ps = &r->pcstacks[q->pcstack];
+		if (ps->stack < 0 && (ps->stack = symbolise(r, ps)) < 0)
+			break;
+		profile_add_sample(r->p, q->time_us, q->tid, (uint32_t)ps->stack);
+		r->head++;
+	}
+	if (r->head == r->nqueue)
+		r->head = r->nqueue = 0;
+	r->costs.model_ns += now_ns() - t0;
+}
+
+uint64_t resolver_drain_all(struct resolver *r)
+{
+	uint64_t give_up = now_ns() + 60000000000ull;
+	for (;;) {
+		resolver_drain(r, 0);
+		if (!r->nqueue || now_ns() > give_up)
+			break;
+		symbols_wait_idle(r->sym, 100);
+	}
+	uint64_t left = r->nqueue - r->head;
+	r->p->counters.lost += left;
+	r->head = r->nqueue = 0;
+	return left;
+}
+
+uint64_t resolver_flush(struct resolver *r)
+{
+	uint64_t left = resolver_drain_all(r);
+	r->npcstacks = r->npcs = 0;
+	u64map_clear(&r->pcstack_index);
+	u64map_clear(&r->last_pcstack);
+	unwind_flush(r->u);
+	symbols_flush(r->sym);
+	return left;
+}
+
+void resolver_get_costs(struct resolver *r, struct resolver_costs *c)
+{
+	*c = r->costs;
+	unwind_stats(r->u, &c->frames_stepped, &c->frames_reused);
+	symbols_stats(r->sym, &c->symbols_ns, &c->addresses);
+}
+
+size_t resolver_nodebug_modules(struct resolver *r, char ***paths)
+{
+	return symbols_modules_without_debuginfo(r->sym, paths);
+}

@@ -1,0 +1,58 @@
+/* resolve.h — from a backend's raw samples to the profile model's samples.
+ *
+ *   raw sample (registers, stack copy)
+ *     -> unwind (unwind.h) at once: an address stack
+ *     -> address stacks de-duplicated; each new address goes to the symbol
+ *        worker (symbols.h)
+ *     -> queued, in order, until every address of its stack is resolved
+ *     -> a profile stack (frames: function, file, line), then a sample in
+ *        the model (profile.h)
+ *
+ * Called from the sampling thread only; the symbol worker is the one other
+ * thread. A sample whose weight is w (it stands for w sampling periods)
+ * becomes w samples of the same stack. */
+#ifndef CPROF_STACK_RESOLVE_H
+#define CPROF_STACK_RESOLVE_H
+#include "model/profile.h"
+#include "target/sampler.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct resolver;
+
+/* For process pid, feeding p; times are counted from start_ns
+ * (CLOCK_MONOTONIC). NULL with a one-line reason in err. */
+struct resolver *resolver_new(pid_t pid, struct profile *p, uint64_t start_ns, char *err,
+			      size_t errlen);
+void resolver_free(struct resolver *r);
+
+/* Unwind a raw sample of batch b and queue it. */
+void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs);
+/* Move queued samples, in order, into the model until the queue is empty,
+ * a stack waits for the symbol worker, or deadline_ns (0: none) passes. */
+void resolver_drain(struct resolver *r, uint64_t deadline_ns);
+/* Move every queued sample into the model, waiting for the symbol worker
+ * (at most a minute). Returns how many had to be left out (then counted as
+ * lost in the model). */
+uint64_t resolver_drain_all(struct resolver *r);
+/* After exec the same addresses mean other code: drain (as
+ * resolver_drain_all, returning the same), then forget every address and
+ * the unwinder's caches. */
+uint64_t resolver_flush(struct resolver *r);
+
+struct resolver_costs {
+	uint64_t unwind_ns;      /* unwinding from the snapshots */
+	uint64_t unwound;        /* samples unwound (not reused) */
+	uint64_t frames_stepped; /* frames unwound by libunwind */
+	uint64_t frames_reused;  /* frames taken from a thread's previous unwind */
+	uint64_t model_ns;       /* turning stacks into frames and counting samples */
+	uint64_t symbols_ns;     /* symbol worker thread: resolving unique addresses */
+	uint64_t addresses;      /* unique addresses resolved */
+};
+void resolver_get_costs(struct resolver *r, struct resolver_costs *c);
+/* User modules seen without debug info; malloc'd array of malloc'd strings. */
+size_t resolver_nodebug_modules(struct resolver *r, char ***paths);
+
+#endif
