@@ -1,9 +1,10 @@
-# ui: the ncurses TUI (SPEC §5). One file per view, each ending with its ops.
+# ui: the ncurses TUI (doc/PRODUCT.md §5). One file per view, each ending with its ops.
 cprof_tui_SOURCES += \
 	ui/ui.c ui/ui.h \
 	ui/view.c ui/view.h \
 	ui/request.h ui/keys.c \
 	ui/draw.c ui/draw.h \
+	ui/columns.c ui/columns.h \
 	ui/script.c ui/script.h \
 	ui/view-functions.c \
 	ui/view-files.c \

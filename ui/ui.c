@@ -1,11 +1,12 @@
-/* ui.c — the TUI main loop: screen, header and status lines, the view
- * stacks, key dispatch, and driving a live recorder between keys.
+/* ui.c — the TUI main loop: screen, header and status lines, key dispatch,
+ * and letting a live session sample between keys (through the host).
  *
  * Three top views (Functions, Files, Threads) each own a stack of views
  * drilled into from them; ui->tops[tab] is the deepest view of a stack and
  * `parent` leads back. Requests go to the current view first, then to the
  * generic list handling (view.c), then to the global actions here. Only
- * ui_draw() draws; handlers return a reaction.
+ * ui_draw() draws, and it alone re-counts the profile; handlers return a
+ * reaction.
  */
 #include "config.h"
 #include "ui/ui.h"
@@ -16,7 +17,6 @@
 #include "model/xalloc.h"
 #include <curses.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,84 +37,23 @@ static struct input {
 	bool interrupted;
 } input;
 
-void ui_message(struct ui *ui, bool error, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
-	va_end(ap);
-	ui->message_error = error;
-}
-
-uint64_t ui_total_samples(const struct ui *ui)
-{
-	return ui->p->counted;
-}
-
-char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n)
-{
-	uint64_t total = ui_total_samples(ui);
-	if (!count && blank_zero)
-		snprintf(buf, n, "%s", "");
-	else
-		snprintf(buf, n, "%.1f", total ? 100.0 * (double)count / (double)total : 0.0);
-	return buf;
-}
-
-static struct view *ui_current(struct ui *ui)
-{
-	return ui->tops[ui->tab];
-}
-
-enum reaction ui_push(struct ui *ui, struct view *child)
-{
-	child->parent = ui_current(ui);
-	ui->tops[ui->tab] = child;
-	return REACT_REDRAW;
-}
-
-static enum reaction ui_pop(struct ui *ui)
-{
-	struct view *v = ui_current(ui);
-	if (!v->parent)
-		return REACT_NONE;
-	ui->tops[ui->tab] = v->parent;
-	view_free(v);
-	return REACT_REDRAW;
-}
-
-void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled)
-{
-	char err[256];
-
-	profile_set_profiled(ui->p, file, profiled, true);
-	profile_update(ui->p);
-	if (ui->r)
-		recorder_sync_now(ui->r);
-	else if (ui->s && db_session_sync(ui->s, ui->p, err, sizeof(err)) < 0)
-		ui_message(ui, true, "not saved: %s", err);
-}
-
 /* --- drawing ----------------------------------------------------------- */
 
 /* Line 0: the target and how it is doing; line 1: the session file and the
- * problems counted (never hidden), then the recorder's last error. */
+ * problems counted (never hidden), then the session's last error. */
 static void draw_header(struct ui *ui)
 {
 	struct profile *p = ui->p;
-	struct recorder *r = ui->r;
 	const struct pcounters *c = &p->counters;
 	char line[1024], cmd[512], path[512], pct[16];
 	unsigned long long n = ui_total_samples(ui);
-	const char *err = r ? recorder_last_error(r) : NULL;
-	double secs = r ? recorder_elapsed(r)
-			: p->nsamples ? (double)p->samples[p->nsamples - 1].time_us / 1e6 : 0;
+	struct ui_status st;
+	ui->host->status(ui->host->ctx, &st);
+	const char *err = st.error;
 
 	attrset(draw_attr(DRAW_HEADER, false));
-	snprintf(line, sizeof(line), "  %s%s  %.1fs  %llu samples  %.0f/s ",
-		 r ? recorder_state_text(r) : "saved session",
-		 r && recorder_paused(r) ? " (sampling paused)" : "", secs, n,
-		 r ? recorder_rate(r) : secs > 0 ? (double)n / secs : 0.0);
+	snprintf(line, sizeof(line), "  %s%s  %.1fs  %llu samples  %.0f/s ", st.state,
+		 st.paused ? " (sampling paused)" : "", st.elapsed, n, st.rate);
 	int right = draw_width(line) < COLS ? draw_width(line) : COLS;
 	/* a long command is cut, not the pid after it */
 	char pid[32];
@@ -125,10 +64,10 @@ static void draw_header(struct ui *ui)
 	draw_text(0, x, COLS - right - x, 0, pid, true);
 	draw_text(0, COLS - right, right, 0, line, true);
 
-	draw_escape(path, sizeof(path), r ? recorder_session_path(r) : db_session_path(ui->s));
+	draw_escape(path, sizeof(path), st.path);
 	x = snprintf(line, sizeof(line), " %s  %s %u Hz  outside %s%%", path, p->wall ? "wall" : "cpu",
 		     p->frequency_hz, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
-	if (!r && p->started_at)
+	if (!ui->host->live && p->started_at)
 		x += snprintf(line + x, sizeof(line) - x, "  started %s", p->started_at);
 	const struct {
 		const char *what;
@@ -220,8 +159,7 @@ static void ui_draw(struct ui *ui)
 		attrset(draw_attr(DRAW_NORMAL, false));
 		draw_text(LINES / 2, 0, COLS, 0, msg, false);
 	} else {
-		if (ui->p->dirty)
-			profile_update(ui->p);
+		profile_update(ui->p); /* the one re-count, after any change */
 		draw_header(ui);
 		draw_rows(ui_current(ui));
 		draw_status(ui);
@@ -232,34 +170,26 @@ static void ui_draw(struct ui *ui)
 
 /* --- input ------------------------------------------------------------- */
 
-/* The live session ended (target gone, -d expired, or SIGINT/SIGTERM). */
-static void ui_live_over(struct ui *ui)
-{
-	ui->live_over = true;
-	if (recorder_interrupted)
-		input.interrupted = true;
-	else
-		ui_message(ui, false, "session over: %s; the profile is final (q quits)",
-			   recorder_state_text(ui->r));
-}
-
-/* Let the recorder sample for up to ms; returns true when stdin has input. */
+/* Let a live session sample for up to ms; returns true when stdin has
+ * input. Notes when the session is over (target gone, -d expired, or
+ * SIGINT/SIGTERM to cprof-tui: then the TUI leaves). */
 static bool ui_sample(struct ui *ui, int ms, bool watch_stdin)
 {
-	uint64_t deadline = now_ns() + (uint64_t)ms * 1000000;
-
-	while (!ui->live_over) {
-		uint64_t now = now_ns();
-		if (now >= deadline)
-			return false;
-		bool ready = recorder_wait(ui->r, watch_stdin ? STDIN_FILENO : -1,
-					   (int)((deadline - now + 999999) / 1000000));
-		if (!recorder_step(ui->r))
-			ui_live_over(ui);
-		if (ready)
-			return true;
+	if (ui->live_over)
+		return false;
+	bool over = false;
+	bool ready = ui->host->run(ui->host->ctx, watch_stdin ? STDIN_FILENO : -1, ms, &over);
+	if (over) {
+		struct ui_status st;
+		ui->live_over = true;
+		ui->host->status(ui->host->ctx, &st);
+		if (ui->host->interrupted(ui->host->ctx))
+			input.interrupted = true;
+		else
+			ui_message(ui, false, "session over: %s; the profile is final (q quits)",
+				   st.state);
 	}
-	return false;
+	return ready;
 }
 
 static int ui_script_key(struct ui *ui)
@@ -282,7 +212,7 @@ static int ui_script_key(struct ui *ui)
 			resize_term(step.lines, step.cols);
 			return KEY_RESIZE;
 		case SCRIPT_WAIT:
-			if (ui->r)
+			if (ui->host->live)
 				ui_sample(ui, step.ms, false);
 			return ERR;
 		case SCRIPT_END:
@@ -298,8 +228,8 @@ static int ui_read_key(struct ui *ui)
 		return KEY_SCRIPT_END;
 	if (input.script)
 		return ui_script_key(ui);
-	if (!ui->r || ui->live_over) {
-		timeout(ui->r ? 500 : -1);
+	if (!ui->host->live || ui->live_over) {
+		timeout(ui->host->live ? 500 : -1);
 		return getch();
 	}
 	/* Keys ncurses already buffered first, then sample until a key or a redraw. */
@@ -366,31 +296,33 @@ static enum reaction ui_search(struct ui *ui, struct view *v)
 
 static enum reaction ui_session_request(struct ui *ui, enum request req)
 {
-	struct recorder *r = ui->r;
+	const struct ui_host *h = ui->host;
+	char err[256];
 
-	if (!r || ui->live_over) {
-		ui_message(ui, true, "%s", r ? "the session is over" : "a saved session cannot be changed");
+	if (!h->live || ui->live_over) {
+		ui_message(ui, true, "%s", h->live ? "the session is over" : "a saved session cannot be changed");
 		return REACT_REDRAW;
 	}
 	switch (req) {
-	case REQ_PAUSE:
-		recorder_pause(r, !recorder_paused(r));
-		ui_message(ui, false, recorder_paused(r) ? "sampling paused (p resumes)" : "sampling resumed");
+	case REQ_PAUSE: {
+		struct ui_status st;
+		h->status(h->ctx, &st);
+		h->pause(h->ctx, !st.paused);
+		ui_message(ui, false, st.paused ? "sampling resumed" : "sampling paused (p resumes)");
 		break;
+	}
 	case REQ_STOP_TARGET: {
-		bool stop = recorder_target_state(r) != TARGET_STOPPED;
-		if (recorder_stop_target(r, stop) < 0)
-			ui_message(ui, true, "cannot %s the target: %s", stop ? "stop" : "continue",
-				   recorder_last_error(r) ? recorder_last_error(r) : "unknown error");
+		bool stop = !h->target_stopped(h->ctx);
+		if (h->stop_target(h->ctx, stop, err, sizeof(err)) < 0)
+			ui_message(ui, true, "cannot %s the target: %s", stop ? "stop" : "continue", err);
 		else
 			ui_message(ui, false, stop ? "target stopped (S continues)" : "target continued");
 		break;
 	}
 	case REQ_RESET:
 		profile_reset_counts(ui->p);
-		profile_update(ui->p);
 		ui_message(ui, false, "counts reset");
-		return REACT_RECHARGE;
+		break;
 	default:
 		break;
 	}
@@ -415,8 +347,8 @@ static enum reaction ui_request(struct ui *ui, enum request req)
 	case REQ_PREV_VIEW:
 		ui->tab = (ui->tab + (req == REQ_NEXT_VIEW ? 1 : TOP_COUNT - 1)) % TOP_COUNT;
 		return REACT_REDRAW;
-	case REQ_HELP:
-		return v->ops == &help_view_ops ? ui_pop(ui) : ui_push(ui, help_view_new(ui));
+	case REQ_HELP: /* (the help view takes it itself, to close) */
+		return ui_push(ui, help_view_new(ui));
 	case REQ_REDRAW:
 		clearok(curscr, TRUE);
 		return REACT_REDRAW;
@@ -495,17 +427,14 @@ static void ui_loop(struct ui *ui)
 			ui_message(ui, false, "%s: no such key (? for help)", keys_name(keys_normalize(key), name, sizeof(name)));
 			continue;
 		}
-		enum reaction react = ui_request(ui, req);
-		if (react & REACT_QUIT)
+		if (ui_request(ui, req) & REACT_QUIT)
 			return;
-		if (react & REACT_RECHARGE)
-			profile_update(ui->p);
 	}
 }
 
-int ui_run(struct profile *p, struct recorder *r, struct db_session *s, const struct options *o)
+int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config *cfg)
 {
-	struct ui ui = { .p = p, .r = r, .s = s, .o = o };
+	struct ui ui = { .p = p, .host = host, .cfg = cfg };
 	char err[512];
 	int status = 0;
 
@@ -513,19 +442,15 @@ int ui_run(struct profile *p, struct recorder *r, struct db_session *s, const st
 	if (!screen_open(err, sizeof(err))) {
 		screen_close();
 		fprintf(stderr, "cprof-tui: %s\n", err);
-		if (r)
-			recorder_finish(r, o->mode == MODE_LAUNCH);
 		return 2;
 	}
 	ui.color = draw_init_colors();
-	profile_update(p);
 	ui.tops[TOP_FUNCTIONS] = functions_view_new(&ui);
 	ui.tops[TOP_FILES] = files_view_new(&ui);
 	ui.tops[TOP_THREADS] = threads_view_new(&ui);
 
 	ui_loop(&ui);
 
-	bool ended = r && ui.live_over && recorder_target_state(r) == TARGET_EXITED;
 	char script_error[sizeof(input.script_error)];
 	snprintf(script_error, sizeof(script_error), "%s", input.script_error);
 	screen_close();
@@ -535,10 +460,6 @@ int ui_run(struct profile *p, struct recorder *r, struct db_session *s, const st
 			view_free(ui.tops[t]);
 			ui.tops[t] = parent;
 		}
-	if (r) {
-		int st = recorder_finish(r, o->mode == MODE_LAUNCH);
-		status = ended ? st : 0;
-	}
 	if (script_error[0]) {
 		fprintf(stderr, "cprof-tui: %s\n", script_error);
 		status = 2;

@@ -1,24 +1,54 @@
-/* ui.h — the interactive TUI (SPEC §5). */
-#ifndef CPROF_UI_H
-#define CPROF_UI_H
-#include "app/options.h"
+/* ui.h — the interactive TUI (doc/PRODUCT.md §5).
+ *
+ * The TUI shows a profile model and knows nothing else of the program: what
+ * it needs from a live recording or a saved session comes through a
+ * struct ui_host that the application fills in (src/app/tui.c). The UI
+ * never calls the sampler, the recorder or the session file itself. */
+#ifndef CPROF_UI_UI_H
+#define CPROF_UI_UI_H
 #include "model/profile.h"
-#include "app/recorder.h"
-#include "db/session.h"
+#include <stdbool.h>
+#include <stddef.h>
 
-/* Run the TUI until the user quits.
- *
- * Live (r != NULL, s == NULL): the loop drives the recorder (recorder_wait /
- * recorder_step) and redraws several times a second; when the target ends
- * the UI stays open on the final profile. Quitting calls recorder_finish():
- * a launched program is ended after the final save, an attached one is
- * detached and left running. The caller frees r (recorder_free).
- * Saved (r == NULL, s != NULL): p holds the loaded session; profiled toggles
- * are saved with db_session_sync(). s stays owned by the caller.
- *
- * Returns the exit status for cprof-tui: the launched program's status when
- * it ended by itself before the user quit, 0 otherwise, 2 when the terminal
- * (or the CPROF_TUI_SCRIPT test script) could not be used. */
-int ui_run(struct profile *p, struct recorder *r, struct db_session *s, const struct options *o);
+/* What the header shows of the session besides the profile. */
+struct ui_status {
+	const char *state;   /* "running", "exited with status 3", "saved session", ... */
+	bool paused;         /* sampling paused by the user */
+	double elapsed;      /* seconds sampled */
+	double rate;         /* samples per second achieved */
+	const char *path;    /* the session file */
+	const char *error;   /* the last problem worth showing, NULL if none */
+};
+
+struct ui_host {
+	void *ctx;
+	bool live;           /* a recording: sampled between keys; p, S and z work */
+	void (*status)(void *ctx, struct ui_status *st);
+	/* Save the profiled set after a toggle: 0, or -1 with a reason in err. */
+	int (*save)(void *ctx, char *err, size_t errlen);
+
+	/* Live only. Sample until fd (>= 0) is readable or timeout_ms passes;
+	 * returns true when fd is readable. Sets *over once the session is over
+	 * (target gone, -d expired, cprof-tui interrupted); the model then holds
+	 * the final profile. */
+	bool (*run)(void *ctx, int fd, int timeout_ms, bool *over);
+	/* True once cprof-tui got SIGINT/SIGTERM/SIGHUP: the TUI leaves at once. */
+	bool (*interrupted)(void *ctx);
+	void (*pause)(void *ctx, bool paused);
+	/* Stop (SIGSTOP) or continue the target: 0, or -1 with a reason in err. */
+	int (*stop_target)(void *ctx, bool stop, char *err, size_t errlen);
+	bool (*target_stopped)(void *ctx);
+};
+
+struct ui_config {
+	const char *const *source_path; /* --source-path directories */
+	size_t nsource_path;
+};
+
+/* Run the TUI on p until the user quits (or, live, cprof-tui is
+ * interrupted). The caller then ends the session. Returns 0, or 2 (with a
+ * line on stderr) when the terminal, or the CPROF_TUI_SCRIPT test script,
+ * could not be used. */
+int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config *cfg);
 
 #endif

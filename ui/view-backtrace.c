@@ -2,6 +2,7 @@
  * first, like a debugger's `bt`. Enter on a frame opens its source line.
  * Rows are frame depths; live, the stack follows the thread's newest sample. */
 #include "config.h"
+#include "ui/columns.h"
 #include "ui/draw.h"
 #include "ui/view.h"
 #include "model/xalloc.h"
@@ -39,19 +40,18 @@ static const struct pframe *row_frame(struct view *v, size_t row)
 	return &p->frames[p->stacks[bv->stack].frames[view_row_id(v, row)]];
 }
 
-enum { COL_DEPTH = 1, COL_FUNC = 6 };
-
-static int col_where(int width)
-{
-	return COL_FUNC + (width - COL_FUNC) * 2 / 5;
-}
+enum { COL_DEPTH, COL_FUNC, COL_WHERE, NCOLS };
+static const struct column columns[NCOLS] = {
+	[COL_DEPTH] = { "#", 3, 0, 1, COL_RIGHT },
+	[COL_FUNC] = { "Function", 0, 2, 2, COL_LEFT },
+	[COL_WHERE] = { "File:Line  [module]", 0, 3, 1, COL_LEFT },
+};
 
 static void backtrace_draw_header(struct view *v, int y, int width)
 {
-	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, COL_DEPTH, 3, "#");
-	draw_text(y, COL_FUNC, col_where(width) - COL_FUNC - 1, 0, "Function", false);
-	draw_text(y, col_where(width), width - col_where(width), 0, "File:Line  [module]", false);
+	struct layout l;
+	layout_columns(&l, columns, NCOLS, width);
+	layout_header(&l, y, width, NULL);
 }
 
 static void frame_where(const struct profile *p, const struct pframe *f, char *buf, size_t n)
@@ -67,18 +67,19 @@ static void backtrace_draw_row(struct view *v, size_t row, int y, int width, boo
 {
 	const struct profile *p = v->ui->p;
 	const struct pframe *f = row_frame(v, row);
+	struct layout l;
 	char buf[1024];
-	int where = col_where(width);
 
+	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(p->files[f->file].profiled ? DRAW_NORMAL : DRAW_DIM, selected));
 	draw_text(y, 0, width, 0, "", true);
 	snprintf(buf, sizeof(buf), "#%zu", row);
-	draw_right(y, COL_DEPTH, 3, buf);
+	cell_text(&l, COL_DEPTH, y, buf);
 	snprintf(buf, sizeof(buf), "%s%s", profile_func_name(p, f->func),
 		 f->flags & FRAME_INLINED ? " (inlined)" : "");
-	draw_untrusted(y, COL_FUNC, where - COL_FUNC - 1, buf, false);
+	cell_untrusted(&l, COL_FUNC, y, buf);
 	frame_where(p, f, buf, sizeof(buf));
-	draw_untrusted_tail(y, where, width - where, buf, false);
+	cell_untrusted_tail(&l, COL_WHERE, y, buf);
 }
 
 static void backtrace_row_text(struct view *v, size_t row, char *buf, size_t n)

@@ -2,6 +2,7 @@
  * of the function's samples that went through each edge. Enter moves to
  * that function's callers and callees; back retraces the path. */
 #include "config.h"
+#include "ui/columns.h"
 #include "ui/draw.h"
 #include "ui/view.h"
 #include "model/xalloc.h"
@@ -55,20 +56,19 @@ static uint64_t row_count(const struct callers_view *cv, uint64_t id)
 	return 0;
 }
 
-enum { COL_SAMPLES = 1, COL_SHARE = 11, COL_FUNC = 20 };
-
-static int col_where(int width)
-{
-	return COL_FUNC + (width - COL_FUNC) * 11 / 20;
-}
+enum { COL_SAMPLES, COL_SHARE, COL_FUNC, COL_WHERE, NCOLS };
+static const struct column columns[NCOLS] = {
+	[COL_SAMPLES] = { "Samples", 8, 0, 1, COL_RIGHT },
+	[COL_SHARE] = { "Share%", 7, 0, 2, COL_RIGHT },
+	[COL_FUNC] = { "Function", 0, 11, 2, COL_LEFT },
+	[COL_WHERE] = { "File:Line", 0, 9, 1, COL_LEFT },
+};
 
 static void callers_draw_header(struct view *v, int y, int width)
 {
-	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, COL_SAMPLES, 8, "Samples");
-	draw_right(y, COL_SHARE, 7, "Share%");
-	draw_text(y, COL_FUNC, col_where(width) - COL_FUNC - 1, 0, "Function", false);
-	draw_text(y, col_where(width), width - col_where(width), 0, "File:Line", false);
+	struct layout l;
+	layout_columns(&l, columns, NCOLS, width);
+	layout_header(&l, y, width, NULL);
 }
 
 static void callers_draw_row(struct view *v, size_t row, int y, int width, bool selected)
@@ -89,17 +89,20 @@ static void callers_draw_row(struct view *v, size_t row, int y, int width, bool 
 	}
 	const struct pfunc *f = &p->funcs[ROW_FUNC(id)];
 	uint64_t count = row_count(cv, id), total = p->funcs[cv->func].total;
-	int where = col_where(width);
+	struct layout l;
 
+	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(p->files[f->file].profiled ? DRAW_NORMAL : DRAW_DIM, selected));
 	draw_text(y, 0, width, 0, "", true);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)count);
-	draw_right(y, COL_SAMPLES, 8, buf);
+	cell_text(&l, COL_SAMPLES, y, buf);
 	snprintf(buf, sizeof(buf), "%.1f", total ? 100.0 * (double)count / (double)total : 0.0);
-	draw_right(y, COL_SHARE, 7, buf);
-	draw_untrusted(y, COL_FUNC + 2, where - COL_FUNC - 3, profile_func_name(p, ROW_FUNC(id)), false);
+	cell_text(&l, COL_SHARE, y, buf);
+	char name[1024];
+	snprintf(buf, sizeof(buf), "  %s", draw_escape(name, sizeof(name), profile_func_name(p, ROW_FUNC(id))));
+	cell_text(&l, COL_FUNC, y, buf); /* indented under its section's title */
 	snprintf(buf, sizeof(buf), f->line ? "%s:%u" : "%s", p->files[f->file].path, f->line);
-	draw_untrusted_tail(y, where, width - where, buf, false);
+	cell_untrusted_tail(&l, COL_WHERE, y, buf);
 }
 
 static void callers_row_text(struct view *v, size_t row, char *buf, size_t n)

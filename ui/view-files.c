@@ -1,9 +1,11 @@
 /* view-files.c — source files with their profiled mark; Space toggles a
- * file in or out of the profiled set and every view re-charges at once. */
+ * file in or out of the profiled set and every view re-charges at once.
+ * Its rows are the model's file table (table.h), every file seen. */
 #include "config.h"
+#include "ui/columns.h"
 #include "ui/draw.h"
-#include "app/report.h"
 #include "ui/view.h"
+#include "model/table.h"
 #include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,105 +13,75 @@
 
 #define OUTSIDE_ROW UINT64_MAX
 
-enum files_sort { SORT_SELF, SORT_TOTAL, SORT_PATH, SORT_COUNT };
-static const char *const sort_names[SORT_COUNT] = { "self", "total", "path" };
+static const enum table_sort sorts[] = { SORT_SELF, SORT_TOTAL, SORT_PATH };
+static const char *const sort_names[] = { "self", "total", "path" };
+#define NSORTS (sizeof(sorts) / sizeof(sorts[0]))
 
 struct files_view {
-	enum files_sort sort;
+	size_t sort;             /* index in sorts[] */
+	struct table_row *rows;  /* row i of the view */
 };
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return a < b ? 1 : a > b ? -1 : 0;
-}
-
-static void row_counts(const struct profile *p, uint64_t id, uint64_t *self, uint64_t *total,
-		       const char **path)
-{
-	if (id == OUTSIDE_ROW) {
-		*self = *total = p->outside;
-		*path = OUTSIDE_LABEL;
-	} else {
-		*self = p->files[id].self;
-		*total = p->files[id].total;
-		*path = p->files[id].path;
-	}
-}
-
-static int compare_rows(const void *a, const void *b, void *arg)
-{
-	struct view *v = arg;
-	const struct files_view *fv = v->priv;
-	uint64_t xs, xt, ys, yt;
-	const char *xp, *yp;
-	int c = 0;
-
-	row_counts(v->ui->p, *(const uint64_t *)a, &xs, &xt, &xp);
-	row_counts(v->ui->p, *(const uint64_t *)b, &ys, &yt, &yp);
-	if (fv->sort == SORT_SELF)
-		c = cmp_u64_desc(xs, ys) ?: cmp_u64_desc(xt, yt);
-	else if (fv->sort == SORT_TOTAL)
-		c = cmp_u64_desc(xt, yt) ?: cmp_u64_desc(xs, ys);
-	return c ?: strcmp(xp, yp);
-}
+enum { COL_MARK, COL_SELF, COL_TOTAL, COL_LINES, COL_PATH, NCOLS };
+static const struct column columns[NCOLS] = {
+	[COL_MARK] = { "Prof", 4, 0, 1, COL_LEFT },
+	[COL_SELF] = { "Self%", 6, 0, 1, COL_RIGHT },
+	[COL_TOTAL] = { "Total%", 6, 0, 2, COL_RIGHT },
+	[COL_LINES] = { "Lines", 6, 0, 2, COL_RIGHT },
+	[COL_PATH] = { "Path", 0, 1, 2, COL_LEFT },
+};
 
 /* Every file seen, and the row for samples outside profiled files. */
 static void files_load(struct view *v)
 {
-	const struct profile *p = v->ui->p;
+	struct files_view *fv = v->priv;
 
+	free(fv->rows);
+	size_t n = table_build(v->ui->p, TABLE_FILE, sorts[fv->sort], true, &fv->rows);
 	view_rows_clear(v);
-	for (size_t i = 0; i < p->nfiles; i++)
-		view_rows_add(v, i);
-	view_rows_add(v, OUTSIDE_ROW);
-	qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, v);
+	for (size_t i = 0; i < n; i++)
+		view_rows_add(v, fv->rows[i].id == TABLE_OUTSIDE ? OUTSIDE_ROW : fv->rows[i].id);
 }
-
-enum { COL_MARK = 1, COL_SELF = 6, COL_TOTAL = 14, COL_LINES = 22, COL_PATH = 30 };
 
 static void files_draw_header(struct view *v, int y, int width)
 {
 	const struct files_view *fv = v->priv;
+	struct layout l;
 	char title[64];
+	const char *titles[NCOLS] = { [COL_PATH] = title };
 
-	draw_text(y, 0, width, 0, " Prof", true);
-	draw_right(y, COL_SELF, 6, "Self%");
-	draw_right(y, COL_TOTAL, 6, "Total%");
-	draw_right(y, COL_LINES, 6, "Lines");
 	snprintf(title, sizeof(title), "Path (by %s)", sort_names[fv->sort]);
-	draw_text(y, COL_PATH, width - COL_PATH, 0, title, false);
+	layout_columns(&l, columns, NCOLS, width);
+	layout_header(&l, y, width, titles);
 }
 
 static void files_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
+	const struct table_row *r = &((const struct files_view *)v->priv)->rows[row];
 	struct ui *ui = v->ui;
-	const struct profile *p = ui->p;
-	uint64_t id = view_row_id(v, row), self, total;
-	const char *path;
+	bool outside = r->id == TABLE_OUTSIDE;
+	struct layout l;
 	char buf[64];
 
-	row_counts(p, id, &self, &total, &path);
+	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(DRAW_NORMAL, selected));
 	draw_text(y, 0, width, 0, "", true);
-	if (id != OUTSIDE_ROW) {
+	if (!outside) {
 		attrset(draw_attr(DRAW_MARK, selected));
-		draw_text(y, COL_MARK, 3, 0, p->files[id].profiled ? "[x]" : "[ ]", false);
+		cell_text(&l, COL_MARK, y, r->profiled ? "[x]" : "[ ]");
 		attrset(draw_attr(DRAW_NORMAL, selected));
-		snprintf(buf, sizeof(buf), "%u", p->files[id].lines_hit);
-		draw_right(y, COL_LINES, 6, buf);
+		snprintf(buf, sizeof(buf), "%u", r->lines_hit);
+		cell_text(&l, COL_LINES, y, buf);
 	}
-	draw_right(y, COL_SELF, 6, ui_percent(ui, self, false, buf, sizeof(buf)));
-	draw_right(y, COL_TOTAL, 6, ui_percent(ui, total, false, buf, sizeof(buf)));
-	attrset(draw_attr(id != OUTSIDE_ROW && !p->files[id].profiled ? DRAW_DIM : DRAW_NORMAL, selected));
-	draw_untrusted_tail(y, COL_PATH, width - COL_PATH, path, false);
+	cell_text(&l, COL_SELF, y, ui_percent(ui, r->self, false, buf, sizeof(buf)));
+	cell_text(&l, COL_TOTAL, y, ui_percent(ui, r->total, false, buf, sizeof(buf)));
+	attrset(draw_attr(!outside && !r->profiled ? DRAW_DIM : DRAW_NORMAL, selected));
+	cell_untrusted_tail(&l, COL_PATH, y, r->path);
 }
 
 static void files_row_text(struct view *v, size_t row, char *buf, size_t n)
 {
-	uint64_t self, total;
-	const char *path;
-	row_counts(v->ui->p, view_row_id(v, row), &self, &total, &path);
-	snprintf(buf, n, "%s", path);
+	snprintf(buf, n, "%s", ((const struct files_view *)v->priv)->rows[row].path);
 }
 
 static enum reaction files_request(struct view *v, enum request req)
@@ -121,7 +93,7 @@ static enum reaction files_request(struct view *v, enum request req)
 
 	switch (req) {
 	case REQ_SORT:
-		fv->sort = (fv->sort + 1) % SORT_COUNT;
+		fv->sort = (fv->sort + 1) % NSORTS;
 		v->loaded = false;
 		ui_message(ui, false, "files sorted by %s", sort_names[fv->sort]);
 		return REACT_REDRAW;
@@ -138,7 +110,7 @@ static enum reaction files_request(struct view *v, enum request req)
 			ui_message(ui, false, "%s %s profiled; every view re-charged",
 				   draw_escape(path, sizeof(path), ui->p->files[id].path),
 				   ui->p->files[id].profiled ? "is now" : "is no longer");
-		return REACT_RECHARGE | REACT_REDRAW;
+		return REACT_REDRAW;
 	default:
 		return REACT_NONE;
 	}
@@ -146,7 +118,9 @@ static enum reaction files_request(struct view *v, enum request req)
 
 static void files_done(struct view *v)
 {
-	free(v->priv);
+	struct files_view *fv = v->priv;
+	free(fv->rows);
+	free(fv);
 }
 
 static const struct view_ops files_view_ops = {

@@ -1,9 +1,11 @@
 /* view-functions.c — the start view: functions by self and total samples,
- * like perf top. Enter opens the source at the function, c its callers. */
+ * like perf top. Enter opens the source at the function, c its callers.
+ * Its rows are the model's function table (table.h), as `--report` prints. */
 #include "config.h"
+#include "ui/columns.h"
 #include "ui/draw.h"
-#include "app/report.h"
 #include "ui/view.h"
+#include "model/table.h"
 #include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,129 +13,76 @@
 
 #define OUTSIDE_ROW UINT64_MAX
 
-enum functions_sort { SORT_SELF, SORT_TOTAL, SORT_NAME, SORT_FILE, SORT_COUNT };
-static const char *const sort_names[SORT_COUNT] = { "self", "total", "name", "file" };
+static const enum table_sort sorts[] = { SORT_SELF, SORT_TOTAL, SORT_NAME, SORT_PATH };
+static const char *const sort_names[] = { "self", "total", "name", "file" };
+#define NSORTS (sizeof(sorts) / sizeof(sorts[0]))
 
 struct functions_view {
-	enum functions_sort sort;
+	size_t sort;             /* index in sorts[] */
+	struct table_row *rows;  /* row i of the view */
 };
 
-struct row_key {
-	uint64_t self, total;
-	const char *name, *file;
-	uint32_t line;
+enum { COL_SELF, COL_TOTAL, COL_SAMPLES, COL_FUNC, COL_FILE, NCOLS };
+static const struct column columns[NCOLS] = {
+	[COL_SELF] = { "Self%", 6, 0, 1, COL_RIGHT },
+	[COL_TOTAL] = { "Total%", 6, 0, 1, COL_RIGHT },
+	[COL_SAMPLES] = { "Samples", 8, 0, 2, COL_RIGHT },
+	[COL_FUNC] = { "Function", 0, 11, 3, COL_LEFT },
+	[COL_FILE] = { "File:Line", 0, 9, 1, COL_LEFT },
 };
-
-static struct row_key row_key(const struct profile *p, uint64_t id)
-{
-	if (id == OUTSIDE_ROW)
-		return (struct row_key){ p->outside, p->outside, OUTSIDE_LABEL, "", 0 };
-	const struct pfunc *f = &p->funcs[id];
-	return (struct row_key){ f->self, f->total, profile_func_name(p, (uint32_t)id),
-				 p->files[f->file].path, f->line };
-}
-
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return a < b ? 1 : a > b ? -1 : 0;
-}
-
-static int compare_rows(const void *a, const void *b, void *arg)
-{
-	struct view *v = arg;
-	const struct functions_view *fv = v->priv;
-	struct row_key x = row_key(v->ui->p, *(const uint64_t *)a);
-	struct row_key y = row_key(v->ui->p, *(const uint64_t *)b);
-	int c = 0;
-
-	switch (fv->sort) {
-	case SORT_SELF:
-		c = cmp_u64_desc(x.self, y.self) ?: cmp_u64_desc(x.total, y.total);
-		break;
-	case SORT_TOTAL:
-		c = cmp_u64_desc(x.total, y.total) ?: cmp_u64_desc(x.self, y.self);
-		break;
-	case SORT_NAME:
-		c = strcmp(x.name, y.name);
-		break;
-	case SORT_FILE:
-		c = strcmp(x.file, y.file) ?: (x.line > y.line) - (x.line < y.line);
-		break;
-	case SORT_COUNT:
-		break;
-	}
-	return c ?: strcmp(x.name, y.name) ?: cmp_u64_desc(*(const uint64_t *)b, *(const uint64_t *)a);
-}
 
 /* Every function with samples, and the row for samples outside profiled files. */
 static void functions_load(struct view *v)
 {
-	const struct profile *p = v->ui->p;
+	struct functions_view *fv = v->priv;
 
+	free(fv->rows);
+	size_t n = table_build(v->ui->p, TABLE_FUNCTION, sorts[fv->sort], false, &fv->rows);
 	view_rows_clear(v);
-	for (size_t i = 0; i < p->nfuncs; i++)
-		if (p->funcs[i].total || p->funcs[i].self)
-			view_rows_add(v, i);
-	view_rows_add(v, OUTSIDE_ROW);
-	qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, v);
-}
-
-/* Column layout shared by the header and the rows. */
-struct columns {
-	int self, total, samples, func, file;
-};
-
-static struct columns columns(int width)
-{
-	struct columns c = { .self = 1, .total = 8, .samples = 16, .func = 27 };
-	c.file = c.func + (width - c.func) * 11 / 20;
-	return c;
+	for (size_t i = 0; i < n; i++)
+		view_rows_add(v, fv->rows[i].id == TABLE_OUTSIDE ? OUTSIDE_ROW : fv->rows[i].id);
 }
 
 static void functions_draw_header(struct view *v, int y, int width)
 {
 	const struct functions_view *fv = v->priv;
-	struct columns c = columns(width);
+	struct layout l;
 	char title[64];
+	const char *titles[NCOLS] = { [COL_FUNC] = title };
 
-	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, c.self, 6, "Self%");
-	draw_right(y, c.total, 6, "Total%");
-	draw_right(y, c.samples, 8, "Samples");
 	snprintf(title, sizeof(title), "Function (by %s)", sort_names[fv->sort]);
-	draw_text(y, c.func, c.file - c.func - 1, 0, title, false);
-	draw_text(y, c.file, width - c.file, 0, "File:Line", false);
+	layout_columns(&l, columns, NCOLS, width);
+	layout_header(&l, y, width, titles);
 }
 
 static void functions_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
+	const struct functions_view *fv = v->priv;
+	const struct table_row *r = &fv->rows[row];
 	struct ui *ui = v->ui;
-	const struct profile *p = ui->p;
-	uint64_t id = view_row_id(v, row);
-	struct row_key k = row_key(p, id);
-	struct columns c = columns(width);
-	bool profiled = id != OUTSIDE_ROW && p->files[p->funcs[id].file].profiled;
+	struct layout l;
 	char buf[64];
 
+	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(DRAW_NORMAL, selected));
 	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, c.self, 6, ui_percent(ui, k.self, false, buf, sizeof(buf)));
-	draw_right(y, c.total, 6, ui_percent(ui, k.total, false, buf, sizeof(buf)));
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)k.self);
-	draw_right(y, c.samples, 8, buf);
-	attrset(draw_attr(profiled ? DRAW_NORMAL : DRAW_DIM, selected));
-	draw_untrusted(y, c.func, c.file - c.func - 1, k.name, false);
-	if (id != OUTSIDE_ROW) {
+	cell_text(&l, COL_SELF, y, ui_percent(ui, r->self, false, buf, sizeof(buf)));
+	cell_text(&l, COL_TOTAL, y, ui_percent(ui, r->total, false, buf, sizeof(buf)));
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->self);
+	cell_text(&l, COL_SAMPLES, y, buf);
+	attrset(draw_attr(r->profiled ? DRAW_NORMAL : DRAW_DIM, selected));
+	cell_untrusted(&l, COL_FUNC, y, r->name);
+	if (r->id != TABLE_OUTSIDE) {
 		char where[1024];
-		snprintf(where, sizeof(where), k.line ? "%s:%u" : "%s", k.file, k.line);
-		draw_untrusted_tail(y, c.file, width - c.file, where, false);
+		snprintf(where, sizeof(where), r->line ? "%s:%u" : "%s", r->path, r->line);
+		cell_untrusted_tail(&l, COL_FILE, y, where);
 	}
 }
 
 static void functions_row_text(struct view *v, size_t row, char *buf, size_t n)
 {
-	struct row_key k = row_key(v->ui->p, view_row_id(v, row));
-	snprintf(buf, n, "%s %s:%u", k.name, k.file, k.line);
+	const struct table_row *r = &((const struct functions_view *)v->priv)->rows[row];
+	snprintf(buf, n, "%s %s:%u", r->name, r->path, r->line);
 }
 
 static enum reaction functions_request(struct view *v, enum request req)
@@ -143,7 +92,7 @@ static enum reaction functions_request(struct view *v, enum request req)
 
 	switch (req) {
 	case REQ_SORT:
-		fv->sort = (fv->sort + 1) % SORT_COUNT;
+		fv->sort = (fv->sort + 1) % NSORTS;
 		v->loaded = false;
 		ui_message(v->ui, false, "functions sorted by %s", sort_names[fv->sort]);
 		return REACT_REDRAW;
@@ -163,7 +112,9 @@ static enum reaction functions_request(struct view *v, enum request req)
 
 static void functions_done(struct view *v)
 {
-	free(v->priv);
+	struct functions_view *fv = v->priv;
+	free(fv->rows);
+	free(fv);
 }
 
 static const struct view_ops functions_view_ops = {

@@ -2,7 +2,7 @@
  * help cannot drift from the bindings; and what the columns mean. */
 #include "config.h"
 #include "ui/draw.h"
-#include "app/report.h"
+#include "model/table.h"
 #include "ui/view.h"
 #include <stdio.h>
 #include <string.h>
@@ -85,8 +85,15 @@ static void help_draw_row(struct view *v, size_t row, int y, int width, bool sel
 	draw_text(y, 1, width - 1, 0, text, true);
 }
 
-const struct view_ops help_view_ops = {
+/* ? or F1 again closes the help. */
+static enum reaction help_request(struct view *v, enum request req)
+{
+	return req == REQ_HELP ? ui_pop(v->ui) : REACT_NONE;
+}
+
+static const struct view_ops help_view_ops = {
 	.name = "Help",
+	.request = help_request,
 	.load = help_load,
 	.draw_header = help_draw_header,
 	.draw_row = help_draw_row,

@@ -4,6 +4,7 @@
  * its path (down to the basename); when it is nowhere, the view says where it
  * looked and still lists the lines that have samples. */
 #include "config.h"
+#include "ui/columns.h"
 #include "ui/draw.h"
 #include "model/strutil.h"
 #include "ui/view.h"
@@ -74,14 +75,14 @@ static bool source_try(struct source_view *sv, const char *path)
 	return true;
 }
 
-static void source_open(struct source_view *sv, const struct options *o, const char *path)
+static void source_open(struct source_view *sv, const struct ui_config *cfg, const char *path)
 {
 	if (source_try(sv, path))
 		return;
-	for (size_t d = 0; o && d < o->nsource_path; d++)
+	for (size_t d = 0; cfg && d < cfg->nsource_path; d++)
 		for (const char *tail = path; tail; tail = strchr(tail + 1, '/')) {
 			const char *rel = tail + strspn(tail, "/");
-			char *candidate = xasprintf("%s/%s", o->source_path[d], rel);
+			char *candidate = xasprintf("%s/%s", cfg->source_path[d], rel);
 			bool ok = *rel && source_try(sv, candidate);
 			free(candidate);
 			if (ok)
@@ -200,24 +201,35 @@ static int lineno_width(const struct view *v)
 	return w;
 }
 
-static int gutter_width(const struct view *v)
+/* The gutter (self, total, heat mark, line number), then the text, whose
+ * column's title is the file's path. */
+enum { COL_SELF, COL_TOTAL, COL_HEAT, COL_LINE, COL_TEXT, NCOLS };
+
+static void source_layout(const struct view *v, struct layout *l, struct column *cols, int width)
 {
-	return 1 + 5 + 1 + 6 + 1 + 1 + 1 + lineno_width(v) + 2;
+	const struct column gutter[NCOLS] = {
+		[COL_SELF] = { "Self%", 5, 0, 1, COL_RIGHT },
+		[COL_TOTAL] = { "Total%", 6, 0, 1, COL_RIGHT },
+		[COL_HEAT] = { NULL, 1, 0, 1, COL_LEFT },
+		[COL_LINE] = { "Line", lineno_width(v), 0, 1, COL_RIGHT },
+		[COL_TEXT] = { NULL, 0, 1, 2, COL_LEFT },
+	};
+	memcpy(cols, gutter, sizeof(gutter));
+	layout_columns(l, cols, NCOLS, width);
 }
 
 static void source_draw_header(struct view *v, int y, int width)
 {
 	const struct source_view *sv = v->priv;
+	struct column cols[NCOLS];
+	struct layout l;
 	char buf[64];
-	int g = gutter_width(v);
 
-	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, 1, 5, "Self%");
-	draw_right(y, 7, 6, "Total%");
-	draw_right(y, 16, lineno_width(v), "Line");
+	source_layout(v, &l, cols, width);
+	layout_header(&l, y, width, NULL);
 	snprintf(buf, sizeof(buf), sv->hscroll ? "  (from column %d)" : "", sv->hscroll + 1);
-	int bw = draw_width(buf);
-	int x = g + draw_untrusted_tail(y, g, width - g - bw, sv->found ? sv->found : v->ui->p->files[sv->file].path, false);
+	int x = l.x[COL_TEXT], bw = draw_width(buf);
+	x += draw_untrusted_tail(y, x, l.w[COL_TEXT] - bw, sv->found ? sv->found : v->ui->p->files[sv->file].path, false);
 	draw_text(y, x, width - x, 0, buf, false);
 }
 
@@ -289,18 +301,20 @@ static void source_draw_row(struct view *v, size_t row, int y, int width, bool s
 	struct ui *ui = v->ui;
 	uint32_t line = row_line(v, row);
 	uint64_t self, total, all = ui_total_samples(ui);
+	struct column cols[NCOLS];
+	struct layout l;
 	char buf[32];
-	int lw = lineno_width(v), g = gutter_width(v);
 
 	if (!line) {
 		draw_message_row(v, row, y, width, selected);
 		return;
 	}
+	source_layout(v, &l, cols, width);
 	line_counts(ui->p, sv->file, line, &self, &total);
 	attrset(draw_attr(DRAW_NORMAL, selected));
 	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, 1, 5, ui_percent(ui, self, true, buf, sizeof(buf)));
-	draw_right(y, 7, 6, ui_percent(ui, total, true, buf, sizeof(buf)));
+	cell_text(&l, COL_SELF, y, ui_percent(ui, self, true, buf, sizeof(buf)));
+	cell_text(&l, COL_TOTAL, y, ui_percent(ui, total, true, buf, sizeof(buf)));
 
 	enum draw_color heat = DRAW_DIM;
 	const char *mark = total ? "." : " ";
@@ -315,15 +329,15 @@ static void source_draw_row(struct view *v, size_t row, int y, int width, bool s
 		mark = "+";
 	}
 	attrset(draw_attr(heat, selected));
-	draw_text(y, 14, 1, 0, mark, false);
+	cell_text(&l, COL_HEAT, y, mark);
 	attrset(draw_attr(DRAW_LINENO, selected));
 	snprintf(buf, sizeof(buf), "%u", line);
-	draw_right(y, 16, lw, buf);
+	cell_text(&l, COL_LINE, y, buf);
 	attrset(draw_attr(self ? heat : DRAW_NORMAL, selected));
 	if (sv->found)
-		draw_source_text(v, row, y, g, width - g);
+		draw_source_text(v, row, y, l.x[COL_TEXT], l.w[COL_TEXT]);
 	else
-		draw_text(y, g, width - g, 0, "(source not available)", false);
+		cell_text(&l, COL_TEXT, y, "(source not available)");
 }
 
 static void source_row_text(struct view *v, size_t row, char *buf, size_t n)
@@ -428,7 +442,7 @@ struct view *source_view_new(struct ui *ui, uint32_t file, uint32_t line)
 
 	sv->file = file;
 	sv->want_line = line;
-	source_open(sv, ui->o, ui->p->files[file].path);
+	source_open(sv, ui->cfg, ui->p->files[file].path);
 	if (sv->found)
 		source_index_lines(sv);
 	return view_new(ui, &source_view_ops, sv);

@@ -1,6 +1,7 @@
 /* view-threads.c — the target's threads; Enter shows a thread's latest
  * backtrace. Rows are identified by tid. */
 #include "config.h"
+#include "ui/columns.h"
 #include "ui/draw.h"
 #include "ui/view.h"
 #include <stdio.h>
@@ -51,33 +52,39 @@ static void threads_load(struct view *v)
 	qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, (void *)p);
 }
 
-enum { COL_TID = 1, COL_NAME = 10, COL_STATE = 30, COL_SAMPLES = 42, COL_SHARE = 52 };
+enum { COL_TID, COL_NAME, COL_STATE, COL_SAMPLES, COL_SHARE, NCOLS };
+static const struct column columns[NCOLS] = {
+	[COL_TID] = { "TID", 7, 0, 1, COL_RIGHT },
+	[COL_NAME] = { "Name", 19, 0, 2, COL_LEFT },
+	[COL_STATE] = { "State", 11, 0, 1, COL_LEFT },
+	[COL_SAMPLES] = { "Samples", 8, 0, 1, COL_RIGHT },
+	[COL_SHARE] = { "Share%", 6, 0, 2, COL_RIGHT },
+};
 
 static void threads_draw_header(struct view *v, int y, int width)
 {
-	draw_text(y, 0, width, 0, "", true);
-	draw_right(y, COL_TID, 7, "TID");
-	draw_text(y, COL_NAME, 16, 0, "Name", false);
-	draw_text(y, COL_STATE, 10, 0, "State", false);
-	draw_right(y, COL_SAMPLES, 8, "Samples");
-	draw_right(y, COL_SHARE, 6, "Share%");
+	struct layout l;
+	layout_columns(&l, columns, NCOLS, width);
+	layout_header(&l, y, width, NULL);
 }
 
 static void threads_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
 	const struct profile *p = v->ui->p;
 	const struct pthread *t = thread_by_tid(p, (int)view_row_id(v, row));
+	struct layout l;
 	char buf[32];
 
+	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(t->state == 'X' ? DRAW_DIM : DRAW_NORMAL, selected));
 	draw_text(y, 0, width, 0, "", true);
 	snprintf(buf, sizeof(buf), "%d", t->tid);
-	draw_right(y, COL_TID, 7, buf);
-	draw_untrusted(y, COL_NAME, COL_STATE - COL_NAME - 1, t->name, false);
-	draw_text(y, COL_STATE, COL_SAMPLES - COL_STATE, 0, thread_state(t->state), false);
+	cell_text(&l, COL_TID, y, buf);
+	cell_untrusted(&l, COL_NAME, y, t->name);
+	cell_text(&l, COL_STATE, y, thread_state(t->state));
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->samples);
-	draw_right(y, COL_SAMPLES, 8, buf);
-	draw_right(y, COL_SHARE, 6, ui_percent(v->ui, t->samples, false, buf, sizeof(buf)));
+	cell_text(&l, COL_SAMPLES, y, buf);
+	cell_text(&l, COL_SHARE, y, ui_percent(v->ui, t->samples, false, buf, sizeof(buf)));
 }
 
 static void threads_row_text(struct view *v, size_t row, char *buf, size_t n)

@@ -1,9 +1,67 @@
-/* view.c — the generic part of every view: rows, cursor, scrolling, search. */
+/* view.c — the generic part of every view (rows, cursor, scrolling,
+ * search), the view stacks, and the state the views share: the status
+ * message, shares of all samples, the profiled set. */
 #include "config.h"
 #include "ui/view.h"
 #include "model/xalloc.h"
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+}
+
+uint64_t ui_total_samples(const struct ui *ui)
+{
+	return ui->p->counted;
+}
+
+char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n)
+{
+	uint64_t total = ui_total_samples(ui);
+	if (!count && blank_zero)
+		snprintf(buf, n, "%s", "");
+	else
+		snprintf(buf, n, "%.1f", total ? 100.0 * (double)count / (double)total : 0.0);
+	return buf;
+}
+
+void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled)
+{
+	char err[256];
+	profile_set_profiled(ui->p, file, profiled, true);
+	if (ui->host->save(ui->host->ctx, err, sizeof(err)) < 0)
+		ui_message(ui, true, "not saved: %s", err);
+}
+
+struct view *ui_current(struct ui *ui)
+{
+	return ui->tops[ui->tab];
+}
+
+enum reaction ui_push(struct ui *ui, struct view *child)
+{
+	child->parent = ui_current(ui);
+	ui->tops[ui->tab] = child;
+	return REACT_REDRAW;
+}
+
+enum reaction ui_pop(struct ui *ui)
+{
+	struct view *v = ui_current(ui);
+	if (!v->parent)
+		return REACT_NONE;
+	ui->tops[ui->tab] = v->parent;
+	view_free(v);
+	return REACT_REDRAW;
+}
 
 struct view *view_new(struct ui *ui, const struct view_ops *ops, void *priv)
 {

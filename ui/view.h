@@ -1,4 +1,5 @@
-/* view.h — the view abstraction shared by every screen of the TUI.
+/* view.h — the view abstraction shared by every screen of the TUI, and the
+ * state every view can reach (struct ui).
  *
  * A view is a scrolling list of rows with a cursor (struct view); what it
  * shows and how it reacts lives in its struct view_ops, defined at the end of
@@ -7,17 +8,16 @@
  * live session the cursor stays on the same item, not the same index.
  *
  * Views never draw in reaction to a key: request handlers return a reaction
- * bitmask and the main loop (ui.c) redraws. Views drilled into form a stack
- * through `parent`; going back frees the child and shows the parent exactly
- * as it was.
+ * bitmask and the main loop (ui.c) redraws; the profile is re-counted there,
+ * once, before drawing. Views drilled into form a stack through `parent`
+ * (ui_push, ui_pop); going back frees the child and shows the parent exactly
+ * as it was. Views may open other views but never call into ui.c.
  */
 #ifndef CPROF_UI_VIEW_H
 #define CPROF_UI_VIEW_H
-#include "db/session.h"
-#include "app/options.h"
 #include "model/profile.h"
-#include "app/recorder.h"
 #include "ui/request.h"
+#include "ui/ui.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,8 +25,7 @@
 enum reaction {
 	REACT_NONE = 0,
 	REACT_REDRAW = 1,   /* the screen changed */
-	REACT_RECHARGE = 2, /* the profiled set changed: update the profile, reload views */
-	REACT_QUIT = 4,     /* leave the UI */
+	REACT_QUIT = 2,     /* leave the UI */
 };
 
 enum top_view { TOP_FUNCTIONS, TOP_FILES, TOP_THREADS, TOP_COUNT };
@@ -34,9 +33,8 @@ enum top_view { TOP_FUNCTIONS, TOP_FILES, TOP_THREADS, TOP_COUNT };
 /* What every view and action can reach (htop's State). */
 struct ui {
 	struct profile *p;
-	struct recorder *r;          /* live session, NULL when browsing a file */
-	struct db_session *s;        /* saved session, NULL when live */
-	const struct options *o;
+	const struct ui_host *host;  /* the live recording or the saved session */
+	const struct ui_config *cfg;
 	struct view *tops[TOP_COUNT]; /* deepest view of each top view's stack */
 	enum top_view tab;
 	bool live_over;              /* the recorder reported the session over */
@@ -103,10 +101,13 @@ enum reaction view_request(struct view *v, enum request req);
 /* Search from the cursor for v->search; forward or backward, wrapping. */
 bool view_find(struct view *v, bool forward, bool skip_current);
 
-/* ui.c: navigation and messages for the views. */
+/* The view stack of the current top view: push a child (it becomes the
+ * current view) or pop back to its parent (REACT_NONE in a top view). */
 enum reaction ui_push(struct ui *ui, struct view *child);
-/* Set a file's profiled state as the user's choice, re-charge every view and
- * save it (live: recorder_sync_now; saved: db_session_sync). */
+enum reaction ui_pop(struct ui *ui);
+struct view *ui_current(struct ui *ui);
+/* Set a file's profiled state as the user's choice and save it (through the
+ * host); every view re-charges at the next draw. */
 void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled);
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -125,6 +126,5 @@ struct view *source_view_for_function(struct ui *ui, uint32_t func);
 struct view *backtrace_view_new(struct ui *ui, int tid);
 struct view *callers_view_new(struct ui *ui, uint32_t func);
 struct view *help_view_new(struct ui *ui);
-extern const struct view_ops help_view_ops;
 
 #endif

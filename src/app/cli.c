@@ -7,7 +7,7 @@
 #include "app/report.h"
 #include "db/session.h"
 #include "model/strutil.h"
-#include "ui/ui.h"
+#include "app/tui.h"
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -107,7 +107,7 @@ static int record(const struct options *o, struct profile *p)
 	}
 	int status;
 	if (tui) {
-		status = ui_run(p, r, NULL, o);
+		status = tui_record(r, p, o);
 	} else {
 		while (recorder_step(r))
 			recorder_wait(r, -1, 100);
@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 			status = 2;
 			break;
 		}
-		status = ui_run(p, NULL, s, &o);
+		status = tui_browse(s, p, &o);
 		break;
 	case MODE_LAUNCH:
 	case MODE_ATTACH:

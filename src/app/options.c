@@ -141,11 +141,11 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_BY:
 			if (!strcmp(optarg, "function"))
-				o->by = BY_FUNCTION;
+				o->by = TABLE_FUNCTION;
 			else if (!strcmp(optarg, "line"))
-				o->by = BY_LINE;
+				o->by = TABLE_LINE;
 			else if (!strcmp(optarg, "file"))
-				o->by = BY_FILE;
+				o->by = TABLE_FILE;
 			else
 				return bad("invalid --by '%s': use function, line or file", optarg);
 			break;

@@ -1,11 +1,11 @@
 /* options.h — the command line (SPEC §2). */
 #ifndef CPROF_OPTIONS_H
 #define CPROF_OPTIONS_H
+#include "model/table.h"
 #include <stdbool.h>
 #include <stddef.h>
 
 enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT };
-enum report_by { BY_FUNCTION, BY_LINE, BY_FILE };
 enum report_format { FORMAT_TEXT, FORMAT_TSV, FORMAT_JSON };
 
 struct options {
@@ -22,7 +22,7 @@ struct options {
 	bool profile_all;
 	const char **profile_only; size_t nprofile_only;
 	const char **source_path;  size_t nsource_path;
-	enum report_by by;
+	enum table_by by;        /* --by */
 	size_t limit;            /* --limit, 0 = default */
 	enum report_format format;
 };

@@ -212,17 +212,19 @@ static void sync_threads(struct recorder *r)
 	}
 }
 
-static void do_sync(struct recorder *r)
+static int do_sync(struct recorder *r)
 {
 	char err[512];
 	char now[32];
 	free(r->p->ended_at);
 	r->p->ended_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 	uint64_t t = now_ns();
-	if (db_session_sync(r->db, r->p, err, sizeof(err)))
+	int rc = db_session_sync(r->db, r->p, err, sizeof(err));
+	if (rc)
 		set_error(r, err);
 	r->last_sync_ns = now_ns();
 	r->costs.store_ns += r->last_sync_ns - t;
+	return rc;
 }
 
 static void update_state_text(struct recorder *r)
@@ -408,9 +410,12 @@ const char *recorder_session_path(const struct recorder *r)
 	return r->session_path;
 }
 
-void recorder_sync_now(struct recorder *r)
+int recorder_sync_now(struct recorder *r, char *err, size_t errlen)
 {
-	do_sync(r);
+	if (!do_sync(r))
+		return 0;
+	snprintf(err, errlen, "%s", r->error);
+	return -1;
 }
 
 size_t recorder_nodebug_modules(struct recorder *r, char ***paths)

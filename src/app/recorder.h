@@ -57,8 +57,9 @@ struct recorder_costs {
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);
 
-/* Save the profiled flags after a toggle (also done by the periodic sync). */
-void recorder_sync_now(struct recorder *r);
+/* Save the profiled flags after a toggle (also done by the periodic sync):
+ * 0, or -1 with the reason in err (also kept as the last error). */
+int recorder_sync_now(struct recorder *r, char *err, size_t errlen);
 /* End the session: detach (or end a launched program when kill_launched;
  * otherwise a launched program is waited for), final sync. Idempotent.
  * Returns the exit status to report (see recorder_exit_status), 0 for an

@@ -5,73 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One report row, whatever it stands for. */
-struct row {
-	uint64_t self, total;
-	const char *function; /* BY_FUNCTION */
-	const char *path;
-	uint32_t line;
-	int profiled;         /* BY_FILE */
-	uint32_t lines_hit;
-};
-
-static int cmp_row(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-	if (x->self != y->self)
-		return x->self < y->self ? 1 : -1;
-	if (x->total != y->total)
-		return x->total < y->total ? 1 : -1;
-	int c = strcmp(x->path, y->path);
-	if (c)
-		return c;
-	if (x->function && y->function && (c = strcmp(x->function, y->function)))
-		return c;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-static size_t collect(struct profile *p, enum report_by by, struct row **out)
-{
-	size_t n = 0, cap = 0;
-	struct row *rows = NULL;
-	profile_update(p);
-	switch (by) {
-	case BY_FUNCTION:
-		for (size_t i = 0; i < p->nfuncs; i++) {
-			const struct pfunc *f = &p->funcs[i];
-			if (!f->total)
-				continue;
-			*VEC_PUSH(rows, n, cap) = (struct row){f->self, f->total, profile_func_name(p, i),
-							      p->files[f->file].path, f->line, 0, 0};
-		}
-		break;
-	case BY_LINE:
-		for (size_t i = 0; i < p->nlines; i++) {
-			const struct pline *l = &p->lines[i];
-			if (!l->total)
-				continue;
-			*VEC_PUSH(rows, n, cap) = (struct row){l->self, l->total, NULL,
-							      p->files[l->file].path, l->line, 0, 0};
-		}
-		break;
-	case BY_FILE:
-		for (size_t i = 0; i < p->nfiles; i++) {
-			const struct pfile *f = &p->files[i];
-			if (!f->total)
-				continue;
-			*VEC_PUSH(rows, n, cap) = (struct row){f->self, f->total, NULL, f->path, 0,
-							      f->profiled, f->lines_hit};
-		}
-		break;
-	}
-	*VEC_PUSH(rows, n, cap) = (struct row){p->outside, p->outside,
-					      by == BY_FUNCTION ? OUTSIDE_LABEL : NULL,
-					      by == BY_FUNCTION ? "" : OUTSIDE_LABEL, 0, 0, 0};
-	qsort(rows, n, sizeof(*rows), cmp_row);
-	*out = rows;
-	return n;
-}
-
 static double pct(uint64_t v, uint64_t all)
 {
 	return all ? 100.0 * (double)v / (double)all : 0.0;
@@ -98,11 +31,11 @@ static void tsv_field(FILE *out, const char *s)
 		fputc(*c == '\t' || *c == '\n' ? ' ' : *c, out);
 }
 
-void report_print(FILE *out, struct profile *p, enum report_by by, enum report_format fmt,
+void report_print(FILE *out, struct profile *p, enum table_by by, enum report_format fmt,
 		  size_t limit)
 {
-	struct row *rows;
-	size_t n = collect(p, by, &rows);
+	struct table_row *rows;
+	size_t n = table_build(p, by, SORT_SELF, false, &rows);
 	uint64_t all = p->counted;
 	if (!limit)
 		limit = fmt == FORMAT_TEXT ? 25 : n;
@@ -111,22 +44,22 @@ void report_print(FILE *out, struct profile *p, enum report_by by, enum report_f
 	static const char *const by_name[] = {"function", "line", "file"};
 
 	if (fmt == FORMAT_TSV) {
-		fputs(by == BY_FUNCTION ? "self\ttotal\tself_pct\ttotal_pct\tfunction\tfile\tline\n"
-		      : by == BY_LINE   ? "self\ttotal\tself_pct\ttotal_pct\tfile\tline\n"
+		fputs(by == TABLE_FUNCTION ? "self\ttotal\tself_pct\ttotal_pct\tfunction\tfile\tline\n"
+		      : by == TABLE_LINE   ? "self\ttotal\tself_pct\ttotal_pct\tfile\tline\n"
 					: "self\ttotal\tself_pct\ttotal_pct\tprofiled\tlines_hit\tfile\n",
 		      out);
 		for (size_t i = 0; i < limit; i++) {
-			const struct row *r = &rows[i];
+			const struct table_row *r = &rows[i];
 			fprintf(out, "%llu\t%llu\t%.1f\t%.1f\t", (unsigned long long)r->self,
 				(unsigned long long)r->total, pct(r->self, all), pct(r->total, all));
-			if (by == BY_FUNCTION) {
-				tsv_field(out, r->function);
+			if (by == TABLE_FUNCTION) {
+				tsv_field(out, r->name);
 				fputc('\t', out);
 			}
-			if (by == BY_FILE)
+			if (by == TABLE_FILE)
 				fprintf(out, "%d\t%u\t", r->profiled, r->lines_hit);
 			tsv_field(out, r->path);
-			if (by != BY_FILE)
+			if (by != TABLE_FILE)
 				fprintf(out, "\t%u", r->line);
 			fputc('\n', out);
 		}
@@ -134,17 +67,17 @@ void report_print(FILE *out, struct profile *p, enum report_by by, enum report_f
 		fprintf(out, "{\"samples\":%llu,\"by\":\"%s\",\"rows\":[", (unsigned long long)all,
 			by_name[by]);
 		for (size_t i = 0; i < limit; i++) {
-			const struct row *r = &rows[i];
+			const struct table_row *r = &rows[i];
 			fprintf(out, "%s{\"self\":%llu,\"total\":%llu,\"self_pct\":%.1f,\"total_pct\":%.1f",
 				i ? "," : "", (unsigned long long)r->self, (unsigned long long)r->total,
 				pct(r->self, all), pct(r->total, all));
-			if (by == BY_FUNCTION) {
+			if (by == TABLE_FUNCTION) {
 				fputs(",\"function\":", out);
-				json_string(out, r->function);
+				json_string(out, r->name);
 			}
 			fputs(",\"file\":", out);
 			json_string(out, r->path);
-			if (by == BY_FILE)
+			if (by == TABLE_FILE)
 				fprintf(out, ",\"profiled\":%s,\"lines_hit\":%u",
 					r->profiled ? "true" : "false", r->lines_hit);
 			else
@@ -159,16 +92,16 @@ void report_print(FILE *out, struct profile *p, enum report_by by, enum report_f
 			p->frequency_hz, p->wall ? "wall" : "cpu", p->started_at ? p->started_at : "?",
 			p->ended_at ? p->ended_at : "?");
 		fprintf(out, "%7s %7s %8s  %s\n", "self%", "total%", "samples",
-			by == BY_FUNCTION ? "function  file:line" : by == BY_LINE ? "file:line" : "file");
+			by == TABLE_FUNCTION ? "function  file:line" : by == TABLE_LINE ? "file:line" : "file");
 		for (size_t i = 0; i < limit; i++) {
-			const struct row *r = &rows[i];
+			const struct table_row *r = &rows[i];
 			fprintf(out, "%6.1f%% %6.1f%% %8llu  ", pct(r->self, all), pct(r->total, all),
 				(unsigned long long)r->self);
 			str_escape(b, sizeof(b), r->path);
-			if (by == BY_FUNCTION)
-				fprintf(out, "%s  %s%s%.0u\n", str_escape(a, sizeof(a), r->function), b,
+			if (by == TABLE_FUNCTION)
+				fprintf(out, "%s  %s%s%.0u\n", str_escape(a, sizeof(a), r->name), b,
 					r->line ? ":" : "", r->line);
-			else if (by == BY_LINE)
+			else if (by == TABLE_LINE)
 				fprintf(out, "%s%s%.0u\n", b, r->line ? ":" : "", r->line);
 			else
 				fprintf(out, "%s%s (%u lines)\n", b, r->profiled ? "" : " [not profiled]",
@@ -191,12 +124,12 @@ void report_summary(FILE *out, struct profile *p, const char *session_path, doub
 			     "%llu without symbol, %llu lost\n",
 			(unsigned long long)c->incomplete, (unsigned long long)c->no_line,
 			(unsigned long long)c->no_symbol, (unsigned long long)c->lost);
-		struct row *rows;
-		size_t n = collect(p, BY_FUNCTION, &rows);
+		struct table_row *rows;
+		size_t n = table_build(p, TABLE_FUNCTION, SORT_SELF, false, &rows);
 		fprintf(out, "  top functions (self%%):\n");
 		for (size_t i = 0; i < n && i < 5; i++)
 			fprintf(out, "  %6.1f%%  %s  %s%s%.0u\n", pct(rows[i].self, p->counted),
-				str_escape(a, sizeof(a), rows[i].function),
+				str_escape(a, sizeof(a), rows[i].name),
 				str_escape(b, sizeof(b), rows[i].path), rows[i].line ? ":" : "",
 				rows[i].line);
 		free(rows);

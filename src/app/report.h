@@ -15,9 +15,7 @@
 #include "model/profile.h"
 #include <stdio.h>
 
-#define OUTSIDE_LABEL "(outside profiled files)"
-
-void report_print(FILE *out, struct profile *p, enum report_by by, enum report_format fmt,
+void report_print(FILE *out, struct profile *p, enum table_by by, enum report_format fmt,
 		  size_t limit);
 /* The short end-of-recording summary of --headless. */
 void report_summary(FILE *out, struct profile *p, const char *session_path, double elapsed_s);

@@ -1,5 +1,5 @@
-/* sampler.c — what sampler.h promises whatever the backend: choosing one,
- * checking a program before launching it, raw sample batches. */
+/* sampler.c — what sampler.h promises whatever the backend: checking a
+ * program before launching it, raw sample batches. */
 #include "config.h"
 #include "target/sampler.h"
 #include "model/xalloc.h"
@@ -9,19 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-const struct sampler_backend *sampler_backend_find(const char *name, char *err, size_t errlen)
-{
-	if (!name || !strcmp(name, "auto") || !strcmp(name, "ptrace"))
-		return &sampler_ptrace;
-	if (!strcmp(name, "perf")) {
-		snprintf(err, errlen, "the perf-events backend is not available in this version; "
-				      "use --backend ptrace");
-		return NULL;
-	}
-	snprintf(err, errlen, "unknown backend '%s': use ptrace, perf or auto", name);
-	return NULL;
-}
 
 int sampler_check_program(const char *prog, char *resolved, size_t n, char *err, size_t errlen)
 {

@@ -1,0 +1,132 @@
+/* tui.c — the TUI's host for a live recording and for a saved session. */
+#include "config.h"
+#include "app/tui.h"
+#include "model/strutil.h"
+#include "ui/ui.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- a live recording ---- */
+
+static void live_status(void *ctx, struct ui_status *st)
+{
+	struct recorder *r = ctx;
+	st->state = recorder_state_text(r);
+	st->paused = recorder_paused(r);
+	st->elapsed = recorder_elapsed(r);
+	st->rate = recorder_rate(r);
+	st->path = recorder_session_path(r);
+	st->error = recorder_last_error(r);
+}
+
+static int live_save(void *ctx, char *err, size_t errlen)
+{
+	return recorder_sync_now(ctx, err, errlen);
+}
+
+static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
+{
+	struct recorder *r = ctx;
+	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
+	while (!*over) {
+		uint64_t now = now_ns();
+		if (now >= deadline)
+			return false;
+		bool ready = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
+		if (!recorder_step(r))
+			*over = true;
+		if (ready)
+			return true;
+	}
+	return false;
+}
+
+static bool live_interrupted(void *ctx)
+{
+	return recorder_interrupted != 0;
+}
+
+static void live_pause(void *ctx, bool paused)
+{
+	recorder_pause(ctx, paused);
+}
+
+static int live_stop_target(void *ctx, bool stop, char *err, size_t errlen)
+{
+	struct recorder *r = ctx;
+	if (recorder_stop_target(r, stop) == 0)
+		return 0;
+	int e = errno;
+	snprintf(err, errlen, "%s", recorder_target_state(r) == TARGET_EXITED ? "it has exited"
+				    : recorder_last_error(r) ? recorder_last_error(r) : strerror(e));
+	return -1;
+}
+
+static bool live_target_stopped(void *ctx)
+{
+	return recorder_target_state(ctx) == TARGET_STOPPED;
+}
+
+static struct ui_config ui_config(const struct options *o)
+{
+	return (struct ui_config){ o->source_path, o->nsource_path };
+}
+
+int tui_record(struct recorder *r, struct profile *p, const struct options *o)
+{
+	const struct ui_host host = {
+		.ctx = r,
+		.live = true,
+		.status = live_status,
+		.save = live_save,
+		.run = live_run,
+		.interrupted = live_interrupted,
+		.pause = live_pause,
+		.stop_target = live_stop_target,
+		.target_stopped = live_target_stopped,
+	};
+	struct ui_config cfg = ui_config(o);
+	int rc = ui_run(p, &host, &cfg);
+	bool ended = recorder_target_state(r) == TARGET_EXITED;
+	int status = recorder_finish(r, o->mode == MODE_LAUNCH);
+	return rc ? rc : ended ? status : 0;
+}
+
+/* ---- a saved session ---- */
+
+struct saved {
+	struct db_session *s;
+	struct profile *p;
+};
+
+static void saved_status(void *ctx, struct ui_status *st)
+{
+	const struct saved *sv = ctx;
+	const struct profile *p = sv->p;
+	double secs = p->nsamples ? (double)p->samples[p->nsamples - 1].time_us / 1e6 : 0;
+	*st = (struct ui_status){
+		.state = "saved session",
+		.elapsed = secs,
+		.rate = secs > 0 ? (double)p->counted / secs : 0.0,
+		.path = db_session_path(sv->s),
+	};
+}
+
+static int saved_save(void *ctx, char *err, size_t errlen)
+{
+	struct saved *sv = ctx;
+	return db_session_sync(sv->s, sv->p, err, errlen);
+}
+
+int tui_browse(struct db_session *s, struct profile *p, const struct options *o)
+{
+	struct saved sv = { s, p };
+	const struct ui_host host = {
+		.ctx = &sv,
+		.status = saved_status,
+		.save = saved_save,
+	};
+	struct ui_config cfg = ui_config(o);
+	return ui_run(p, &host, &cfg);
+}
