@@ -1,5 +1,5 @@
 /* sessbench — storage and model costs at scale, through the engine's own code
- * (src/profile.h, db/session.h), without a live target.
+ * (src/model/profile.h, db/session.h), without a live target.
  *
  *   sessbench write FILE [SAMPLES]   synthesise a session (default 1,000,000
  *                                    samples) and write it as a live recording

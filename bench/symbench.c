@@ -1,4 +1,4 @@
-/* symbench — how fast the engine's symbolizer (src/symbols.h, a worker thread
+/* symbench — how fast the engine's symbolizer (src/stack/symbols.h, a worker thread
  * that owns the libdw session) resolves addresses of a live process.
  *
  *   symbench PID ADDRFILE

@@ -1,7 +1,7 @@
 /* schema.h — the session file schema (version DB_SCHEMA_VERSION).
  * Documented for sqlite3 users in doc/SESSION.md; keep both in step.
  *
- * Counting rules of line_hits / function_hits are SPEC §4 under the profiled
+ * Counting rules of line_hits / function_hits are doc/PRODUCT.md §4 under the profiled
  * set stored in files.profiled; samples with no frame in a profiled file
  * appear as one row named '(outside profiled files)'. */
 #ifndef CPROF_SCHEMA_H

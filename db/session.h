@@ -1,4 +1,4 @@
-/* session.h — the SQLite session file (schema in db/schema.sql, documented in
+/* session.h — the SQLite session file (schema in db/schema.h, documented in
  * doc/SESSION.md).
  *
  * Writing: db_session_create() makes a new file; db_session_sync() appends

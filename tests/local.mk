@@ -98,6 +98,7 @@ ENGINE_TESTS = \
 	tests/t-inlined.sh \
 	tests/t-jobctl.sh \
 	tests/t-kill9.sh \
+	tests/t-layout.sh \
 	tests/t-killmidwrite.sh \
 	tests/t-libccall.sh \
 	tests/t-many-threads.sh \
@@ -115,7 +116,7 @@ ENGINE_TESTS = \
 TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
-EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh
+EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.

@@ -5,6 +5,7 @@ cprof_tui_SOURCES += \
 	ui/request.h ui/keys.c \
 	ui/draw.c ui/draw.h \
 	ui/columns.c ui/columns.h \
+	ui/tableview.c ui/tableview.h \
 	ui/script.c ui/script.h \
 	ui/view-functions.c \
 	ui/view-files.c \

@@ -4,22 +4,16 @@
 #include "config.h"
 #include "ui/columns.h"
 #include "ui/draw.h"
-#include "ui/view.h"
-#include "model/table.h"
+#include "ui/tableview.h"
 #include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define OUTSIDE_ROW UINT64_MAX
+#define OUTSIDE_ROW TABLEVIEW_OUTSIDE
 
-static const enum table_sort sorts[] = { SORT_SELF, SORT_TOTAL, SORT_PATH };
-static const char *const sort_names[] = { "self", "total", "path" };
-#define NSORTS (sizeof(sorts) / sizeof(sorts[0]))
-
-struct files_view {
-	size_t sort;             /* index in sorts[] */
-	struct table_row *rows;  /* row i of the view */
+static const struct sort_order orders[] = {
+	{ SORT_SELF, "self" }, { SORT_TOTAL, "total" }, { SORT_PATH, "path" },
 };
 
 enum { COL_MARK, COL_SELF, COL_TOTAL, COL_LINES, COL_PATH, NCOLS };
@@ -31,33 +25,14 @@ static const struct column columns[NCOLS] = {
 	[COL_PATH] = { "Path", 0, 1, 2, COL_LEFT },
 };
 
-/* Every file seen, and the row for samples outside profiled files. */
-static void files_load(struct view *v)
-{
-	struct files_view *fv = v->priv;
-
-	free(fv->rows);
-	size_t n = table_build(v->ui->p, TABLE_FILE, sorts[fv->sort], true, &fv->rows);
-	view_rows_clear(v);
-	for (size_t i = 0; i < n; i++)
-		view_rows_add(v, fv->rows[i].id == TABLE_OUTSIDE ? OUTSIDE_ROW : fv->rows[i].id);
-}
-
 static void files_draw_header(struct view *v, int y, int width)
 {
-	const struct files_view *fv = v->priv;
-	struct layout l;
-	char title[64];
-	const char *titles[NCOLS] = { [COL_PATH] = title };
-
-	snprintf(title, sizeof(title), "Path (by %s)", sort_names[fv->sort]);
-	layout_columns(&l, columns, NCOLS, width);
-	layout_header(&l, y, width, titles);
+	tableview_header(v, y, width, columns, NCOLS, COL_PATH, "Path");
 }
 
 static void files_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
-	const struct table_row *r = &((const struct files_view *)v->priv)->rows[row];
+	const struct table_row *r = &TABLEVIEW(v)->rows[row];
 	struct ui *ui = v->ui;
 	bool outside = r->id == TABLE_OUTSIDE;
 	struct layout l;
@@ -81,22 +56,18 @@ static void files_draw_row(struct view *v, size_t row, int y, int width, bool se
 
 static void files_row_text(struct view *v, size_t row, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s", ((const struct files_view *)v->priv)->rows[row].path);
+	snprintf(buf, n, "%s", TABLEVIEW(v)->rows[row].path);
 }
 
 static enum reaction files_request(struct view *v, enum request req)
 {
-	struct files_view *fv = v->priv;
 	struct ui *ui = v->ui;
 	uint64_t id = v->nrows ? view_row_id(v, v->cursor) : OUTSIDE_ROW;
 	char path[512];
 
 	switch (req) {
 	case REQ_SORT:
-		fv->sort = (fv->sort + 1) % NSORTS;
-		v->loaded = false;
-		ui_message(ui, false, "files sorted by %s", sort_names[fv->sort]);
-		return REACT_REDRAW;
+		return tableview_sort(v, "files");
 	case REQ_TOGGLE:
 	case REQ_ENTER:
 		if (id == OUTSIDE_ROW) {
@@ -116,24 +87,20 @@ static enum reaction files_request(struct view *v, enum request req)
 	}
 }
 
-static void files_done(struct view *v)
-{
-	struct files_view *fv = v->priv;
-	free(fv->rows);
-	free(fv);
-}
-
 static const struct view_ops files_view_ops = {
 	.name = "Files",
-	.load = files_load,
+	.load = tableview_load, /* every file seen, and the outside row */
 	.draw_header = files_draw_header,
 	.draw_row = files_draw_row,
 	.row_text = files_row_text,
 	.request = files_request,
-	.done = files_done,
+	.done = tableview_done,
 };
 
 struct view *files_view_new(struct ui *ui)
 {
-	return view_new(ui, &files_view_ops, xcalloc(1, sizeof(struct files_view)));
+	struct tableview *t = xcalloc(1, sizeof(*t));
+	*t = (struct tableview){ .by = TABLE_FILE, .all = true, .orders = orders,
+				 .norders = sizeof(orders) / sizeof(orders[0]) };
+	return view_new(ui, &files_view_ops, t);
 }

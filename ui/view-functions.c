@@ -4,22 +4,16 @@
 #include "config.h"
 #include "ui/columns.h"
 #include "ui/draw.h"
-#include "ui/view.h"
-#include "model/table.h"
+#include "ui/tableview.h"
 #include "model/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define OUTSIDE_ROW UINT64_MAX
+#define OUTSIDE_ROW TABLEVIEW_OUTSIDE
 
-static const enum table_sort sorts[] = { SORT_SELF, SORT_TOTAL, SORT_NAME, SORT_PATH };
-static const char *const sort_names[] = { "self", "total", "name", "file" };
-#define NSORTS (sizeof(sorts) / sizeof(sorts[0]))
-
-struct functions_view {
-	size_t sort;             /* index in sorts[] */
-	struct table_row *rows;  /* row i of the view */
+static const struct sort_order orders[] = {
+	{ SORT_SELF, "self" }, { SORT_TOTAL, "total" }, { SORT_NAME, "name" }, { SORT_PATH, "file" },
 };
 
 enum { COL_SELF, COL_TOTAL, COL_SAMPLES, COL_FUNC, COL_FILE, NCOLS };
@@ -31,34 +25,14 @@ static const struct column columns[NCOLS] = {
 	[COL_FILE] = { "File:Line", 0, 9, 1, COL_LEFT },
 };
 
-/* Every function with samples, and the row for samples outside profiled files. */
-static void functions_load(struct view *v)
-{
-	struct functions_view *fv = v->priv;
-
-	free(fv->rows);
-	size_t n = table_build(v->ui->p, TABLE_FUNCTION, sorts[fv->sort], false, &fv->rows);
-	view_rows_clear(v);
-	for (size_t i = 0; i < n; i++)
-		view_rows_add(v, fv->rows[i].id == TABLE_OUTSIDE ? OUTSIDE_ROW : fv->rows[i].id);
-}
-
 static void functions_draw_header(struct view *v, int y, int width)
 {
-	const struct functions_view *fv = v->priv;
-	struct layout l;
-	char title[64];
-	const char *titles[NCOLS] = { [COL_FUNC] = title };
-
-	snprintf(title, sizeof(title), "Function (by %s)", sort_names[fv->sort]);
-	layout_columns(&l, columns, NCOLS, width);
-	layout_header(&l, y, width, titles);
+	tableview_header(v, y, width, columns, NCOLS, COL_FUNC, "Function");
 }
 
 static void functions_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
-	const struct functions_view *fv = v->priv;
-	const struct table_row *r = &fv->rows[row];
+	const struct table_row *r = &TABLEVIEW(v)->rows[row];
 	struct ui *ui = v->ui;
 	struct layout l;
 	char buf[64];
@@ -81,21 +55,17 @@ static void functions_draw_row(struct view *v, size_t row, int y, int width, boo
 
 static void functions_row_text(struct view *v, size_t row, char *buf, size_t n)
 {
-	const struct table_row *r = &((const struct functions_view *)v->priv)->rows[row];
+	const struct table_row *r = &TABLEVIEW(v)->rows[row];
 	snprintf(buf, n, "%s %s:%u", r->name, r->path, r->line);
 }
 
 static enum reaction functions_request(struct view *v, enum request req)
 {
-	struct functions_view *fv = v->priv;
 	uint64_t id = v->nrows ? view_row_id(v, v->cursor) : OUTSIDE_ROW;
 
 	switch (req) {
 	case REQ_SORT:
-		fv->sort = (fv->sort + 1) % NSORTS;
-		v->loaded = false;
-		ui_message(v->ui, false, "functions sorted by %s", sort_names[fv->sort]);
-		return REACT_REDRAW;
+		return tableview_sort(v, "functions");
 	case REQ_ENTER:
 	case REQ_CALLERS:
 		if (id == OUTSIDE_ROW) {
@@ -110,24 +80,20 @@ static enum reaction functions_request(struct view *v, enum request req)
 	}
 }
 
-static void functions_done(struct view *v)
-{
-	struct functions_view *fv = v->priv;
-	free(fv->rows);
-	free(fv);
-}
-
 static const struct view_ops functions_view_ops = {
 	.name = "Functions",
-	.load = functions_load,
+	.load = tableview_load, /* every function with samples, and the outside row */
 	.draw_header = functions_draw_header,
 	.draw_row = functions_draw_row,
 	.row_text = functions_row_text,
 	.request = functions_request,
-	.done = functions_done,
+	.done = tableview_done,
 };
 
 struct view *functions_view_new(struct ui *ui)
 {
-	return view_new(ui, &functions_view_ops, xcalloc(1, sizeof(struct functions_view)));
+	struct tableview *t = xcalloc(1, sizeof(*t));
+	*t = (struct tableview){ .by = TABLE_FUNCTION, .orders = orders,
+				 .norders = sizeof(orders) / sizeof(orders[0]) };
+	return view_new(ui, &functions_view_ops, t);
 }

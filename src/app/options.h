@@ -1,4 +1,4 @@
-/* options.h — the command line (SPEC §2). */
+/* options.h — the command line (doc/PRODUCT.md §2). */
 #ifndef CPROF_OPTIONS_H
 #define CPROF_OPTIONS_H
 #include "model/table.h"

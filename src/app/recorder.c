@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SYNC_INTERVAL_NS 1000000000ull /* SPEC §3: commit at least every second */
+#define SYNC_INTERVAL_NS 1000000000ull /* doc/PRODUCT.md §3: commit at least every second */
 
 volatile int recorder_interrupted;
 

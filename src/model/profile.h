@@ -5,7 +5,7 @@
  * view. Interned tables only grow; ids are dense indexes into the arrays
  * below and are the same ids the session file stores.
  *
- * Counting rules (SPEC §4):
+ * Counting rules (doc/PRODUCT.md §4):
  *  - self(line L)  = samples whose innermost frame in a profiled file is at L;
  *  - total(line L) = samples with at least one frame at L (once per sample);
  *  - functions and files likewise; samples with no frame in a profiled file
@@ -103,7 +103,7 @@ struct profile {
 	uint64_t outside;   /* samples with no frame in a profiled file */
 	struct pcounters counters;
 
-	/* Session facts (SPEC §3 meta). Strings owned. */
+	/* Session facts (doc/PRODUCT.md §3 meta). Strings owned. */
 	char *command;
 	int pid;
 	unsigned frequency_hz;

@@ -1,4 +1,4 @@
-/* test-profile.c — the counting rules of SPEC §4 on a hand-built profile:
+/* test-profile.c — the counting rules of doc/PRODUCT.md §4 on a hand-built profile:
  * self/total of lines and functions, libc time charged to the calling line,
  * recursion counted once, the "(outside profiled files)" row, re-attribution
  * when files are toggled, callers/callees, reset. */

@@ -1,0 +1,44 @@
+/* tableview.c — the rows and sort order of a table view; see tableview.h. */
+#include "config.h"
+#include "ui/tableview.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+void tableview_load(struct view *v)
+{
+	struct tableview *t = TABLEVIEW(v);
+	free(t->rows);
+	size_t n = table_build(v->ui->p, t->by, t->orders[t->order].sort, t->all, &t->rows);
+	view_rows_clear(v);
+	for (size_t i = 0; i < n; i++)
+		view_rows_add(v, t->rows[i].id == TABLE_OUTSIDE ? TABLEVIEW_OUTSIDE : t->rows[i].id);
+}
+
+void tableview_done(struct view *v)
+{
+	free(TABLEVIEW(v)->rows);
+	free(v->priv);
+}
+
+void tableview_header(struct view *v, int y, int width, const struct column *cols, size_t n,
+		      size_t title_col, const char *what)
+{
+	const struct tableview *t = TABLEVIEW(v);
+	const char *titles[LAYOUT_MAX] = {0};
+	char title[64];
+	struct layout l;
+
+	snprintf(title, sizeof(title), "%s (by %s)", what, t->orders[t->order].name);
+	titles[title_col] = title;
+	layout_columns(&l, cols, n, width);
+	layout_header(&l, y, width, titles);
+}
+
+enum reaction tableview_sort(struct view *v, const char *what)
+{
+	struct tableview *t = TABLEVIEW(v);
+	t->order = (t->order + 1) % t->norders;
+	v->loaded = false;
+	ui_message(v->ui, false, "%s sorted by %s", what, t->orders[t->order].name);
+	return REACT_REDRAW;
+}

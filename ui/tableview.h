@@ -1,0 +1,36 @@
+/* tableview.h — what the views that list a model table (functions, files)
+ * share: their rows from table_build(), the sort orders `s` cycles through,
+ * and the title that names the current one. */
+#ifndef CPROF_UI_TABLEVIEW_H
+#define CPROF_UI_TABLEVIEW_H
+#include "model/table.h"
+#include "ui/columns.h"
+#include "ui/view.h"
+
+struct sort_order {
+	enum table_sort sort;
+	const char *name;    /* "self", "total", ... */
+};
+
+struct tableview {
+	enum table_by by;
+	bool all;                        /* also rows without samples */
+	const struct sort_order *orders; /* the orders `s` cycles through */
+	size_t norders, order;
+	struct table_row *rows;          /* row i of the view */
+};
+
+/* A table view's priv is its struct tableview. */
+#define TABLEVIEW(v) ((struct tableview *)(v)->priv)
+/* ops->load: rebuild the rows; the outside row's id is TABLEVIEW_OUTSIDE. */
+#define TABLEVIEW_OUTSIDE UINT64_MAX
+void tableview_load(struct view *v);
+/* ops->done */
+void tableview_done(struct view *v);
+/* The title row of columns cols, column title_col saying "WHAT (by self)". */
+void tableview_header(struct view *v, int y, int width, const struct column *cols, size_t n,
+		      size_t title_col, const char *what);
+/* The next sort order; says which in the status line. */
+enum reaction tableview_sort(struct view *v, const char *what);
+
+#endif
