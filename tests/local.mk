@@ -8,6 +8,7 @@ WL_LDADD = -lpthread
 
 WORKLOADS = \
 	tests/workloads/split2 \
+	tests/workloads/bursty \
 	tests/workloads/libccall \
 	tests/workloads/threads \
 	tests/workloads/inlined \
@@ -48,6 +49,9 @@ tests_workloads_libplugin_so_SOURCES = tests/workloads/plugin.c tests/workloads/
 tests_workloads_libplugin_so_CFLAGS = $(WL_CFLAGS) -fPIC
 tests_workloads_libplugin_so_LDFLAGS = -shared
 
+tests_workloads_bursty_SOURCES = tests/workloads/bursty.c tests/workloads/wl.h
+tests_workloads_bursty_CFLAGS = $(WL_CFLAGS)
+tests_workloads_bursty_LDADD = $(WL_LDADD)
 tests_workloads_libccall_SOURCES = tests/workloads/libccall.c tests/workloads/wl.h
 tests_workloads_libccall_CFLAGS = $(WL_CFLAGS)
 tests_workloads_threads_SOURCES = tests/workloads/threads.c tests/workloads/wl.h
@@ -87,6 +91,7 @@ tests_workloads_jobctl_LDADD = $(WL_LDADD)
 # TUI and unit tests and prints one line per test.
 ENGINE_TESTS = \
 	tests/t-attach.sh \
+	tests/t-bursty.sh \
 	tests/t-badinput.sh \
 	tests/t-churn.sh \
 	tests/t-dlopen.sh \

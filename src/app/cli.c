@@ -79,13 +79,15 @@ static void print_costs(struct recorder *r, const struct profile *p)
 	fprintf(stderr, "  cost per sample (us): stopped %.1f, unwind %.1f (%.0f%% of frames reused), "
 			"model %.1f, store %.1f; "
 			"symbols %.1f per address (%llu addresses, worker thread); "
-			"%llu of %llu rounds late; CPU %.0f ms\n",
+			"%llu of %llu rounds late; %llu stops found the thread asleep, "
+			"%.0f ms of CPU time not looked at; CPU %.0f ms\n",
 		(double)c->stopped_ns / n / 1e3, (double)k->unwind_ns / u / 1e3,
 		fr > 0 ? 100.0 * (double)k->frames_reused / fr : 0.0,
 		(double)k->model_ns / n / 1e3, (double)c->store_ns / n / 1e3,
 		(double)k->symbols_ns / a / 1e3, (unsigned long long)k->addresses,
 		(unsigned long long)c->late_ticks,
-		(unsigned long long)c->ticks, cpu_ms());
+		(unsigned long long)c->ticks, (unsigned long long)c->asleep_at_stop,
+		(double)c->unseen_ns / 1e6, cpu_ms());
 }
 
 static int record(const struct options *o, struct profile *p)

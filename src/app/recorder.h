@@ -53,6 +53,8 @@ struct recorder_costs {
 	uint64_t stopped_ns;     /* sum over samples of the time the thread was stopped */
 	uint64_t tick_ns;        /* time inside the sampler (stops, copies, events) */
 	uint64_t store_ns;       /* writing the session file */
+	uint64_t asleep_at_stop; /* stops that found the thread asleep: no sample */
+	uint64_t unseen_ns;      /* CPU time of threads not looked at (long asleep) */
 	struct resolver_costs stack; /* unwinding, symbols, the model */
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);

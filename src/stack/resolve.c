@@ -144,8 +144,7 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 	uint64_t t0 = now_ns();
 	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
 	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
-	for (unsigned w = 0; w < (rs->weight ? rs->weight : 1); w++)
-		enqueue(r, time_us, rs->tid, id);
+	enqueue(r, time_us, rs->tid, id);
 	r->costs.unwind_ns += now_ns() - t0;
 	r->costs.unwound++;
 }

@@ -9,8 +9,7 @@
  *        the model (profile.h)
  *
  * Called from the sampling thread only; the symbol worker is the one other
- * thread. A sample whose weight is w (it stands for w sampling periods)
- * becomes w samples of the same stack. */
+ * thread. */
 #ifndef CPROF_STACK_RESOLVE_H
 #define CPROF_STACK_RESOLVE_H
 #include "model/profile.h"

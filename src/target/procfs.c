@@ -110,6 +110,20 @@ char procfs_task_state(int fd, int *cpu)
 	return p[2];
 }
 
+bool procfs_task_switches(int fd, uint64_t *switches)
+{
+	char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *p = strstr(buf, "\nnr_switches");
+	if (!p || !(p = strchr(p, ':')))
+		return false;
+	*switches = strtoull(p + 1, NULL, 10);
+	return true;
+}
+
 static bool read_small(const char *path, char *buf, size_t n)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -33,6 +33,9 @@ int procfs_open_task_file(pid_t pid, pid_t tid, const char *name);
 char procfs_task_state(int fd, int *cpu);
 /* From an open schedstat fd: time on a CPU (ns) and times scheduled in. */
 bool procfs_task_schedstat(int fd, uint64_t *runtime_ns, uint64_t *slices);
+/* From an open /proc/PID/task/TID/sched (kernels with scheduler debugging):
+ * the thread's context switches (nr_switches). */
+bool procfs_task_switches(int fd, uint64_t *switches);
 /* /proc/PID/task/TID/comm into buf. */
 bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n);
 /* SP and PC of a thread blocked in a system call (/proc/.../syscall);

@@ -66,12 +66,8 @@ static void ptrace_free(struct sampler *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < ps->nt; i++)
-		if (ps->t[i].st != T_GONE) {
-			if (ps->t[i].stat_fd >= 0)
-				close(ps->t[i].stat_fd);
-			if (ps->t[i].sched_fd >= 0)
-				close(ps->t[i].sched_fd);
-		}
+		if (ps->t[i].st != T_GONE)
+			pt_thread_close(&ps->t[i]);
 	if (ps->errpipe >= 0)
 		close(ps->errpipe);
 	if (ps->have_alarm)

@@ -173,10 +173,14 @@ static bool pick_running(struct ptrace_sampler *ps)
 	for (size_t c = 0; c < ncpu; c++)
 		ps->cpu_best[c] = -1;
 	for (size_t i = 0; i < ps->nt; i++) {
-		const struct pthr *th = &ps->t[i];
+		struct pthr *th = &ps->t[i];
 		if (!th->runnable || th->cpu < 0)
 			continue;
 		long *best = &ps->cpu_best[th->cpu];
+		if (*best >= 0 && !ps->cfg.wall) { /* which of the two is on the CPU? */
+			pt_thread_on_cpu(ps, th);
+			pt_thread_on_cpu(ps, &ps->t[*best]);
+		}
 		shared |= *best >= 0;
 		if (*best < 0 || policy_more_likely_running(&th->clock, &ps->t[*best].clock))
 			*best = (long)i;
@@ -186,20 +190,14 @@ static bool pick_running(struct ptrace_sampler *ps)
 
 /* CPU mode: the due threads of this round, among those looked at and found
  * in R, given pick_running's choice. */
-static void decide_cpu_samples(struct ptrace_sampler *ps, uint64_t now)
+static void decide_cpu_samples(struct ptrace_sampler *ps)
 {
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		if (!th->runnable)
 			continue;
 		bool running = th->cpu < 0 || ps->cpu_best[th->cpu] == (long)i;
-		if (th->sched_fd >= 0) {
-			th->weight = policy_weight(&th->clock, ps->period_ns, &ps->rng, running, now);
-		} else { /* no schedstat (a kernel without it): sample every R */
-			th->clock.was_running = true;
-			th->weight = running;
-		}
-		th->due = th->weight > 0;
+		th->due = policy_due(&th->clock, running);
 	}
 }
 
@@ -211,6 +209,8 @@ void pt_tick(struct sampler *s, bool sample, bool events, struct raw_batch *b)
 	 * signalfd is followed by a waitpid(-1) walk, so a SIGCHLD read now is
 	 * the only sign of new events: the alarm alone is none, and the walk
 	 * costs a look at every traced thread (60 idle ones: ~2 us). */
+	for (size_t i = 0; i < ps->nt; i++)
+		ps->t[i].resumed = false;
 	if (!sample || (events && pt_flush_sigfd(ps)))
 		pt_drain(ps, 0);
 	if (!sample || s->target != SAMPLER_RUNNING || ps->awaiting_exec) {
@@ -224,35 +224,40 @@ void pt_tick(struct sampler *s, bool sample, bool events, struct raw_batch *b)
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		th->due = th->runnable = false;
-		if (th->st != T_RUNNING)
-			continue; /* a T_NEW thread's first stop is pending: not a sample */
+		th->clock.on_cpu = -1;
+		if (th->st != T_RUNNING || th->resumed)
+			continue; /* a T_NEW thread's first stop is pending, or we just
+				     resumed it: interrupted now, it would stop on its
+				     way out of the kernel (seen: a fifth of the samples
+				     of a program creating threads, inside clone3) */
 		if (!ps->cfg.wall && policy_skip_round(&th->clock))
 			continue;
 		uint64_t runtime, slices = th->clock.slices;
 		bool sched = !ps->cfg.wall && th->sched_fd >= 0 && !th->clock.was_running &&
 			     procfs_task_schedstat(th->sched_fd, &runtime, &slices);
 		if (sched && policy_still_asleep(&th->clock, slices)) {
-			policy_back_off(&th->clock, false);
+			policy_back_off(&th->clock, false, t);
 			continue;
 		}
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd, &th->cpu) : 0;
 		th->runnable = st == 'R';
 		if (st != 'R')
-			policy_found_asleep(&th->clock, slices);
+			policy_found_asleep(&th->clock, t, slices);
 		if (st == 'R' && ps->cfg.wall)
 			th->due = true;
 		else if (st == 'R' && th->sched_fd >= 0 &&
-			 procfs_task_schedstat(th->sched_fd, &runtime, &slices))
-			policy_look(&th->clock, t, runtime, slices);
-		else if (st == 'R')
-			th->clock.ran_ns = 0; /* its CPU time unread: none counted */
+			 procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
+			policy_look(&th->clock, t, ps->period_ns, runtime, slices);
+			s->unseen_ns += th->clock.unseen_ns;
+			th->clock.unseen_ns = 0;
+		}
 		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
 			th->due = sleeper_needs_stop(ps, th, st);
-		policy_back_off(&th->clock, st == 'R');
+		policy_back_off(&th->clock, st == 'R', t);
 	}
 	bool shared = pick_running(ps);
 	if (!ps->cfg.wall)
-		decide_cpu_samples(ps, t);
+		decide_cpu_samples(ps);
 	for (size_t i = 0; i < ps->nt; i++) {
 		struct pthr *th = &ps->t[i];
 		if (!th->due)

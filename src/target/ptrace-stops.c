@@ -28,7 +28,12 @@ void pt_resume(struct ptrace_sampler *ps, struct pthr *th, int sig)
 	/* ESRCH: it died; its exit is reported by waitpid */
 }
 
-#define ERESTARTNOHAND 514 /* kernel-internal: restart the call unless a handler runs */
+/* Kernel-internal codes a system call ends with when a signal (or our
+ * interrupt) comes while it sleeps: restart it, restart unless a handler
+ * runs, restart it with its remaining time. */
+#define ERESTARTSYS 512
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
 
 /* Our interrupt stopped the thread on its way out of a system call that
  * gives up with EINTR when interrupted (epoll_wait, sigtimedwait, ...): turn
@@ -57,7 +62,25 @@ void pt_copy_stack(struct ptrace_sampler *ps, struct raw_batch *b, struct raw_sa
 	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
 }
 
-/* Copy registers and stack of a thread stopped by our interrupt. */
+/* Did the stop find the thread asleep in a system call (our interrupt woke
+ * it: the call ends with EINTR or one of the kernel's restart codes)? */
+static bool asleep_in_syscall(const struct user_regs_struct *regs)
+{
+	int64_t rc = (int64_t)regs->rax;
+	return (int64_t)regs->orig_rax >= 0 &&
+	       (rc == -EINTR || (rc <= -ERESTARTSYS && rc >= -ERESTART_RESTARTBLOCK));
+}
+
+static void drop_last(struct raw_batch *b)
+{
+	b->len--;
+	b->stack_len -= SAMPLER_STACK_COPY;
+}
+
+/* Copy registers and stack of a thread stopped by our interrupt. In CPU
+ * mode, a thread found asleep at the stop (in R when /proc was read, asleep
+ * in a system call by the time the interrupt came) was not running at the
+ * round: it gets no sample, as perf's cpu-clock would give it none. */
 static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 {
 	struct raw_batch *b = ps->batch;
@@ -65,15 +88,18 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 		return;
 	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
-	r->weight = th->weight ? th->weight : 1;
-	th->weight = 0;
 	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r->regs) != 0) {
-		b->len--;
-		b->stack_len -= SAMPLER_STACK_COPY;
+		drop_last(b);
 		b->lost++;
 		return;
 	}
+	bool asleep = asleep_in_syscall(&r->regs);
 	pt_undo_eintr(ps, th, &r->regs);
+	if (asleep && !ps->cfg.wall) {
+		drop_last(b);
+		ps->pub.asleep_at_stop++;
+		return;
+	}
 	pt_copy_stack(ps, b, r);
 	if (th->sleep_stop) { /* its stack while asleep, reused while it stays so */
 		th->sleep_stop = false;
@@ -174,6 +200,9 @@ void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 	int sig = WSTOPSIG(status), ev = status >> 16;
 	if (!th) /* a new thread whose first stop came before its parent's clone event */
 		th = pt_thread_add(ps, tid, T_NEW);
+	else if (th->st == T_NEW) /* its first stop: resumed, it has not run yet */
+		pt_thread_baseline(th);
+	th->resumed = !(th->st == T_INTERRUPTING && ev == PTRACE_EVENT_STOP && !is_stop_signal(sig));
 	if (th->st == T_INTERRUPTING && !(ev == PTRACE_EVENT_STOP && !is_stop_signal(sig))) {
 		/* Another stop came before our interrupt's (a clone, an exec, a
 		 * signal). The kernel does not always report the interrupt after

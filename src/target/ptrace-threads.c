@@ -60,22 +60,48 @@ struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st)
 	th->detach_pending = ps->releasing; /* born while we let go: detach it too */
 	th->stat_fd = procfs_open_task_file(ps->pub.pid, tid, "stat");
 	th->sched_fd = procfs_open_task_file(ps->pub.pid, tid, "schedstat");
-	uint64_t slices;
-	if (th->sched_fd < 0 || !procfs_task_schedstat(th->sched_fd, &th->clock.runtime_ns, &slices))
-		th->clock.runtime_ns = 0; /* CPU time counts from now on */
+	th->switches_fd = -1; /* opened when needed: pt_thread_on_cpu */
+	pt_thread_baseline(th);
 	pt_thread_publish(ps, th, 'R');
 	return th;
+}
+
+void pt_thread_baseline(struct pthr *th)
+{
+	uint64_t runtime, slices;
+	if (th->sched_fd >= 0 && procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
+		th->clock.runtime_ns = runtime;
+		th->clock.slices = slices;
+	}
+}
+
+void pt_thread_close(struct pthr *th)
+{
+	int *fds[] = { &th->stat_fd, &th->sched_fd, &th->switches_fd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th)
+{
+	if (th->clock.on_cpu < 0) {
+		if (th->switches_fd < 0)
+			th->switches_fd = procfs_open_task_file(ps->pub.pid, th->tid, "sched");
+		uint64_t switches;
+		if (th->switches_fd >= 0 && procfs_task_switches(th->switches_fd, &switches))
+			policy_on_cpu(&th->clock, switches);
+	}
+	return th->clock.on_cpu > 0;
 }
 
 void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th)
 {
 	if (th->st == T_INTERRUPTING && ps->pending)
 		ps->pending--;
-	if (th->stat_fd >= 0)
-		close(th->stat_fd);
-	if (th->sched_fd >= 0)
-		close(th->sched_fd);
-	th->stat_fd = th->sched_fd = -1;
+	pt_thread_close(th);
 	pt_thread_publish(ps, th, 'X');
 	th->st = T_GONE;
 	th->held = false;

@@ -38,13 +38,15 @@ enum tstate {
 struct pthr {
 	pid_t tid;
 	enum tstate st;
-	int stat_fd, sched_fd;
+	int stat_fd, sched_fd, switches_fd; /* /proc/.../task/TID/{stat,schedstat,sched} */
 	struct cpu_clock clock; /* CPU mode: what the policy knows of it */
-	unsigned weight;       /* periods the sample being taken stands for */
 	bool due;              /* to be stopped this round */
 	bool runnable;         /* state R at this round's look */
 	int cpu;               /* the CPU it runs on or waits for, at this round's look */
 	bool held;             /* stopped for this round's sample, not resumed yet */
+	bool resumed;          /* resumed this round from a stop that was not a sample (its
+				  first stop, an event, a signal): on its way back to user
+				  code, not sampled at this round */
 	bool detach_pending;   /* release(): detach at its next stop */
 	int64_t sleep_switches; /* wall mode: switches when its sleeping stack was taken */
 	bool have_sleep_stack;
@@ -71,7 +73,7 @@ struct ptrace_sampler {
 	bool awaiting_exec;    /* launched: no samples of our own pre-exec code */
 	struct raw_batch *batch; /* where the current round's samples go */
 	uint64_t period_ns;    /* sampling period per running thread */
-	uint64_t rng;          /* random state: rounding of weights, order of resuming */
+	uint64_t rng;          /* random state: the order of resuming */
 	size_t pending;        /* interrupts not answered yet */
 	long *cpu_best;        /* CPU mode, per CPU: the thread most likely running there */
 	bool in_round;         /* waiting for this round's stops */
@@ -87,6 +89,15 @@ struct ptrace_sampler {
 struct pthr *pt_thread_find(struct ptrace_sampler *ps, pid_t tid);
 /* Add a thread (or return it when known); opens its /proc files. */
 struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st);
+/* Its CPU time and times scheduled in so far, as the policy's starting
+ * point: a new thread has not run since (policy_due). */
+void pt_thread_baseline(struct pthr *th);
+/* Is a thread found in R at this round's look (policy_look done) on its
+ * CPU now, rather than waiting for it? Exact, from its count of context
+ * switches (a /proc read of ~5 us: asked only when it matters). */
+bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th);
+/* Close its /proc files. */
+void pt_thread_close(struct pthr *th);
 /* Mark a thread gone and close its files. */
 void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th);
 bool pt_threads_live(struct ptrace_sampler *ps);

@@ -22,7 +22,6 @@ struct raw_sample {
 	struct user_regs_struct regs;
 	bool regs_partial;              /* only rsp/rip (thread seen blocked, not stopped) */
 	bool reuse;                     /* wall mode: asleep since its last sample, same stack */
-	unsigned weight;                /* sampling periods this sample stands for (>= 1) */
 	size_t stack_off, stack_len;    /* copy in raw_batch.stack */
 };
 
@@ -67,6 +66,9 @@ struct sampler {
 	uint64_t exec_count;            /* bumps on each exec: flush unwind/symbol caches */
 	uint64_t stopped_ns;            /* total time threads were held stopped for samples */
 	uint64_t restarted;             /* system calls we interrupted, restarted instead of EINTR */
+	uint64_t asleep_at_stop;        /* CPU mode: stops that found the thread asleep (no sample) */
+	uint64_t unseen_ns;             /* CPU mode: CPU time run in rounds a thread was not looked
+					   at (long asleep, backing off): no sample stands for it */
 	struct sampler_thread *threads;
 	size_t nthreads, cap_threads;
 	uint64_t threads_changed;       /* bumped when threads[] changes */

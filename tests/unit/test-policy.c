@@ -1,138 +1,152 @@
 /* test-policy.c — the CPU-mode sampling policy (src/target/policy.c) on
  * simulated threads: what the ptrace backend would read from /proc at each
- * round, and how many samples (periods) the policy turns that into.
+ * round, and which rounds the policy samples.
  *
- * A simulated thread has a true CPU time that grows while it runs, and a
- * schedstat figure that, as in the kernel, catches up only at scheduler
- * events (every `tick` rounds, and when it stops running). */
+ * A simulated thread is running or asleep at each round's instant; while it
+ * runs its CPU time grows. The policy must sample it at exactly the rounds
+ * it runs at (a sample is one period at one instant, as perf's are), never
+ * miss a burst because it slept just before, and look less often only at a
+ * thread asleep for long. */
 #include "config.h"
 #include "check.h"
 #include "target/policy.h"
 #include <stdlib.h>
 #include <string.h>
 
-#define P 1000000ull /* the sampling period: 1 ms */
+#define P 1000000ull /* the round period: 1 ms */
 
 struct sim {
 	struct cpu_clock c;
-	uint64_t rng;
-	uint64_t now, cpu;      /* true time and CPU time */
-	uint64_t shown, slices; /* what schedstat says */
-	uint64_t samples;       /* periods sampled */
-	unsigned max_weight;
+	uint64_t now, cpu, slices;
+	bool ran_last;           /* running at the previous round */
+	uint64_t looks, samples, missed; /* missed: rounds it ran but was not looked at */
 };
 
 static void sim_init(struct sim *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->rng = 88172645463325252ull;
+	s->now = 1000 * P;
 }
 
-/* One round: the thread ran `ran` ns of the last period; schedstat shows it
- * when `update`. The thread is in R at the look when `in_r`, and is the one
- * running on its CPU when `running`. */
-static unsigned sim_round(struct sim *s, uint64_t ran, bool update, bool in_r, bool running)
+/* One round at which the thread is running (in R and on its CPU), waiting
+ * (in R, another thread on its CPU), or asleep. Returns whether sampled. */
+enum at { RUNNING, WAITING, ASLEEP };
+
+static bool sim_round(struct sim *s, enum at at)
 {
 	s->now += P;
-	s->cpu += ran;
-	if (update && s->shown != s->cpu) {
-		s->shown = s->cpu;
-		s->slices++;
+	bool in_r = at != ASLEEP;
+	if (in_r && !s->ran_last)
+		s->slices++; /* scheduled in since */
+	if (at == RUNNING)
+		s->cpu += P;
+	s->ran_last = in_r;
+	if (policy_skip_round(&s->c)) {
+		s->missed += at == RUNNING;
+		return false;
 	}
-	if (policy_skip_round(&s->c))
-		return 0;
+	s->looks++;
 	if (!in_r) {
 		if (!policy_still_asleep(&s->c, s->slices))
-			policy_found_asleep(&s->c, s->slices);
-		policy_back_off(&s->c, false);
-		return 0;
+			policy_found_asleep(&s->c, s->now, s->slices);
+		policy_back_off(&s->c, false, s->now);
+		return false;
 	}
-	policy_look(&s->c, s->now, s->shown, s->slices);
-	unsigned w = policy_weight(&s->c, P, &s->rng, running, s->now);
-	policy_back_off(&s->c, true);
-	s->samples += w;
-	if (w > s->max_weight)
-		s->max_weight = w;
-	return w;
+	policy_look(&s->c, s->now, P, s->cpu, s->slices);
+	bool due = policy_due(&s->c, at == RUNNING);
+	policy_back_off(&s->c, true, s->now);
+	s->samples += due;
+	return due;
 }
 
-/* A busy thread whose schedstat is exact: one period a round, exactly. */
-static void busy_exact(void)
+/* A busy thread: a sample at every round. */
+static void busy(void)
 {
 	struct sim s;
 	sim_init(&s);
-	int not_one = 0;
 	for (int i = 0; i < 1000; i++)
-		not_one += sim_round(&s, P, true, true, true) != 1;
-	CHECK(not_one <= 1); /* the first look has nothing to go by */
-	CHECK(s.samples >= 999 && s.samples <= 1000);
+		sim_round(&s, RUNNING);
+	CHECK_EQ(s.samples, 1000);
 }
 
-/* A busy thread whose schedstat moves only every 4th round (a 250 Hz tick):
- * credited in advance, it is still sampled about once a round, and the
- * total matches its CPU time. */
-static void busy_lagging(void)
+/* Bursts of `on` rounds between sleeps of `off` rounds: sampled at every
+ * round it runs, none missed, none while asleep. */
+static void bursts(int on, int off)
 {
 	struct sim s;
 	sim_init(&s);
-	for (int i = 0; i < 4000; i++)
-		sim_round(&s, P, i % 4 == 3, true, true);
-	CHECK(s.samples >= 3990 && s.samples <= 4002);
-	CHECK(s.max_weight <= 3);
+	uint64_t running = 0;
+	for (int i = 0; i < 5000; i++) {
+		bool run = i % (on + off) < on;
+		running += run;
+		CHECK_EQ(sim_round(&s, run ? RUNNING : ASLEEP), run);
+	}
+	CHECK_EQ(s.samples, running);
+	CHECK_EQ(s.missed, 0);
+	CHECK_EQ(s.c.unseen_ns, 0);
 }
 
-/* A thread that runs 30% of each period: its samples add up to its CPU
- * time, rounded at random (expected 3000 of 10000, sd ~46). */
-static void fractional(void)
+/* Woken (in R) but not scheduled in since its last look: it has not run
+ * yet, it waits for a CPU; no sample. Nor for a new thread never run. */
+static void woken_not_run(void)
 {
 	struct sim s;
 	sim_init(&s);
-	for (int i = 0; i < 10000; i++)
-		sim_round(&s, 3 * P / 10, true, true, true);
-	CHECK(s.samples >= 2850 && s.samples <= 3150);
-	CHECK(s.max_weight == 1);
+	sim_round(&s, ASLEEP);
+	s.now += P; /* in R, not scheduled in: the same count */
+	policy_look(&s.c, s.now, P, s.cpu, s.slices);
+	CHECK(!policy_due(&s.c, true));
+	policy_look(&s.c, s.now + P, P, s.cpu + P, s.slices + 1); /* now it ran */
+	CHECK(policy_due(&s.c, true));
+
+	struct cpu_clock fresh = { .runtime_ns = 5 * P, .slices = 3 };
+	policy_look(&fresh, 10 * P, P, 5 * P, 3);
+	CHECK(!policy_due(&fresh, true));
 }
 
-/* In R but waiting for its CPU: no sample; the time it ran is carried to its
- * next sample, at most POLICY_MAX_WEIGHT periods. */
+/* In R but waiting for its CPU: no sample. */
 static void waiting(void)
 {
 	struct sim s;
 	sim_init(&s);
-	sim_round(&s, P, true, true, true);
+	sim_round(&s, RUNNING);
 	for (int i = 0; i < 5; i++)
-		CHECK_EQ(sim_round(&s, P / 2, true, true, false), 0);
-	CHECK_EQ(sim_round(&s, P / 2, true, true, true), 3); /* 6 halves */
-	for (int i = 0; i < 200; i++)
-		sim_round(&s, P, true, true, false);
-	CHECK_EQ(sim_round(&s, P, true, true, true), POLICY_MAX_WEIGHT);
+		CHECK(!sim_round(&s, WAITING));
+	CHECK(sim_round(&s, RUNNING));
+	CHECK_EQ(s.samples, 2);
 }
 
-/* Asleep: looked at every 2nd, 4th, ... 64th round; woken, every round, and
- * the time it ran meanwhile is sampled at its next look. */
-static void backing_off(void)
+/* Asleep for long: looked at every round for POLICY_IDLE_NS, then every 2nd,
+ * 4th, ... 64th round. Woken, it is found within 64 rounds and looked at
+ * every round again; the CPU time it ran before it was found is counted as
+ * unseen, not sampled. */
+static void long_sleep(void)
 {
 	struct sim s;
 	sim_init(&s);
-	sim_round(&s, P, true, true, true);
-	int looks = 0;
-	for (int i = 0; i < 1000; i++) {
-		unsigned skip = s.c.skip;
-		sim_round(&s, 0, true, false, false);
-		looks += skip == 0;
-	}
-	CHECK(looks >= 20 && looks <= 21); /* after 1, 2, 4, ... 32 rounds (63), every 64th */
+	sim_round(&s, RUNNING);
+	uint64_t idle_rounds = POLICY_IDLE_NS / P;
+	for (uint64_t i = 0; i < idle_rounds; i++)
+		sim_round(&s, ASLEEP);
+	CHECK_EQ(s.looks, idle_rounds + 1); /* every round while not long asleep */
+	uint64_t before = s.looks;
+	for (int i = 0; i < 1000; i++)
+		sim_round(&s, ASLEEP);
+	/* after 1, 2, 4, ... 32 rounds (63), every 64th */
+	CHECK(s.looks - before >= 20 && s.looks - before <= 21);
 	CHECK_EQ(s.c.backoff, POLICY_MAX_BACKOFF);
-	/* it wakes and runs: found at its next look, then every round */
-	uint64_t before = s.samples;
 	int rounds = 0;
-	while (s.samples == before && rounds < 200) {
-		sim_round(&s, P, true, true, true);
+	uint64_t samples = s.samples;
+	while (s.samples == samples && rounds < 200) {
+		sim_round(&s, RUNNING);
 		rounds++;
 	}
 	CHECK(rounds <= POLICY_MAX_BACKOFF);
+	CHECK_EQ(s.missed, (uint64_t)rounds - 1);
 	CHECK_EQ(s.c.backoff, 1);
-	CHECK(s.samples - before >= (uint64_t)rounds - 1);
+	CHECK_EQ(s.c.unseen_ns, s.missed * P);
+	for (int i = 0; i < 10; i++)
+		CHECK(sim_round(&s, RUNNING)); /* every round again */
 }
 
 /* A thread asleep since its last look (same count of times scheduled in) is
@@ -141,7 +155,7 @@ static void still_asleep(void)
 {
 	struct cpu_clock c;
 	memset(&c, 0, sizeof(c));
-	policy_found_asleep(&c, 7);
+	policy_found_asleep(&c, 5 * P, 7);
 	CHECK(policy_still_asleep(&c, 7));
 	CHECK(!policy_still_asleep(&c, 8));
 	c.was_running = true;
@@ -155,23 +169,26 @@ static void likely_running(void)
 	struct cpu_clock a, b;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	policy_look(&a, 100, 5 * P, 3);
-	policy_look(&b, 200, 5 * P, 4);
+	policy_look(&a, 100, P, 5 * P, 3);
+	policy_look(&b, 200, P, 5 * P, 4);
 	CHECK(policy_more_likely_running(&b, &a));
 	CHECK(!policy_more_likely_running(&a, &b));
-	policy_look(&a, 300, 5 * P, 3); /* not scheduled in again, no CPU time */
-	policy_look(&b, 300, 6 * P, 4);
+	policy_look(&a, 300, P, 5 * P, 3); /* not scheduled in again, no CPU time */
+	policy_look(&b, 300, P, 6 * P, 4);
 	b.sched_in_ns = a.sched_in_ns;
 	CHECK(policy_more_likely_running(&b, &a));
 }
 
 int main(void)
 {
-	busy_exact();
-	busy_lagging();
-	fractional();
+	busy();
+	bursts(2, 5);
+	bursts(1, 1);
+	bursts(20, 20);
+	bursts(3, 150); /* sleeps shorter than POLICY_IDLE_NS */
 	waiting();
-	backing_off();
+	woken_not_run();
+	long_sleep();
 	still_asleep();
 	likely_running();
 	return check_done("test-policy");
