@@ -11,6 +11,10 @@
  *            deep; the leaf sorts 512 numbers with qsort and a comparator (a
  *            libc -> program callback): deep stacks, large code footprint.
  *   vdso     clock_gettime(CLOCK_MONOTONIC) in a loop (runs in the vDSO).
+ *   bursty   one thread running in bursts: ~1.5 ms of work (half work_a,
+ *            half work_b) then a sleep of 2 to 8 ms (a fixed pseudo-random
+ *            sequence): a round is one burst and its sleep.
+ *   bursty3  three such threads.
  *
  * -n WORK is a fixed amount of work (rounds; calls x 1000 for vdso), so runs
  * with and without a profiler do the same thing; -s SECONDS runs for a wall
@@ -26,6 +30,7 @@
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +133,26 @@ static void *idle_thread(void *arg __attribute__((unused)))
 	return NULL;
 }
 
+/* ---- bursty ---------------------------------------------------------------- */
+
+#define BURST_UNITS 46 /* half a burst: ~0.75 ms */
+
+static void *bursty_thread(void *arg)
+{
+	uint64_t x = (uintptr_t)arg, r = x * 0x9E3779B97F4A7C15ULL + 1, v0[2];
+	sched_now(v0);
+	for (long n = 0; more(n); n++) {
+		x = work_a(x, BURST_UNITS * UNIT);
+		x = work_b(x, BURST_UNITS * UNIT);
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		struct timespec ts = { 0, 2000000 + (long)(r % 6000001) };
+		nanosleep(&ts, NULL);
+	}
+	sink = x;
+	sched_add(v0);
+	return NULL;
+}
+
 /* ---- deep ---------------------------------------------------------------- */
 
 /* the stage functions and the qsort leaf: shared with tests/workloads/deep.c */
@@ -181,15 +206,18 @@ static int run(const char *mode)
 {
 	if (!strcmp(mode, "busy")) {
 		busy_thread((void *)1);
-	} else if (!strcmp(mode, "threads")) {
-		pthread_t busy[2];
-		for (int i = 0; i < 2; i++)
-			if (pthread_create(&busy[i], NULL, busy_thread, (void *)(uintptr_t)(i + 1))) {
+	} else if (!strcmp(mode, "threads") || !strcmp(mode, "bursty") || !strcmp(mode, "bursty3")) {
+		bool bursty = mode[0] == 'b';
+		int n = !strcmp(mode, "threads") ? 2 : !strcmp(mode, "bursty3") ? 3 : 1;
+		pthread_t t[3];
+		for (int i = 0; i < n; i++)
+			if (pthread_create(&t[i], NULL, bursty ? bursty_thread : busy_thread,
+					   (void *)(uintptr_t)(i + 1))) {
 				perror("pthread_create");
 				exit(2);
 			}
-		for (int i = 0; i < 2; i++)
-			pthread_join(busy[i], NULL);
+		for (int i = 0; i < n; i++)
+			pthread_join(t[i], NULL);
 	} else if (!strcmp(mode, "deep") || !strcmp(mode, "vdso")) {
 		uint64_t v0[2];
 		sched_now(v0);
@@ -259,7 +287,7 @@ int main(int argc, char **argv)
 		acct_wait_ns / 1e9);
 	return fclose(out) ? 2 : 0;
 usage:
-	fprintf(stderr, "usage: bwl busy|threads|deep|vdso [-n WORK | -s SECONDS] [-w SECONDS] "
+	fprintf(stderr, "usage: bwl busy|threads|deep|vdso|bursty|bursty3 [-n WORK | -s SECONDS] [-w SECONDS] "
 			"[-i IDLE] [-r RESULTFILE] [-p PIDFILE]\n");
 	return 2;
 }

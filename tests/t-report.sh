@@ -83,4 +83,23 @@ cprof --headless --profile-all -o "$T/all.db" "$WL/split2" 0.5
 [ $? -eq 0 ] || fail "--profile-all run failed"
 np=$(sql "$T/all.db" "SELECT count(*) FROM files WHERE profiled = 0")
 [ "$np" = 0 ] || fail "--profile-all: $np files not profiled"
-pass "$n samples; tsv/json/text agree; --profile-only: work_b $b%, outside $o%"
+
+# the same options on a saved session: this report only, the file keeps its set
+before=$(sql "$db" "SELECT group_concat(path || '=' || profiled) FROM files")
+"$CPROF" --report "$db" --profile-only split2_b.c --format tsv >"$T/ronly.tsv" 2>>"$T/cprof.err" ||
+	fail "--report --profile-only failed"
+rb=$(row_val "$T/ronly.tsv" function work_b self_pct)
+ro=$(row_val "$T/ronly.tsv" function "(outside profiled files)" self_pct)
+within "${rb:-0}" 25 4 && within "${ro:-0}" 75 4 ||
+	fail "--report --profile-only split2_b.c: work_b ${rb:-none}%, outside ${ro:-none}% (expected 25/75)"
+"$CPROF" --report "$db" --profile-all --format tsv >"$T/rall.tsv" 2>>"$T/cprof.err" ||
+	fail "--report --profile-all failed"
+ra=$(row_val "$T/rall.tsv" function "(outside profiled files)" self)
+[ "${ra:-x}" = 0 ] || fail "--report --profile-all: ${ra:-no} samples outside profiled files"
+"$CPROF" --report "$db" --profile-all --by file --format tsv >"$T/rallf.tsv" 2>>"$T/cprof.err" ||
+	fail "--report --profile-all --by file failed"
+unprof=$(awk -F'\t' 'NR > 1 && $5 == 0 && $7 != "(outside profiled files)"' "$T/rallf.tsv" | wc -l)
+[ "$unprof" = 0 ] || fail "--report --profile-all: $unprof files still not profiled"
+[ "$(sql "$db" "SELECT group_concat(path || '=' || profiled) FROM files")" = "$before" ] ||
+	fail "--report --profile-only/--profile-all changed the session's profiled set"
+pass "$n samples; tsv/json/text agree; --profile-only: work_b $b%, outside $o%; on the saved session: work_b $rb%, outside $ro%"

@@ -33,14 +33,21 @@ static void install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static struct db_session *open_session(const char *path, struct profile *p)
+/* A saved session into p. --profile-only / --profile-all given now replace
+ * the profiled set stored in it, for this report or TUI; the file keeps its
+ * own (the TUI saves a set only when the user toggles a file). */
+static struct db_session *open_session(const struct options *o, struct profile *p)
 {
 	char err[1024];
-	struct db_session *s = db_session_open(path, err, sizeof(err));
+	struct db_session *s = db_session_open(o->session, err, sizeof(err));
 	if (!s || db_session_load(s, p, err, sizeof(err))) {
 		fprintf(stderr, "cprof-tui: %s\n", err);
 		db_session_close(s);
 		return NULL;
+	}
+	if (o->profile_all || o->nprofile_only) {
+		profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
+		profile_apply_rules(p);
 	}
 	return s;
 }
@@ -137,7 +144,7 @@ int main(int argc, char **argv)
 	int status = 0;
 	switch (o.mode) {
 	case MODE_REPORT:
-		if (!(s = open_session(o.session, p))) {
+		if (!(s = open_session(&o, p))) {
 			status = 2;
 			break;
 		}
@@ -150,7 +157,7 @@ int main(int argc, char **argv)
 			status = 2;
 			break;
 		}
-		if (!(s = open_session(o.session, p))) {
+		if (!(s = open_session(&o, p))) {
 			status = 2;
 			break;
 		}

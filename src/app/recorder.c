@@ -144,10 +144,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->pid = r->s->pid;
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
-	p->profile_all = o->profile_all;
-	p->profile_only = xcalloc(o->nprofile_only + 1, sizeof(char *));
-	for (size_t i = 0; i < o->nprofile_only; i++)
-		p->profile_only[p->nprofile_only++] = xstrdup(o->profile_only[i]);
+	profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
 	char now[32];
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 

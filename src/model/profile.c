@@ -88,6 +88,34 @@ static int64_t find_file(const struct profile *p, const char *path, uint64_t *sl
 	return intern_find(&p->file_index, hash_bytes(path, strlen(path), 1), same_file, &k, slot);
 }
 
+/* A file's profiled state by the rules: --profile-all, else --profile-only,
+ * else the default (the user's own code). */
+static bool rule_profiled(const struct profile *p, const struct pfile *f)
+{
+	if (p->profile_all)
+		return true;
+	if (p->nprofile_only)
+		return matches_profile_only(p, f->path);
+	return !f->system;
+}
+
+void profile_set_rules(struct profile *p, bool all, const char *const *only, size_t n)
+{
+	for (size_t i = 0; i < p->nprofile_only; i++)
+		free(p->profile_only[i]);
+	free(p->profile_only);
+	p->profile_all = all;
+	p->profile_only = xcalloc(n + 1, sizeof(char *));
+	for (p->nprofile_only = 0; p->nprofile_only < n; p->nprofile_only++)
+		p->profile_only[p->nprofile_only] = xstrdup(only[p->nprofile_only]);
+}
+
+void profile_apply_rules(struct profile *p)
+{
+	for (uint32_t i = 0; i < p->nfiles; i++)
+		profile_set_profiled(p, i, rule_profiled(p, &p->files[i]), false);
+}
+
 int64_t profile_find_file(const struct profile *p, const char *path)
 {
 	return find_file(p, path, NULL);
@@ -104,12 +132,7 @@ uint32_t profile_file(struct profile *p, const char *path, bool user_code)
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
 	f->system = !user_code;
-	if (p->profile_all)
-		f->profiled = true;
-	else if (p->nprofile_only)
-		f->profiled = matches_profile_only(p, path);
-	else
-		f->profiled = !f->system;
+	f->profiled = rule_profiled(p, f);
 	u64map_put(&p->file_index, slot, id);
 	changed(p);
 	return id;

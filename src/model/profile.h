@@ -140,6 +140,13 @@ void profile_add_sample(struct profile *p, uint64_t time_us, int tid, uint32_t s
 /* Find or add a thread; name may be NULL to keep the current one. */
 struct pthread *profile_thread(struct profile *p, int tid, const char *name);
 
+/* The rules for files seen from now on: --profile-all, or the
+ * --profile-only patterns (globs, or substrings of the path; a glob without
+ * a slash also matches the file name). Copied. */
+void profile_set_rules(struct profile *p, bool all, const char *const *only, size_t n);
+/* Give every file seen so far its profiled state by the rules (a saved
+ * session reported with --profile-only: the stored set is left aside). */
+void profile_apply_rules(struct profile *p);
 /* Set a file's profiled state; `user` marks it as the user's choice. */
 void profile_set_profiled(struct profile *p, uint32_t file, bool profiled, bool user);
 /* Zero all counts (raw samples and interned tables stay, for the session file). */

@@ -159,13 +159,17 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 }
 
 /* Of the threads found in R this round (th->runnable, th->cpu), find for each
- * CPU the one most likely running there (ps->cpu_best). Returns whether two
- * of them share a CPU: the target has more runnable threads than CPUs to run
- * them on (or the kernel placed two on one). */
+ * CPU the one most likely running there (ps->cpu_best). Where two share a
+ * CPU, their context switches tell which one is on it, if either (another
+ * process's thread may be); not on the sampler's own CPU, where the round
+ * itself has just switched out whichever ran. Returns whether two share a
+ * CPU: the target has more runnable threads than CPUs to run them on (or the
+ * kernel placed two on one). */
 static bool pick_running(struct ptrace_sampler *ps)
 {
 	size_t ncpu = 0;
 	bool shared = false;
+	int own = sched_getcpu();
 	for (size_t i = 0; i < ps->nt; i++)
 		if (ps->t[i].runnable && ps->t[i].cpu >= 0 && (size_t)ps->t[i].cpu >= ncpu)
 			ncpu = (size_t)ps->t[i].cpu + 1;
@@ -177,7 +181,7 @@ static bool pick_running(struct ptrace_sampler *ps)
 		if (!th->runnable || th->cpu < 0)
 			continue;
 		long *best = &ps->cpu_best[th->cpu];
-		if (*best >= 0 && !ps->cfg.wall) { /* which of the two is on the CPU? */
+		if (*best >= 0 && !ps->cfg.wall && th->cpu != own) {
 			pt_thread_on_cpu(ps, th);
 			pt_thread_on_cpu(ps, &ps->t[*best]);
 		}
@@ -196,7 +200,8 @@ static void decide_cpu_samples(struct ptrace_sampler *ps)
 		struct pthr *th = &ps->t[i];
 		if (!th->runnable)
 			continue;
-		bool running = th->cpu < 0 || ps->cpu_best[th->cpu] == (long)i;
+		bool running = (th->cpu < 0 || ps->cpu_best[th->cpu] == (long)i) &&
+			       th->clock.on_cpu != 0; /* (0: known to wait for its CPU) */
 		th->due = policy_due(&th->clock, running);
 	}
 }
