@@ -1,20 +1,29 @@
 #!/bin/bash
-# Every thread is seen, with its name: 3 busy threads share the samples
-# evenly, idle threads get none in CPU mode and their share in --wall mode.
+# Every thread is seen, with its name: 3 busy threads on 2 cores get samples
+# in proportion to the CPU time each really got (the workload measures it),
+# and profiling does not starve one of them; idle threads get none in CPU
+# mode and their share in --wall mode.
 . "$(dirname "$0")/lib/common.sh"
 
 tsamples() { sql "$1" "SELECT coalesce(sum(samples), 0) FROM threads WHERE name = '$2'"; }
 
-cprof --headless -o "$T/cpu.db" "$WL/threads" -b 3 -i 2 2
+cprof --headless -o "$T/cpu.db" "$WL/threads" -b 3 -i 2 -c "$T/cpu.ms" 2
 rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui --headless threads exited $rc"
 total=$(meta "$T/cpu.db" samples)
 ge "${total:-0}" 1000 || fail "only ${total:-no} samples from 3 busy threads in 2 s"
+all_ms=$(awk '{ s += $2 } END { print s }' "$T/cpu.ms")
+busy_n=$(sql "$T/cpu.db" "SELECT sum(samples) FROM threads WHERE name LIKE 'busy-%'")
+shares=""
 for i in 0 1 2; do
 	n=$(tsamples "$T/cpu.db" busy-$i)
-	# 3 threads on the cores share evenly: each ~1/3 of the samples
-	ge "$n" "$(awk -v t="$total" 'BEGIN { print t * 0.25 }')" ||
-		fail "thread busy-$i has $n of $total samples, expected ~1/3 (threads: $(sql "$T/cpu.db" "SELECT name || '=' || samples FROM threads" | tr '\n' ' '))"
+	ms=$(awk -v t="busy-$i" '$1 == t { print $2 }' "$T/cpu.ms")
+	sp=$(awk -v n="$n" -v a="$busy_n" 'BEGIN { printf "%.1f", 100 * n / a }')
+	cp=$(awk -v m="$ms" -v a="$all_ms" 'BEGIN { printf "%.1f", 100 * m / a }')
+	shares+="busy-$i $sp% (CPU $cp%) "
+	within "$sp" "$cp" 5 || fail "busy-$i has $sp% of the busy threads' samples but $cp% of their CPU time ($shares)"
+	# a third each unprofiled; the profiler's stops must not starve one
+	ge "$cp" 20 || fail "busy-$i got only $cp% of the busy threads' CPU time under the profiler ($shares)"
 done
 for i in 0 1; do
 	n=$(tsamples "$T/cpu.db" idle-$i)
@@ -34,4 +43,4 @@ for i in 0 1; do
 	ge "$n" "$(awk -v b="$busy" 'BEGIN { print b * 0.5 }')" ||
 		fail "--wall: sleeping thread idle-$i has $n samples, busy-0 has $busy (expected about the same)"
 done
-pass "cpu: $total samples over busy-0..2; wall: busy-0 $busy, idle-0 $(tsamples "$T/wall.db" idle-0)"
+pass "cpu: $total samples, $shares; wall: busy-0 $busy, idle-0 $(tsamples "$T/wall.db" idle-0)"

@@ -110,17 +110,31 @@ char procfs_task_state(int fd, int *cpu)
 	return p[2];
 }
 
-bool procfs_task_switches(int fd, uint64_t *switches)
+/* The value after "NAME ... :" in a /proc/.../sched text, or NULL. */
+static const char *sched_field(const char *buf, const char *name)
+{
+	const char *p = strstr(buf, name);
+	return p && (p = strchr(p, ':')) ? p + 1 : NULL;
+}
+
+bool procfs_task_sched(int fd, uint64_t *switches, uint64_t *exec_start_ns)
 {
 	char buf[4096];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	const char *p = strstr(buf, "\nnr_switches");
-	if (!p || !(p = strchr(p, ':')))
+	const char *sw = sched_field(buf, "\nnr_switches"), *es = sched_field(buf, "se.exec_start");
+	if (!sw || !es)
 		return false;
-	*switches = strtoull(p + 1, NULL, 10);
+	*switches = strtoull(sw, NULL, 10);
+	/* milliseconds with six decimals */
+	char *dot;
+	uint64_t ms = strtoull(es, &dot, 10), ns = 0;
+	if (*dot == '.')
+		for (int i = 1; i <= 6; i++)
+			ns = ns * 10 + (uint64_t)(dot[i] >= '0' && dot[i] <= '9' ? dot[i] - '0' : 0);
+	*exec_start_ns = ms * 1000000 + ns;
 	return true;
 }
 

@@ -34,8 +34,10 @@ char procfs_task_state(int fd, int *cpu);
 /* From an open schedstat fd: time on a CPU (ns) and times scheduled in. */
 bool procfs_task_schedstat(int fd, uint64_t *runtime_ns, uint64_t *slices);
 /* From an open /proc/PID/task/TID/sched (kernels with scheduler debugging):
- * the thread's context switches (nr_switches). */
-bool procfs_task_switches(int fd, uint64_t *switches);
+ * the thread's context switches (nr_switches), and the scheduler's last
+ * account of its run time (se.exec_start, ns of the CPU's scheduler clock:
+ * for a thread off its CPU, when it was switched out). */
+bool procfs_task_sched(int fd, uint64_t *switches, uint64_t *exec_start_ns);
 /* /proc/PID/task/TID/comm into buf. */
 bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n);
 /* SP and PC of a thread blocked in a system call (/proc/.../syscall);

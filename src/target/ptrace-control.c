@@ -36,6 +36,7 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 	ps->pub.exit_code = -1;
 	ps->cfg = *cfg;
 	ps->errpipe = -1;
+	ps->self_sched_fd = open("/proc/thread-self/sched", O_RDONLY | O_CLOEXEC);
 	ps->period_ns = 1000000000ull / (cfg->frequency ? cfg->frequency : 999);
 	ps->rng = now_ns() | 1;
 	sigset_t set;
@@ -70,6 +71,8 @@ static void ptrace_free(struct sampler *s)
 			pt_thread_close(&ps->t[i]);
 	if (ps->errpipe >= 0)
 		close(ps->errpipe);
+	if (ps->self_sched_fd >= 0)
+		close(ps->self_sched_fd);
 	if (ps->have_alarm)
 		timer_delete(ps->alarm);
 	close(ps->sigfd);
@@ -240,6 +243,7 @@ static void check_exec_failure(struct ptrace_sampler *ps)
 			 strerror(ps->exec_errno));
 	close(ps->errpipe);
 	ps->errpipe = -1;
+	ps->self_sched_fd = open("/proc/thread-self/sched", O_RDONLY | O_CLOEXEC);
 }
 
 static int ptrace_set_stopped(struct sampler *s, bool stop)

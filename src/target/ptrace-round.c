@@ -160,9 +160,8 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 
 /* Of the threads found in R this round (th->runnable, th->cpu), find for each
  * CPU the one most likely running there (ps->cpu_best). Where two share a
- * CPU, their context switches tell which one is on it, if either (another
- * process's thread may be); not on the sampler's own CPU, where the round
- * itself has just switched out whichever ran. Returns whether two share a
+ * CPU, the scheduler's accounts tell which one is on it, if either (another
+ * process's thread may be): pt_thread_on_cpu. Returns whether two share a
  * CPU: the target has more runnable threads than CPUs to run them on (or the
  * kernel placed two on one). */
 static bool pick_running(struct ptrace_sampler *ps)
@@ -181,9 +180,9 @@ static bool pick_running(struct ptrace_sampler *ps)
 		if (!th->runnable || th->cpu < 0)
 			continue;
 		long *best = &ps->cpu_best[th->cpu];
-		if (*best >= 0 && !ps->cfg.wall && th->cpu != own) {
-			pt_thread_on_cpu(ps, th);
-			pt_thread_on_cpu(ps, &ps->t[*best]);
+		if (*best >= 0 && !ps->cfg.wall) {
+			pt_thread_on_cpu(ps, th, th->cpu == own);
+			pt_thread_on_cpu(ps, &ps->t[*best], th->cpu == own);
 		}
 		shared |= *best >= 0;
 		if (*best < 0 || policy_more_likely_running(&th->clock, &ps->t[*best].clock))
@@ -216,6 +215,7 @@ void pt_tick(struct sampler *s, bool sample, bool events, struct raw_batch *b)
 	 * costs a look at every traced thread (60 idle ones: ~2 us). */
 	for (size_t i = 0; i < ps->nt; i++)
 		ps->t[i].resumed = false;
+	ps->self_exec_start_ns = 0;
 	if (!sample || (events && pt_flush_sigfd(ps)))
 		pt_drain(ps, 0);
 	if (!sample || s->target != SAMPLER_RUNNING || ps->awaiting_exec) {
@@ -237,28 +237,27 @@ void pt_tick(struct sampler *s, bool sample, bool events, struct raw_batch *b)
 				     of a program creating threads, inside clone3) */
 		if (!ps->cfg.wall && policy_skip_round(&th->clock))
 			continue;
-		uint64_t runtime, slices = th->clock.slices;
-		bool sched = !ps->cfg.wall && th->sched_fd >= 0 && !th->clock.was_running &&
+		uint64_t runtime, slices;
+		bool sched = !ps->cfg.wall && th->sched_fd >= 0 &&
 			     procfs_task_schedstat(th->sched_fd, &runtime, &slices);
-		if (sched && policy_still_asleep(&th->clock, slices)) {
-			policy_back_off(&th->clock, false, t);
+		if (sched) {
+			policy_look(&th->clock, t, ps->period_ns, runtime, slices);
+			s->unseen_ns += th->clock.unseen_ns;
+			th->clock.unseen_ns = 0;
+		}
+		if (sched && policy_still_asleep(&th->clock)) {
+			policy_back_off(&th->clock, false);
 			continue;
 		}
 		char st = th->stat_fd >= 0 ? procfs_task_state(th->stat_fd, &th->cpu) : 0;
 		th->runnable = st == 'R';
 		if (st != 'R')
-			policy_found_asleep(&th->clock, t, slices);
+			policy_found_asleep(&th->clock);
 		if (st == 'R' && ps->cfg.wall)
 			th->due = true;
-		else if (st == 'R' && th->sched_fd >= 0 &&
-			 procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
-			policy_look(&th->clock, t, ps->period_ns, runtime, slices);
-			s->unseen_ns += th->clock.unseen_ns;
-			th->clock.unseen_ns = 0;
-		}
 		else if (ps->cfg.wall && (st == 'S' || st == 'D'))
 			th->due = sleeper_needs_stop(ps, th, st);
-		policy_back_off(&th->clock, st == 'R', t);
+		policy_back_off(&th->clock, st == 'R');
 	}
 	bool shared = pick_running(ps);
 	if (!ps->cfg.wall)

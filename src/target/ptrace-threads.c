@@ -85,15 +85,21 @@ void pt_thread_close(struct pthr *th)
 	}
 }
 
-bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th)
+bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu)
 {
-	if (th->clock.on_cpu < 0) {
-		if (th->switches_fd < 0)
-			th->switches_fd = procfs_open_task_file(ps->pub.pid, th->tid, "sched");
-		uint64_t switches;
-		if (th->switches_fd >= 0 && procfs_task_switches(th->switches_fd, &switches))
-			policy_on_cpu(&th->clock, switches);
-	}
+	if (th->clock.on_cpu >= 0)
+		return th->clock.on_cpu > 0;
+	if (th->switches_fd < 0)
+		th->switches_fd = procfs_open_task_file(ps->pub.pid, th->tid, "sched");
+	uint64_t switches, exec_start, self_switches;
+	if (th->switches_fd < 0 || !procfs_task_sched(th->switches_fd, &switches, &exec_start))
+		return false;
+	if (!own_cpu)
+		policy_on_cpu(&th->clock, switches, exec_start);
+	else if (ps->self_exec_start_ns ||
+		 (ps->self_sched_fd >= 0 &&
+		  procfs_task_sched(ps->self_sched_fd, &self_switches, &ps->self_exec_start_ns)))
+		policy_preempted(&th->clock, exec_start, ps->self_exec_start_ns);
 	return th->clock.on_cpu > 0;
 }
 

@@ -79,6 +79,8 @@ struct ptrace_sampler {
 	bool in_round;         /* waiting for this round's stops */
 	bool holding;          /* ... and stopped threads wait to be resumed together */
 	size_t cap_cpu_best;
+	int self_sched_fd;     /* the sampling thread's /proc/thread-self/sched */
+	uint64_t self_exec_start_ns; /* ... read this round (0: not yet) */
 };
 
 #define PS(s) ((struct ptrace_sampler *)(s))
@@ -93,9 +95,11 @@ struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st)
  * point: a new thread has not run since (policy_due). */
 void pt_thread_baseline(struct pthr *th);
 /* Is a thread found in R at this round's look (policy_look done) on its
- * CPU now, rather than waiting for it? Exact, from its count of context
- * switches (a /proc read of ~5 us: asked only when it matters). */
-bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th);
+ * CPU, rather than waiting for it? From its context switches (policy_on_cpu)
+ * or, on the sampler's own CPU (own_cpu), from when it was switched out
+ * (policy_preempted): a /proc read of ~5 us, made only where two threads
+ * share a CPU. */
+bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu);
 /* Close its /proc files. */
 void pt_thread_close(struct pthr *th);
 /* Mark a thread gone and close its files. */

@@ -46,15 +46,18 @@ static bool sim_round(struct sim *s, enum at at)
 		return false;
 	}
 	s->looks++;
-	if (!in_r) {
-		if (!policy_still_asleep(&s->c, s->slices))
-			policy_found_asleep(&s->c, s->now, s->slices);
-		policy_back_off(&s->c, false, s->now);
+	policy_look(&s->c, s->now, P, s->cpu, s->slices);
+	if (policy_still_asleep(&s->c)) {
+		policy_back_off(&s->c, false);
 		return false;
 	}
-	policy_look(&s->c, s->now, P, s->cpu, s->slices);
+	if (!in_r) {
+		policy_found_asleep(&s->c);
+		policy_back_off(&s->c, false);
+		return false;
+	}
 	bool due = policy_due(&s->c, at == RUNNING);
-	policy_back_off(&s->c, true, s->now);
+	policy_back_off(&s->c, true);
 	s->samples += due;
 	return due;
 }
@@ -70,7 +73,8 @@ static void busy(void)
 }
 
 /* Bursts of `on` rounds between sleeps of `off` rounds: sampled at every
- * round it runs, none missed, none while asleep. */
+ * round it runs, none missed, none while asleep (its duty cycle is over
+ * POLICY_IDLE_PERMILLE: it is looked at every round). */
 static void bursts(int on, int off)
 {
 	struct sim s;
@@ -116,24 +120,25 @@ static void waiting(void)
 	CHECK_EQ(s.samples, 2);
 }
 
-/* Asleep for long: looked at every round for POLICY_IDLE_NS, then every 2nd,
- * 4th, ... 64th round. Woken, it is found within 64 rounds and looked at
- * every round again; the CPU time it ran before it was found is counted as
- * unseen, not sampled. */
-static void long_sleep(void)
+/* Hardly running: looked at every round until POLICY_ACTIVITY_NS / 2 show
+ * it, then every 2nd, 4th, ... 64th round. Woken to run, it is found within
+ * 64 rounds and looked at every round again; the CPU time it ran before it
+ * was found is counted as unseen, not sampled. A thread that wakes for one
+ * round in 200 (0.5%) backs off too; one at 5% does not. */
+static void idle(void)
 {
 	struct sim s;
 	sim_init(&s);
 	sim_round(&s, RUNNING);
-	uint64_t idle_rounds = POLICY_IDLE_NS / P;
-	for (uint64_t i = 0; i < idle_rounds; i++)
+	uint64_t warm = POLICY_ACTIVITY_NS / 2 / P;
+	for (uint64_t i = 0; i < warm; i++)
 		sim_round(&s, ASLEEP);
-	CHECK_EQ(s.looks, idle_rounds + 1); /* every round while not long asleep */
+	CHECK(s.looks >= warm); /* every round until it is known to be idle */
 	uint64_t before = s.looks;
 	for (int i = 0; i < 1000; i++)
 		sim_round(&s, ASLEEP);
 	/* after 1, 2, 4, ... 32 rounds (63), every 64th */
-	CHECK(s.looks - before >= 20 && s.looks - before <= 21);
+	CHECK(s.looks - before >= 18 && s.looks - before <= 21);
 	CHECK_EQ(s.c.backoff, POLICY_MAX_BACKOFF);
 	int rounds = 0;
 	uint64_t samples = s.samples;
@@ -147,6 +152,15 @@ static void long_sleep(void)
 	CHECK_EQ(s.c.unseen_ns, s.missed * P);
 	for (int i = 0; i < 10; i++)
 		CHECK(sim_round(&s, RUNNING)); /* every round again */
+
+	sim_init(&s);
+	for (int i = 0; i < 6000; i++)
+		sim_round(&s, i % 200 == 0 ? RUNNING : ASLEEP);
+	CHECK(s.looks < 2000);
+	sim_init(&s);
+	for (int i = 0; i < 6000; i++)
+		sim_round(&s, i % 100 < 5 ? RUNNING : ASLEEP);
+	CHECK_EQ(s.looks, 6000);
 }
 
 /* A thread asleep since its last look (same count of times scheduled in) is
@@ -155,11 +169,15 @@ static void still_asleep(void)
 {
 	struct cpu_clock c;
 	memset(&c, 0, sizeof(c));
-	policy_found_asleep(&c, 5 * P, 7);
-	CHECK(policy_still_asleep(&c, 7));
-	CHECK(!policy_still_asleep(&c, 8));
+	policy_look(&c, 5 * P, P, 0, 7);
+	policy_found_asleep(&c);
+	policy_look(&c, 6 * P, P, 0, 7);
+	CHECK(policy_still_asleep(&c));
+	policy_look(&c, 7 * P, P, 0, 8); /* scheduled in since */
+	CHECK(!policy_still_asleep(&c));
+	policy_look(&c, 8 * P, P, 0, 8);
 	c.was_running = true;
-	CHECK(!policy_still_asleep(&c, 7));
+	CHECK(!policy_still_asleep(&c));
 }
 
 /* Of two threads in R on one CPU, the one scheduled in last runs there; on
@@ -185,10 +203,10 @@ int main(void)
 	bursts(2, 5);
 	bursts(1, 1);
 	bursts(20, 20);
-	bursts(3, 150); /* sleeps shorter than POLICY_IDLE_NS */
+	bursts(3, 97); /* 3%: over POLICY_IDLE_PERMILLE */
 	waiting();
 	woken_not_run();
-	long_sleep();
+	idle();
 	still_asleep();
 	likely_running();
 	return check_done("test-policy");
