@@ -70,7 +70,7 @@ int main(void)
 	const char *hdr_path = "/usr/include/x86_64-linux-gnu/bits/string_fortified.h";
 	uint32_t user = profile_file(p, "/home/me/app/user.c", true);
 	uint32_t libc = profile_file(p, "/usr/lib/x86_64-linux-gnu/libc.so.6", false);
-	uint32_t hdr = profile_file(p, hdr_path, is_user_code("/home/me/app/a.out", hdr_path));
+	uint32_t hdr = profile_file(p, hdr_path, is_user_code("/home/me/app/a.out", hdr_path, true));
 	CHECK(p->files[user].profiled);
 	CHECK(!p->files[libc].profiled);
 	CHECK(!p->files[hdr].profiled);
