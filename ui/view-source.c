@@ -280,7 +280,8 @@ static void draw_message_row(struct view *v, size_t row, int y, int width, bool 
 	if (i == 0 && sv->binary)
 		snprintf(text, sizeof(text), " No line information for %s", path);
 	else if (sv->binary)
-		snprintf(text, sizeof(text), " It has no debug info: rebuild it with -g, or install its debug symbols.");
+		snprintf(text, sizeof(text), " It has no debug info: rebuild it with -g, or install "
+			 "its debug symbols.");
 	else if (i == 0)
 		snprintf(text, sizeof(text), " Source file not found: %s", path);
 	else if (i == 1)

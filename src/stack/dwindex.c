@@ -374,7 +374,10 @@ static void walk_body(struct walk *w, Dwarf_Die *die, uint32_t scope, uint32_t d
 }
 
 /* Outer scopes first where ranges start together: by start, then the
- * longer, then the less inlined. */
+ * longer, then the less inlined; of scopes with the same range, the first
+ * DIE last, so that it is the innermost (gas describes each alias of an
+ * assembly function, as glibc's __memmove_avx_unaligned and
+ * __memcpy_avx_unaligned: the first names it, as in the symbol table). */
 static int cmp_ival(const void *a, const void *b)
 {
 	const struct ival *x = a, *y = b;
@@ -382,7 +385,9 @@ static int cmp_ival(const void *a, const void *b)
 		return x->lo < y->lo ? -1 : 1;
 	if (x->hi != y->hi)
 		return x->hi > y->hi ? -1 : 1;
-	return x->depth < y->depth ? -1 : x->depth > y->depth;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return x->scope > y->scope ? -1 : x->scope < y->scope;
 }
 
 static void emit(struct segs *out, size_t first, uint64_t lo, uint64_t hi, uint32_t scope)
@@ -509,7 +514,8 @@ static const char *file_path(struct dwindex *x, struct cu *cu, uint32_t file)
  * scope its declaration is in, found through abstract_origin and
  * specification. Plain when the declaration is in no namespace or type of
  * this CU. */
-static const char *qualified_name(struct dwindex *x, struct cu *cu, Dwarf_Die *die, const char *name)
+static const char *qualified_name(struct dwindex *x, struct cu *cu, Dwarf_Die *die,
+				  const char *name)
 {
 	Dwarf_Die cur = *die;
 	for (int hop = 0; hop < 8; hop++) {
@@ -533,7 +539,8 @@ static const char *qualified_name(struct dwindex *x, struct cu *cu, Dwarf_Die *d
 /* The name of the symbol at the entry of a scope's function, when it has
  * code of its own: the scope itself, or an out-of-line copy of the
  * function inlined there. */
-static const char *symbol_of(struct dwindex *x, struct cu *cu, const struct scope *s, Dwarf_Die *die)
+static const char *symbol_of(struct dwindex *x, struct cu *cu, const struct scope *s,
+			     Dwarf_Die *die)
 {
 	uint64_t entry;
 	Dwarf_Attribute a;

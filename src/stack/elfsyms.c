@@ -14,6 +14,7 @@ struct candidate {
 	struct elfsym s;
 	uint64_t size;
 	int bind;
+	size_t order; /* in the symbol table */
 };
 
 static size_t leading_underscores(const char *s)
@@ -23,7 +24,8 @@ static size_t leading_underscores(const char *s)
 
 /* Which of two symbols at one address names it, as perf chooses: one with
  * a size, not weak, global, with fewer leading underscores, the longer
- * name; then the first in byte order. Negative when a is the better. */
+ * name; then the first in the symbol table (glibc's __memmove_avx_unaligned
+ * before its alias __memcpy_avx_unaligned). Negative when a is the better. */
 static int worse(const struct candidate *a, const struct candidate *b)
 {
 	if (!a->size != !b->size)
@@ -38,7 +40,7 @@ static int worse(const struct candidate *a, const struct candidate *b)
 	size_t la = strlen(a->s.name), lb = strlen(b->s.name);
 	if (la != lb)
 		return la > lb ? -1 : 1;
-	return strcmp(a->s.name, b->s.name); /* at last, always the same one */
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 static int cmp_candidate(const void *x, const void *y)
@@ -64,7 +66,7 @@ static size_t read_symbols(Dwfl_Module *mod, struct candidate **out)
 		if (!name || !*name || shndx == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC))
 			continue;
 		*VEC_PUSH(*out, k, cap) = (struct candidate){{addr, 0, 0, name}, sym.st_size,
-							    GELF_ST_BIND(sym.st_info)};
+							    GELF_ST_BIND(sym.st_info), k};
 	}
 	return k;
 }

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A short name two different functions claim: shown with parameters. */
+/* namer.first of a short name two different functions claim: shown with
+ * their parameters. */
 #define AMBIGUOUS UINT64_MAX
 
 char *name_demangle(const char *sym, bool params)

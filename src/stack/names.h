@@ -20,8 +20,8 @@ char *name_demangle(const char *sym, bool params);
 
 struct namer {
 	struct strpool names;   /* every name handed out, and linkage names */
-	struct u64map first;    /* short name -> id of the first function's key */
-	struct u64map shown;    /* linkage name id -> id of the name shown */
+	struct u64map first;    /* short name -> the first function's key, or AMBIGUOUS */
+	struct u64map shown;    /* a function's key -> the name shown for it */
 };
 
 void namer_init(struct namer *n);
@@ -32,7 +32,9 @@ void namer_free(struct namer *n);
 void namer_note(struct namer *n, const char *linkage);
 /* The name to show for a function of the module: from its linkage name
  * when it has one (demangled), else `plain` (its source name, qualified by
- * the caller where needed). Stable until namer_free. */
+ * the caller where needed); one of them at least is given. A function's key
+ * is its linkage name without a clone suffix (.constprop.0, .cold...).
+ * Stable until namer_free. */
 const char *namer_name(struct namer *n, const char *linkage, const char *plain);
 
 #endif
