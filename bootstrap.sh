@@ -13,12 +13,15 @@ set -eu
 cd "$(dirname "$0")"
 SRCDIR=$PWD
 
-# build, libraries, the sqlite3 shell and perf (tests), tmux (TUI tests),
-# python3 (JSON checks), util-linux (setpriv), binutils (readelf), valgrind,
-# strace (a program launched under a tracer)
+# build (g++ too: the C++ workload), libraries (libiberty-dev: the demangler),
+# the sqlite3 shell and perf (tests), tmux (TUI tests), python3 (JSON checks),
+# util-linux (setpriv), binutils (readelf), valgrind, strace (a program
+# launched under a tracer); rustc (the Rust workload) unless one is on PATH
+# already (rustup's)
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev libunwind-dev
-	libdw-dev libelf-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux binutils valgrind
-	strace"
+	libdw-dev libelf-dev libiberty-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux
+	binutils valgrind strace"
+command -v rustc >/dev/null || PACKAGES="$PACKAGES rustc"
 
 stop_after=run
 seconds=20

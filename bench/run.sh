@@ -421,6 +421,10 @@ big_frames=$(sqlite3 "$OUT/big.db" "SELECT count(*) FROM frames")
 big_samples=$(sqlite3 "$OUT/big.db" "SELECT count(*) FROM samples")
 big_bytes=$(cat "$OUT"/big.db* | wc -c)
 
+# and CPython: an interpreter with full DWARF, symbench and a session
+log "symbols: CPython"
+bash "$SRC/bench/pysym.sh" "$BUILD" "$OUT/py" "$ACC_S" >"$OUT/pysym.txt" 2>&1
+
 # ---- 5. storage and model at 1,000,000 samples --------------------------------------
 log "session: writing and loading $SESSION_N samples"
 "$BUILD/bench/sessbench" write "$OUT/million.db" "$SESSION_N" >"$OUT/sess-write.txt" 2>&1
@@ -576,6 +580,20 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo
 	echo "A 3-s cprof-tui session of it at 999 Hz: $big_samples samples, $big_frames distinct frames,"
 	echo "symbols $(num "$(val symbols "$OUT/big.err")" %.0f) us per address over $(num "$(val addresses "$OUT/big.err")" %.0f) addresses, unwind $(val unwind "$OUT/big.err") us, stopped $(val stopped "$OUT/big.err") us per sample."
+	echo
+	P=$OUT/pysym.txt
+	if grep -q '^why=' "$P"; then
+		echo "CPython: not measured ($(sed -n 's/^why=//p' "$P"))."
+	else
+		echo "CPython (\`bench/pysym.sh\`: $(kv python "$P"), its code in $(kv module "$P") with full DWARF):"
+		echo "symbench on 2000 of its functions (2 addresses each, cold), and a ${ACC_S}-s cprof-tui session at"
+		echo "999 Hz of a CPU-bound script (symbols = the worker's CPU time per unique address, libc's"
+		echo "debug info, compressed, included; CPU = cprof-tui's own, and the script's process time)."
+		echo
+		echo "| symbench addresses | cold (us/address) | session: symbols (us/address) | addresses | CPU cprof-tui (ms) | CPU target (ms) | cprof / target |"
+		echo "|---|---|---|---|---|---|---|"
+		echo "| $(kv sym_addrs "$P") | $(kv sym_cold_us "$P") | $(kv sess_symbols_us "$P") | $(kv sess_addresses "$P") | $(kv cprof_cpu_ms "$P") | $(kv target_cpu_ms "$P") | $(awk -v c="$(kv cprof_cpu_ms "$P")" -v t="$(kv target_cpu_ms "$P")" 'BEGIN {if (t > 0) printf "%.0f%%", 100 * c / t; else print "-"}') |"
+	fi
 	echo
 	echo "## 5. Storage and model"
 	echo

@@ -74,7 +74,7 @@ static int write_session(const char *path, long nsamples)
 		for (int fn = 0; fn < NFUNCS; fn++) {
 			snprintf(fname, sizeof fname, "func_%02d_%02d", f, fn);
 			for (int l = 0; l < NLINES; l++)
-				frames[nframes++] = profile_frame(p, fname, file, 100 * fn + 10 + l,
+				frames[nframes++] = profile_frame(p, fname, file, file, 100 * fn + 10 + l,
 								  100 * fn + 5, "/usr/bin/synthetic", 0);
 		}
 	}

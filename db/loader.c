@@ -85,16 +85,23 @@ int db_session_load(struct db_session *s, struct profile *p, char *err, size_t e
 	}
 	sqlite3_finalize(st);
 	what = "frames";
-	if (sqlite3_prepare_v2(s->db, "SELECT id, function, file_id, line, function_line, module, "
-				      "flags FROM frames ORDER BY id", -1, &st, NULL))
+	/* version 1: a function's file was its frames' */
+	if (sqlite3_prepare_v2(s->db, s->version >= 2
+				      ? "SELECT id, function, function_file_id, file_id, line, function_line, "
+					"module, flags FROM frames ORDER BY id"
+				      : "SELECT id, function, file_id, file_id, line, function_line, "
+					"module, flags FROM frames ORDER BY id",
+			       -1, &st, NULL))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		uint32_t file;
-		if (!remap_get(&files, sqlite3_column_int64(st, 2), &file))
+		uint32_t func_file, file;
+		if (!remap_get(&files, sqlite3_column_int64(st, 2), &func_file) ||
+		    !remap_get(&files, sqlite3_column_int64(st, 3), &file))
 			goto bad;
-		uint32_t id = profile_frame(p, col_text(st, 1), file, (uint32_t)sqlite3_column_int(st, 3),
-					    (uint32_t)sqlite3_column_int(st, 4), col_text(st, 5),
-					    (uint32_t)sqlite3_column_int(st, 6));
+		uint32_t id = profile_frame(p, col_text(st, 1), func_file, file,
+					    (uint32_t)sqlite3_column_int(st, 4),
+					    (uint32_t)sqlite3_column_int(st, 5), col_text(st, 6),
+					    (uint32_t)sqlite3_column_int(st, 7));
 		remap_set(&frames, sqlite3_column_int64(st, 0), id);
 	}
 	sqlite3_finalize(st);

@@ -1,5 +1,7 @@
 /* schema.h — the session file schema (version DB_SCHEMA_VERSION).
  * Documented for sqlite3 users in doc/SESSION.md; keep both in step.
+ * Version 1 had no frames.function_file_id: a function's file was its
+ * frames' file_id (db/loader.c reads both).
  *
  * Counting rules of line_hits / function_hits are doc/PRODUCT.md §4 under the profiled
  * set stored in files.profiled; samples with no frame in a profiled file
@@ -12,6 +14,7 @@
 "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE, profiled INTEGER NOT NULL,\n" \
 "                   system INTEGER NOT NULL DEFAULT 0);\n" \
 "CREATE TABLE frames(id INTEGER PRIMARY KEY, function TEXT NOT NULL,\n" \
+"                    function_file_id INTEGER NOT NULL REFERENCES files(id),\n" \
 "                    file_id INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,\n" \
 "                    function_line INTEGER NOT NULL DEFAULT 0, module TEXT, flags INTEGER NOT NULL);\n" \
 "CREATE TABLE stacks(id INTEGER PRIMARY KEY, depth INTEGER NOT NULL, flags INTEGER NOT NULL);\n" \
@@ -39,16 +42,16 @@
 "  SELECT '(outside profiled files)', 0, coalesce(sum(n), 0), coalesce(sum(n), 0) FROM stack_counts\n" \
 "  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n" \
 "CREATE VIEW function_hits AS\n" \
-"  WITH t AS (SELECT d.function, d.file_id, sum(c.n) AS total FROM\n" \
-"               (SELECT DISTINCT sf.stack_id, f.function, f.file_id FROM stack_frames sf\n" \
+"  WITH t AS (SELECT d.function, d.function_file_id, sum(c.n) AS total FROM\n" \
+"               (SELECT DISTINCT sf.stack_id, f.function, f.function_file_id FROM stack_frames sf\n" \
 "                JOIN frames f ON f.id = sf.frame_id) d\n" \
-"             JOIN stack_counts c USING(stack_id) GROUP BY d.function, d.file_id),\n" \
-"       s AS (SELECT f.function, f.file_id, sum(c.n) AS self FROM stack_self ss\n" \
+"             JOIN stack_counts c USING(stack_id) GROUP BY d.function, d.function_file_id),\n" \
+"       s AS (SELECT f.function, f.function_file_id, sum(c.n) AS self FROM stack_self ss\n" \
 "             JOIN stack_counts c USING(stack_id) JOIN frames f ON f.id = ss.frame_id\n" \
-"             GROUP BY f.function, f.file_id)\n" \
+"             GROUP BY f.function, f.function_file_id)\n" \
 "  SELECT t.function AS function, fi.path AS path, coalesce(s.self, 0) AS self, t.total AS total\n" \
-"  FROM t JOIN files fi ON fi.id = t.file_id\n" \
-"  LEFT JOIN s ON s.function = t.function AND s.file_id = t.file_id\n" \
+"  FROM t JOIN files fi ON fi.id = t.function_file_id\n" \
+"  LEFT JOIN s ON s.function = t.function AND s.function_file_id = t.function_file_id\n" \
 "  UNION ALL\n" \
 "  SELECT '(outside profiled files)', '', coalesce(sum(n), 0), coalesce(sum(n), 0) FROM stack_counts\n" \
 "  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n"

@@ -10,6 +10,7 @@
 struct db_session {
 	sqlite3 *db;
 	char *path;
+	int version;         /* its schema_version: an older file is only read, and its toggles saved */
 	/* how much of the profile model is already in the file */
 	size_t files_done, frames_done, stacks_done, samples_done;
 	bool *profiled_done; /* files.profiled as last written */
@@ -18,7 +19,8 @@ struct db_session {
 		*ins_thread, *set_meta, *set_profiled;
 };
 
-/* Prepare the writer's statements (writer.c): 0, or -1 (sqlite3_errmsg). */
+/* Prepare the writer's statements (writer.c): 0, or -1 (sqlite3_errmsg).
+ * A file of an older schema gets no statement that appends frames. */
 int db_writer_prepare(struct db_session *s);
 void db_writer_finalize(struct db_session *s);
 

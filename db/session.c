@@ -41,6 +41,7 @@ struct db_session *db_session_create(const char *path, char *err, size_t errlen)
 {
 	struct db_session *s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
+	s->version = DB_SCHEMA_VERSION;
 	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 	if ((unlink(path) && errno != ENOENT)) {
 		db_set_err(err, errlen, "cannot replace session file %s: %s (choose another with -o)",
@@ -136,6 +137,7 @@ struct db_session *db_session_open(const char *path, char *err, size_t errlen)
 		db_set_err(err, errlen, "session %s has an invalid schema_version%s", path, "");
 		goto fail;
 	}
+	s->version = version;
 	if (flags == SQLITE_OPEN_READWRITE && db_writer_prepare(s)) {
 		db_set_err(err, errlen, "session %s is not a cprof-tui session: %s", path,
 			sqlite3_errmsg(s->db));

@@ -13,9 +13,11 @@ static int prepare(struct db_session *s, sqlite3_stmt **st, const char *sql)
 
 int db_writer_prepare(struct db_session *s)
 {
+	if (s->version == DB_SCHEMA_VERSION &&
+	    prepare(s, &s->ins_frame, "INSERT INTO frames(id, function, function_file_id, file_id, line,"
+				      " function_line, module, flags) VALUES(?,?,?,?,?,?,?,?)"))
+		return -1;
 	if (prepare(s, &s->ins_file, "INSERT INTO files(id, path, profiled, system) VALUES(?,?,?,?)") ||
-	    prepare(s, &s->ins_frame, "INSERT INTO frames(id, function, file_id, line, function_line,"
-				      " module, flags) VALUES(?,?,?,?,?,?,?)") ||
 	    prepare(s, &s->ins_stack, "INSERT INTO stacks(id, depth, flags) VALUES(?,?,?)") ||
 	    prepare(s, &s->ins_stack_frame,
 		    "INSERT INTO stack_frames(stack_id, depth, frame_id) VALUES(?,?,?)") ||
@@ -93,13 +95,16 @@ static int write_new_rows(struct db_session *s, struct profile *p)
 	for (; s->frames_done < p->nframes; s->frames_done++) {
 		const struct pframe *fr = &p->frames[s->frames_done];
 		const struct pfunc *fn = &p->funcs[fr->func];
+		if (!s->ins_frame)
+			return -1; /* an older file: nothing is appended to it */
 		sqlite3_bind_int64(s->ins_frame, 1, (int64_t)s->frames_done);
 		bind_text(s->ins_frame, 2, strpool_get(&p->strings, fn->name));
-		sqlite3_bind_int64(s->ins_frame, 3, fr->file);
-		sqlite3_bind_int64(s->ins_frame, 4, fr->line);
-		sqlite3_bind_int64(s->ins_frame, 5, fn->line);
-		bind_text(s->ins_frame, 6, strpool_get(&p->strings, fr->module));
-		sqlite3_bind_int64(s->ins_frame, 7, fr->flags);
+		sqlite3_bind_int64(s->ins_frame, 3, fn->file);
+		sqlite3_bind_int64(s->ins_frame, 4, fr->file);
+		sqlite3_bind_int64(s->ins_frame, 5, fr->line);
+		sqlite3_bind_int64(s->ins_frame, 6, fn->line);
+		bind_text(s->ins_frame, 7, strpool_get(&p->strings, fr->module));
+		sqlite3_bind_int64(s->ins_frame, 8, fr->flags);
 		if (run(s->ins_frame))
 			return -1;
 	}

@@ -23,6 +23,8 @@ WORKLOADS = \
 	tests/workloads/short \
 	tests/workloads/jobctl \
 	tests/workloads/stripped \
+	tests/workloads/stripped-nosym \
+	tests/workloads/cxxnames \
 	tests/workloads/dlopen \
 	tests/workloads/libplugin.so
 check_PROGRAMS += $(WORKLOADS)
@@ -41,6 +43,19 @@ tests_workloads_stripped_SOURCES = $(SPLIT2_SOURCES)
 tests_workloads_stripped_CFLAGS = $(WL_CFLAGS)
 tests_workloads_stripped_LDFLAGS = -rdynamic -s
 tests_workloads_stripped_LDADD = $(WL_LDADD)
+
+# `stripped-nosym`: split2 linked with -s alone: not one symbol of its own
+# code is left, in .symtab or .dynsym. Its functions are split by the unwind
+# table (.eh_frame) and named stripped-nosym+0xSTART.
+tests_workloads_stripped_nosym_SOURCES = $(SPLIT2_SOURCES)
+tests_workloads_stripped_nosym_CFLAGS = $(WL_CFLAGS)
+tests_workloads_stripped_nosym_LDFLAGS = -s
+tests_workloads_stripped_nosym_LDADD = $(WL_LDADD)
+
+# `cxxnames`: C++ functions that share names (namesakes in two namespaces,
+# overloads, a template, a lambda), built like the C workloads.
+tests_workloads_cxxnames_SOURCES = tests/workloads/cxxnames.cc tests/workloads/wl.h
+tests_workloads_cxxnames_CXXFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra
 
 # `dlopen` loads libplugin.so (built as a "program" linked -shared) at run time.
 tests_workloads_dlopen_SOURCES = tests/workloads/dlopen.c tests/workloads/wl.h
@@ -94,6 +109,7 @@ ENGINE_TESTS = \
 	tests/t-bursty.sh \
 	tests/t-badinput.sh \
 	tests/t-churn.sh \
+	tests/t-cxx.sh \
 	tests/t-dlopen.sh \
 	tests/t-deep.sh \
 	tests/t-eintr.sh \
@@ -109,6 +125,7 @@ ENGINE_TESTS = \
 	tests/t-many-threads.sh \
 	tests/t-overhead.sh \
 	tests/t-report.sh \
+	tests/t-rust.sh \
 	tests/t-short.sh \
 	tests/t-signals.sh \
 	tests/t-sigterm.sh \
@@ -121,12 +138,13 @@ ENGINE_TESTS = \
 TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
-EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py
+EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py \
+	tests/workloads/crunch.rs
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
-	tests/unit/test-unwind.test tests/unit/test-policy.test
+	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
@@ -136,6 +154,9 @@ tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
 tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_policy_test_SOURCES = tests/unit/test-policy.c tests/unit/check.h
 tests_unit_test_policy_test_LDADD = $(ENGINE_LIBS)
+# test-symbols reads the workloads' binaries (cxxnames, inlined, stripped-nosym)
+tests_unit_test_symbols_test_SOURCES = tests/unit/test-symbols.c tests/unit/check.h
+tests_unit_test_symbols_test_LDADD = $(ENGINE_LIBS)
 # test-unwind samples real processes: itself re-executed, and the deep workload
 tests_unit_test_unwind_test_SOURCES = tests/unit/test-unwind.c tests/unit/check.h
 tests_unit_test_unwind_test_LDADD = $(ENGINE_LIBS)

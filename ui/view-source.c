@@ -2,7 +2,9 @@
  * shares and a heat mark. Rows are line numbers. The file is looked for as
  * recorded, then under each --source-path directory by ever shorter tails of
  * its path (down to the basename); when it is nowhere, the view says where it
- * looked and still lists the lines that have samples. */
+ * looked and still lists the lines that have samples. A module standing in
+ * for the files of code without line information is not looked for: the
+ * view says so. */
 #include "config.h"
 #include "ui/columns.h"
 #include "ui/draw.h"
@@ -26,7 +28,7 @@ struct source_view {
 	uint32_t want_line;  /* cursor line at the first load, 0 for the hottest */
 	bool placed;
 	char *found;         /* where the text was read from, NULL when missing */
-	bool binary;         /* the "file" is a module without line info */
+	bool binary;         /* the "file" is a module standing in for code without line info */
 	char **searched;     /* every path tried, in order */
 	size_t nsearched, cap_searched;
 	const char *text;    /* the file, mapped read-only */
@@ -64,13 +66,6 @@ static bool source_try(struct source_view *sv, const char *path)
 		sv->text = map;
 	}
 	close(fd);
-	if (sv->size >= 4 && !memcmp(sv->text, "\x7f" "ELF", 4)) {
-		/* A module standing in for a file: there is no text to show. */
-		sv->binary = true;
-		munmap((void *)sv->text, sv->size);
-		sv->size = 0;
-		return true;
-	}
 	sv->found = xstrdup(path);
 	return true;
 }
@@ -175,7 +170,7 @@ static void source_load(struct view *v)
 		/* Row i is line i + 1; a stale file may be shorter than its samples. */
 		v->nrows = sv->nlines > last ? sv->nlines : last;
 	} else {
-		sv->nmessages = sv->nsearched + 4;
+		sv->nmessages = sv->binary ? 2 : sv->nsearched + 4;
 		for (size_t i = 0; i < sv->nmessages; i++)
 			view_rows_add(v, MESSAGE_ROW | i);
 		for (size_t i = 0; i < sv->nhot; i++)
@@ -281,13 +276,20 @@ static void draw_message_row(struct view *v, size_t row, int y, int width, bool 
 	char path[1024], text[1200];
 
 	attrset(draw_attr(i == 0 ? DRAW_ERROR : DRAW_NORMAL, selected));
-	if (i == 0)
-		snprintf(text, sizeof(text), " %s: %s", sv->binary ? "No line information (no debug info) for"
-				: "Source file not found", draw_escape(path, sizeof(path), v->ui->p->files[sv->file].path));
+	draw_escape(path, sizeof(path), v->ui->p->files[sv->file].path);
+	if (i == 0 && sv->binary)
+		snprintf(text, sizeof(text), " No line information for %s", path);
+	else if (sv->binary)
+		snprintf(text, sizeof(text), " It has no debug info: rebuild it with -g, or install "
+			 "its debug symbols.");
+	else if (i == 0)
+		snprintf(text, sizeof(text), " Source file not found: %s", path);
 	else if (i == 1)
 		snprintf(text, sizeof(text), " Searched:");
 	else if (i - 2 < sv->nsearched)
 		snprintf(text, sizeof(text), "   %s", draw_escape(path, sizeof(path), sv->searched[i - 2]));
+	else if (i - 2 == sv->nsearched && path[0] != '/')
+		snprintf(text, sizeof(text), " Add the top of the tree it was built in with --source-path DIR.");
 	else if (i - 2 == sv->nsearched)
 		snprintf(text, sizeof(text), " Add the directory that holds it with --source-path DIR.");
 	else
@@ -442,7 +444,9 @@ struct view *source_view_new(struct ui *ui, uint32_t file, uint32_t line)
 
 	sv->file = file;
 	sv->want_line = line;
-	source_open(sv, ui->cfg, ui->p->files[file].path);
+	sv->binary = !ui->p->files[file].has_lines;
+	if (!sv->binary)
+		source_open(sv, ui->cfg, ui->p->files[file].path);
 	if (sv->found)
 		source_index_lines(sv);
 	return view_new(ui, &source_view_ops, sv);
@@ -454,10 +458,10 @@ struct view *source_view_for_function(struct ui *ui, uint32_t func)
 	uint32_t line = p->funcs[func].line;
 	uint64_t best_self = 0, best_total = 0;
 
-	/* The function's hottest line among the frames it appears in. */
+	/* The function's hottest line of its own file among its frames. */
 	for (size_t i = 0; i < p->nframes; i++) {
 		const struct pframe *f = &p->frames[i];
-		if (f->func != func || !f->line)
+		if (f->func != func || f->file != p->funcs[func].file || !f->line)
 			continue;
 		const struct pline *l = &p->lines[f->pline];
 		if (l->self > best_self || (l->self == best_self && l->total > best_total)) {

@@ -186,18 +186,18 @@ static bool same_frame(const void *ctx, uint64_t id)
 {
 	const struct frame_key *k = ctx;
 	const struct pframe *fr = &k->p->frames[id];
-	return fr->func == k->f.func && fr->line == k->f.line && fr->module == k->f.module &&
-	       fr->flags == k->f.flags;
+	return fr->func == k->f.func && fr->file == k->f.file && fr->line == k->f.line &&
+	       fr->module == k->f.module && fr->flags == k->f.flags;
 }
 
-uint32_t profile_frame(struct profile *p, const char *function, uint32_t file, uint32_t line,
-		       uint32_t decl_line, const char *module, uint32_t flags)
+uint32_t profile_frame(struct profile *p, const char *function, uint32_t func_file, uint32_t file,
+		       uint32_t line, uint32_t decl_line, const char *module, uint32_t flags)
 {
 	uint32_t name = strpool_intern(&p->strings, function);
 	uint32_t mod = strpool_intern(&p->strings, module ? module : "");
-	uint32_t func = intern_func(p, name, file, decl_line);
+	uint32_t func = intern_func(p, name, func_file, decl_line);
 	struct frame_key k = {p, {.func = func, .file = file, .line = line, .module = mod, .flags = flags}};
-	uint32_t hk[4] = {func, line, mod, flags};
+	uint32_t hk[5] = {func, file, line, mod, flags};
 	uint64_t slot = 0;
 	int64_t found = intern_find(&p->frame_index, hash_bytes(hk, sizeof(hk), 2), same_frame, &k, &slot);
 	if (found >= 0)
@@ -206,6 +206,8 @@ uint32_t profile_frame(struct profile *p, const char *function, uint32_t file, u
 	struct pframe *fr = VEC_PUSH(p->frames, p->nframes, p->cap_frames);
 	*fr = k.f;
 	fr->pline = intern_line(p, file, line);
+	if (!(flags & FRAME_NO_LINE))
+		p->files[file].has_lines = true;
 	u64map_put(&p->frame_index, slot, id);
 	changed(p);
 	return id;

@@ -33,13 +33,17 @@ struct pfile {
 	bool profiled;    /* current state (the user's toggle wins) */
 	bool user_set;    /* profiled was set by the user (toggle or saved session) */
 	bool system;      /* not the user's code (usercode.h): not profiled by default */
+	bool has_lines;   /* a frame has a line in it (it is not a module standing in for its files) */
 	uint64_t self, total;
 	uint32_t lines_hit; /* distinct lines with total > 0 */
 };
 
+/* A function is its name and its own file (where it is defined), whatever
+ * files its frames' lines are in (code the compiler brought in from a
+ * header, or an #include in its body). */
 struct pfunc {
 	uint32_t name;  /* strpool id in profile.strings */
-	uint32_t file;  /* pfile index */
+	uint32_t file;  /* pfile index of its own file */
 	uint32_t line;  /* first line of the function (declaration), 0 if unknown */
 	uint64_t self, total;
 };
@@ -51,7 +55,7 @@ struct pline {
 
 struct pframe {
 	uint32_t func;   /* pfunc index */
-	uint32_t file;   /* pfile index (same as funcs[func].file) */
+	uint32_t file;   /* pfile index of the line's file (usually funcs[func].file) */
 	uint32_t line;   /* 0 when unknown */
 	uint32_t pline;  /* plines index of (file, line) */
 	uint32_t module; /* strpool id of the module (ELF path) */
@@ -130,8 +134,9 @@ void profile_free(struct profile *p);
  * their profiled state from --profile-all / --profile-only, else from
  * `user_code` (is_user_code() of usercode.h: the default rule). */
 uint32_t profile_file(struct profile *p, const char *path, bool user_code);
-/* Intern a frame; returns its id. `decl_line` is the function's first line. */
-uint32_t profile_frame(struct profile *p, const char *function, uint32_t file,
+/* Intern a frame of `function`, whose own file is func_file, at `line` of
+ * `file`; returns its id. `decl_line` is the function's first line. */
+uint32_t profile_frame(struct profile *p, const char *function, uint32_t func_file, uint32_t file,
 		       uint32_t line, uint32_t decl_line, const char *module, uint32_t flags);
 /* Intern a stack (innermost first); returns its id. */
 uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth, uint32_t flags);

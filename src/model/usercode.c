@@ -4,11 +4,18 @@
 #include <string.h>
 
 /* Where a distribution keeps what the user did not write: headers, libraries
- * (and the dynamic loader), their sources, and the directories Debian's
- * packages are built in (the source paths of their debug info). */
+ * (and the dynamic loader), their sources, the directories Debian's
+ * packages are built in (the source paths of their debug info), and where
+ * Rust's standard library says its sources were (rustc remaps them). */
 static const char *const system_dirs[] = {
 	"/usr/include/", "/usr/local/include/", "/usr/lib/", "/usr/lib64/", "/lib/", "/lib64/",
-	"/usr/src/", "/build/",
+	"/usr/src/", "/build/", "/rustc/",
+};
+
+/* Toolchains and package managers in a home directory: a Rust toolchain's
+ * library sources, the crates cargo downloads. */
+static const char *const system_parts[] = {
+	"/.rustup/toolchains/", "/.cargo/registry/",
 };
 
 static bool under_system_dir(const char *path)
@@ -18,12 +25,17 @@ static bool under_system_dir(const char *path)
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
 		if (strncmp(path, system_dirs[i], strlen(system_dirs[i])) == 0)
 			return true;
+	for (size_t i = 0; i < sizeof(system_parts) / sizeof(system_parts[0]); i++)
+		if (strstr(path, system_parts[i]))
+			return true;
 	return false;
 }
 
-bool is_user_code(const char *module, const char *source)
+bool is_user_code(const char *module, const char *source, bool program_has_lines)
 {
 	if (module && under_system_dir(module))
 		return false;
-	return source && !under_system_dir(source);
+	if (!source)
+		return module && !program_has_lines;
+	return !under_system_dir(source);
 }

@@ -9,10 +9,13 @@
 
 /* Is code of `module` (an ELF path, "[vdso]", ...) at source file `source`
  * the user's own? Not when either lies under the system's include, library
- * or package-build directories, nor for the vDSO and compiler built-ins.
+ * or package-build directories or a toolchain's library sources (Rust's
+ * /rustc/..., cargo's registry), nor for the vDSO and compiler built-ins.
  * `source` NULL means code without line information: the module stands in
- * for its files, and such code is not counted as the user's. `module` NULL
- * asks about the source path alone. */
-bool is_user_code(const char *module, const char *source);
+ * for its files. Such code of the program's own modules is the user's when
+ * none of them has line information (`program_has_lines` false: a
+ * stripped program is profiled), else not. `module` NULL asks about the
+ * source path alone. */
+bool is_user_code(const char *module, const char *source, bool program_has_lines);
 
 #endif

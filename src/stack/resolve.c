@@ -151,8 +151,9 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 
 static uint32_t intern_frame(struct profile *p, const struct sym_frame *f)
 {
+	uint32_t home = profile_file(p, f->home, f->home_user_code);
 	uint32_t file = profile_file(p, f->file, f->user_code);
-	return profile_frame(p, f->function, file, f->line, f->decl_line, f->module, f->flags);
+	return profile_frame(p, f->function, home, file, f->line, f->decl_line, f->module, f->flags);
 }
 
 /* The profile stack of an address stack, or -1 while an address is still

@@ -1,14 +1,15 @@
+/* symbols.c — the symbol worker: requests, results, modules; see symbols.h. */
 #include "config.h"
 #include "stack/symbols.h"
+#include "stack/dwindex.h"
+#include "stack/elfsyms.h"
+#include "stack/names.h"
 #include "model/hash.h"
 #include "model/profile.h"
 #include "model/usercode.h"
 #include "model/strutil.h"
 #include "model/xalloc.h"
-#include <dwarf.h>
-#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
-#include <gelf.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,8 +18,18 @@
 #include <string.h>
 #include <time.h>
 
+/* A module of the target as the worker knows it: its names, symbol table
+ * and DWARF index, made at its first address. */
+struct symmod {
+	const char *path;     /* module_path() */
+	struct namer names;
+	struct elfsyms syms;
+	struct dwindex *dw;   /* NULL without DWARF */
+	Dwarf_Addr dwbias;    /* module address - DWARF address */
+};
+
 /* Everything below `lock` is shared between the sampling thread and the
- * worker; the libdw session (dwfl) is the worker's alone. */
+ * worker; the libdw session (dwfl) and the modules are the worker's alone. */
 struct symbolizer {
 	pid_t pid;
 	pthread_t thread;
@@ -39,6 +50,11 @@ struct symbolizer {
 
 	/* worker only */
 	Dwfl *dwfl;
+	struct symmod **mods;
+	size_t nmods, cap_mods;
+	struct u64map mod_index;  /* Dwfl_Module pointer -> index in mods */
+	bool lines_known;         /* program_has_lines is up to date with the modules */
+	bool program_has_lines;   /* a module of the program's own has line info (usercode.h) */
 };
 
 #define QUEUED UINT64_MAX
@@ -50,52 +66,35 @@ static const Dwfl_Callbacks proc_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
-/* ---- the worker's side: libdw ---- */
+/* ---- the worker's side: modules ---- */
 
+static void forget_modules(struct symbolizer *s)
+{
+	for (size_t i = 0; i < s->nmods; i++) {
+		struct symmod *m = s->mods[i];
+		dwindex_free(m->dw);
+		elfsyms_free(&m->syms);
+		namer_free(&m->names);
+		free(m);
+	}
+	s->nmods = 0;
+	u64map_clear(&s->mod_index);
+	s->lines_known = false;
+}
+
+/* Read the target's modules: `add` keeps those known (a module mapped since
+ * the last report: dlopen), else every module is forgotten. */
 static void report(struct symbolizer *s, bool add)
 {
-	if (add)
+	if (add) {
 		dwfl_report_begin_add(s->dwfl);
-	else
+	} else {
+		forget_modules(s); /* libdw frees the modules not reported again */
 		dwfl_report_begin(s->dwfl);
+	}
 	dwfl_linux_proc_report(s->dwfl, s->pid);
 	dwfl_report_end(s->dwfl, NULL, NULL);
-}
-
-/* Absolute, normalised path of a source file named in a CU (malloc'd). */
-static char *source_path(const char *name, Dwarf_Die *cudie)
-{
-	char *path;
-	if (name[0] == '/' || !cudie) {
-		path = xstrdup(name);
-	} else {
-		/* In a -fdebug-prefix-map build (Debian's packages) the
-		 * compilation directory is relative too, and names already start
-		 * with it ("nptl/pthread_create.c" in "nptl": joining doubled it),
-		 * except those that climb out of it ("../sysdeps/..." in "string"). */
-		Dwarf_Attribute a;
-		const char *dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &a));
-		bool join = dir && (dir[0] == '/' || !strncmp(name, "../", 3));
-		path = join ? xasprintf("%s/%s", dir, name) : xstrdup(name);
-	}
-	return str_normalize_path(path);
-}
-
-static const char *die_name(Dwarf_Die *die)
-{
-	Dwarf_Attribute a;
-	const char *n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));
-	if (!n)
-		n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
-	return n;
-}
-
-static uint32_t die_decl_line(Dwarf_Die *die)
-{
-	int line = 0;
-	if (dwarf_decl_line(die, &line) != 0)
-		return 0;
-	return line > 0 ? (uint32_t)line : 0;
+	s->lines_known = false;
 }
 
 static const char *module_path(Dwfl_Module *mod)
@@ -109,62 +108,53 @@ static const char *module_path(Dwfl_Module *mod)
 	return mainfile ? mainfile : name ? name : "[unknown]";
 }
 
-/* Name of a PLT stub ("strlen@plt"), like perf, from .rela.plt; NULL when
- * addr is not in a PLT. Returns a malloc'd string. */
-static char *plt_name(Dwfl_Module *mod, uint64_t addr)
+static const char *symbol_at(void *arg, uint64_t dwarf_addr)
 {
-	GElf_Addr bias;
-	Elf *elf = dwfl_module_getelf(mod, &bias);
-	size_t shstrndx;
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
-		return NULL;
-	GElf_Addr rel = addr - bias;
-	Elf_Scn *scn = NULL, *plt = NULL, *rela = NULL;
-	GElf_Shdr plt_sh = {0}, sh;
-	const char *plt_kind = NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name)
-			continue;
-		if (!strcmp(name, ".rela.plt"))
-			rela = scn;
-		else if ((!strcmp(name, ".plt") || !strcmp(name, ".plt.sec")) && rel >= sh.sh_addr &&
-			 rel < sh.sh_addr + sh.sh_size) {
-			plt = scn;
-			plt_sh = sh;
-			plt_kind = name;
-		}
-	}
-	if (!plt || !rela || !plt_sh.sh_entsize)
-		return NULL;
-	/* .plt starts with the resolver stub; .plt.sec does not */
-	int64_t idx = (int64_t)((rel - plt_sh.sh_addr) / plt_sh.sh_entsize) -
-		      (strcmp(plt_kind, ".plt") == 0 ? 1 : 0);
-	GElf_Shdr rsh;
-	Elf_Data *rd = elf_getdata(rela, NULL);
-	if (idx < 0 || !rd || !gelf_getshdr(rela, &rsh))
-		return NULL;
-	GElf_Rela r;
-	Elf_Scn *symscn = elf_getscn(elf, rsh.sh_link);
-	GElf_Shdr ssh;
-	Elf_Data *sd = symscn ? elf_getdata(symscn, NULL) : NULL;
-	GElf_Sym sym;
-	if (!gelf_getrela(rd, (int)idx, &r) || !sd || !gelf_getshdr(symscn, &ssh) ||
-	    !gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &sym))
-		return NULL;
-	const char *target = elf_strptr(elf, ssh.sh_link, sym.st_name);
-	return target && *target ? xasprintf("%s@plt", target) : NULL;
+	struct symmod *m = arg;
+	return elfsyms_starting_at(&m->syms, dwarf_addr + m->dwbias);
 }
 
-/* A frame under construction: strings still the worker's own. */
-struct raw_frame {
-	char *function, *file;
-	const char *module;
-	uint32_t line, decl_line, flags;
-	bool user_code;
-};
+static struct symmod *module_of(struct symbolizer *s, Dwfl_Module *mod)
+{
+	uint64_t *slot = u64map_slot(&s->mod_index, (uintptr_t)mod, UINT64_MAX);
+	if (*slot != UINT64_MAX)
+		return s->mods[*slot];
+	*slot = s->nmods;
+	struct symmod *m = xcalloc(1, sizeof(*m));
+	*VEC_PUSH(s->mods, s->nmods, s->cap_mods) = m;
+	m->path = module_path(mod);
+	namer_init(&m->names);
+	elfsyms_init(&m->syms, mod, str_basename(m->path), &m->names);
+	Dwarf *dw = dwfl_module_getdwarf(mod, &m->dwbias);
+	m->dw = dw ? dwindex_new(dw, &m->names, symbol_at, m) : NULL;
+	return m;
+}
+
+static int check_module_lines(Dwfl_Module *mod, void **userdata, const char *name,
+			      Dwarf_Addr start, void *arg)
+{
+	struct symbolizer *s = arg;
+	if (!is_user_code(NULL, module_path(mod), true))
+		return DWARF_CB_OK; /* a system library: its debug info stays unread */
+	struct symmod *m = module_of(s, mod);
+	if (m->dw && dwindex_has_lines(m->dw)) {
+		s->program_has_lines = true;
+		return DWARF_CB_ABORT;
+	}
+	return DWARF_CB_OK;
+}
+
+/* Does any module of the program's own (not the system's) have line
+ * information? What code without lines counts as (usercode.h). */
+static bool program_has_lines(struct symbolizer *s)
+{
+	if (!s->lines_known) {
+		s->program_has_lines = false;
+		dwfl_getmodules(s->dwfl, check_module_lines, s, 0);
+		s->lines_known = true;
+	}
+	return s->program_has_lines;
+}
 
 static void note_nodebug(struct symbolizer *s, const char *mod)
 {
@@ -177,8 +167,8 @@ static void note_nodebug(struct symbolizer *s, const char *mod)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Resolve one address (already adjusted for return addresses) into out. */
-static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, int max)
+/* The module at addr, reading the maps again when it is not known. */
+static Dwfl_Module *find_module(struct symbolizer *s, uint64_t addr)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
 	if (!mod) { /* a module mapped since the last report (dlopen, libc after exec) */
@@ -193,106 +183,72 @@ static int resolve(struct symbolizer *s, uint64_t addr, struct raw_frame *out, i
 		report(s, false);
 		mod = dwfl_addrmodule(s->dwfl, addr);
 	}
+	return mod;
+}
+
+static const struct sym_frame unknown_frame = {
+	"[unknown]", "[unknown]", "[unknown]", "[unknown]", 0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL,
+	false, false,
+};
+
+/* Code without line information: its symbol, the module for its file. */
+static int resolve_no_line(struct symbolizer *s, struct symmod *m, uint64_t addr,
+			   struct sym_frame *out)
+{
+	enum elfsym_kind kind;
+	const char *name = elfsyms_name(&m->syms, addr, &kind);
+	bool user = is_user_code(m->path, NULL, program_has_lines(s));
+	out[0] = (struct sym_frame){name, m->path, m->path, m->path, 0, 0,
+				    FRAME_NO_LINE | (kind == ELFSYM_SYMBOL ? 0 : FRAME_NO_SYMBOL),
+				    user, user};
+	if (!m->dw && is_user_code(NULL, m->path, true))
+		note_nodebug(s, m->path); /* the whole module, not just this address */
+	return 1;
+}
+
+/* Resolve one address (already adjusted for return addresses) into out
+ * (SYM_MAX_INLINE frames); the strings are the worker's until published. */
+static int resolve(struct symbolizer *s, uint64_t addr, struct sym_frame *out)
+{
+	Dwfl_Module *mod = find_module(s, addr);
 	if (!mod) {
-		out[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"), "[unknown]",
-					    0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL, false};
+		out[0] = unknown_frame;
 		return 1;
 	}
-	const char *modpath = module_path(mod);
-	GElf_Off off;
-	GElf_Sym sym;
-	const char *symname = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
-	Dwarf_Addr bias = 0;
-	Dwarf_Die *cudie = dwfl_module_addrdie(mod, addr, &bias);
-	Dwfl_Line *dl = cudie ? dwfl_module_getsrc(mod, addr) : NULL;
-	int lineno = 0;
-	const char *src = dl ? dwfl_lineinfo(dl, NULL, &lineno, NULL, NULL, NULL) : NULL;
-
-	if (!src || lineno <= 0) {
-		/* no line info: the module stands in for the file */
-		char *name = symname ? xstrdup(symname) : plt_name(mod, addr);
-		uint32_t flags = FRAME_NO_LINE | (name ? 0 : FRAME_NO_SYMBOL);
-		if (!name)
-			name = modpath[0] == '[' ? xstrdup(modpath)
-						 : xasprintf("[%s]", str_basename(modpath));
-		out[0] = (struct raw_frame){name, xstrdup(modpath), modpath, 0, 0, flags,
-					    is_user_code(modpath, NULL)};
-		Dwarf_Addr dbias;
-		if (is_user_code(NULL, modpath) && !dwfl_module_getdwarf(mod, &dbias))
-			note_nodebug(s, modpath); /* the whole module, not just this address */
-		return 1;
+	struct symmod *m = module_of(s, mod);
+	struct dw_frame df[SYM_MAX_INLINE];
+	int n = m->dw ? dwindex_lookup(m->dw, addr - m->dwbias, df, SYM_MAX_INLINE) : 0;
+	if (!n)
+		return resolve_no_line(s, m, addr, out);
+	bool has_lines = program_has_lines(s);
+	for (int i = 0; i < n; i++) {
+		const struct dw_frame *d = &df[i];
+		/* assembly has lines, and its name in the symbol table */
+		enum elfsym_kind kind = ELFSYM_SYMBOL;
+		const char *name = d->function ? d->function : elfsyms_name(&m->syms, addr, &kind);
+		const char *home = d->home ? d->home : d->file;
+		uint32_t flags = (d->inlined ? FRAME_INLINED : 0) | (d->file ? 0 : FRAME_NO_LINE) |
+				 (kind == ELFSYM_SYMBOL ? 0 : FRAME_NO_SYMBOL);
+		out[i] = (struct sym_frame){name, home ? home : m->path, d->file ? d->file : m->path,
+					    m->path, d->line, d->decl_line, flags,
+					    is_user_code(m->path, d->file, has_lines),
+					    is_user_code(m->path, home, has_lines)};
 	}
-
-	/* The inline chain, innermost first. dwarf_getscopes follows an inlined
-	 * function into its abstract definition, so it finds the innermost
-	 * function-like scope only; the physical callers come from
-	 * dwarf_getscopes_die on that scope (as eu-addr2line -i does). */
-	Dwarf_Die *scopes = NULL, *chain = NULL;
-	int nscopes = dwarf_getscopes(cudie, addr - bias, &scopes), nchain = 0;
-	for (int i = 0; i < nscopes && !chain; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
-			nchain = dwarf_getscopes_die(&scopes[i], &chain);
-	}
-	Dwarf_Die *fn[SYM_MAX_INLINE];
-	int nfn = 0;
-	for (int i = 0; i < nchain && nfn < SYM_MAX_INLINE; i++) {
-		int tag = dwarf_tag(&chain[i]);
-		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
-			fn[nfn++] = &chain[i];
-			if (tag == DW_TAG_subprogram)
-				break;
-		}
-	}
-	Dwarf_Files *files = NULL;
-	size_t nfiles = 0;
-	dwarf_getsrcfiles(cudie, &files, &nfiles);
-
-	char *path = source_path(src, cudie);
-	uint32_t line = (uint32_t)lineno;
-	int n = 0;
-	for (int i = 0; i < (nfn ? nfn : 1) && n < max; i++) {
-		const char *name = nfn ? die_name(fn[i]) : NULL;
-		if (!name)
-			name = symname;
-		bool inlined = nfn && dwarf_tag(fn[i]) == DW_TAG_inlined_subroutine;
-		out[n++] = (struct raw_frame){
-			name ? xstrdup(name) : xasprintf("[%s]", str_basename(modpath)), path, modpath,
-			line, nfn ? die_decl_line(fn[i]) : 0, inlined ? FRAME_INLINED : 0,
-			is_user_code(modpath, path)};
-		path = NULL;
-		if (!inlined)
-			break;
-		/* the caller's frame holds the call site */
-		Dwarf_Attribute a;
-		Dwarf_Word cf = 0, cl = 0;
-		dwarf_formudata(dwarf_attr(fn[i], DW_AT_call_file, &a), &cf);
-		dwarf_formudata(dwarf_attr(fn[i], DW_AT_call_line, &a), &cl);
-		const char *callfile = files && cf < nfiles ? dwarf_filesrc(files, cf, NULL, NULL) : NULL;
-		path = source_path(callfile ? callfile : src, cudie);
-		line = (uint32_t)cl;
-	}
-	free(path);
-	free(scopes);
-	free(chain);
 	return n;
 }
 
-/* Store a resolved chain under key (called with the lock held). */
-static void publish(struct symbolizer *s, uint64_t key, struct raw_frame *rf, int n)
+/* Store a resolved chain under key, its strings copied into the shared
+ * pool (called with the lock held). */
+static void publish(struct symbolizer *s, uint64_t key, const struct sym_frame *rf, int n)
 {
 	xgrow((void **)&s->frames, &s->cap_frames, s->nframes + (size_t)n, sizeof(*s->frames));
 	for (int i = 0; i < n; i++) {
 		struct sym_frame *f = &s->frames[s->nframes + (size_t)i];
+		*f = rf[i];
 		f->function = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].function));
+		f->home = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].home));
 		f->file = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].file));
 		f->module = strpool_get(&s->strings, strpool_intern(&s->strings, rf[i].module));
-		f->line = rf[i].line;
-		f->decl_line = rf[i].decl_line;
-		f->flags = rf[i].flags;
-		f->user_code = rf[i].user_code;
-		free(rf[i].function);
-		free(rf[i].file);
 	}
 	u64map_put(&s->known, key, (uint64_t)s->nframes << 8 | (uint64_t)n);
 	s->nframes += (size_t)n;
@@ -301,6 +257,7 @@ static void publish(struct symbolizer *s, uint64_t key, struct raw_frame *rf, in
 
 static void reset_dwfl(struct symbolizer *s)
 {
+	forget_modules(s);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	s->dwfl = dwfl_begin(&proc_callbacks);
@@ -333,13 +290,13 @@ static void *worker(void *arg)
 
 		struct timespec t0, t1; /* CPU time: what resolving costs the machine */
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-		struct raw_frame rf[SYM_MAX_INLINE];
+		struct sym_frame rf[SYM_MAX_INLINE];
 		uint64_t pc = key & ~(1ull << 63);
-		int n = s->dwfl ? resolve(s, (key >> 63) && pc ? pc - 1 : pc, rf, SYM_MAX_INLINE) : 0;
+		int n = 0;
+		if (s->dwfl)
+			n = resolve(s, (key >> 63) && pc ? pc - 1 : pc, rf);
 		if (!n) {
-			rf[0] = (struct raw_frame){xstrdup("[unknown]"), xstrdup("[unknown]"),
-						   "[unknown]", 0, 0, FRAME_NO_LINE | FRAME_NO_SYMBOL,
-						   false};
+			rf[0] = unknown_frame;
 			n = 1;
 		}
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
@@ -406,6 +363,9 @@ void symbols_free(struct symbolizer *s)
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
+	forget_modules(s);
+	free(s->mods);
+	u64map_free(&s->mod_index);
 	dwfl_end(s->dwfl);
 	forget_all(s);
 	strpool_free(&s->strings);

@@ -4,12 +4,16 @@
  * loading a large module's debug info (hundreds of milliseconds for a
  * compressed libc debug file) never stalls sampling. The sampling thread
  * asks for addresses with symbols_request() and picks up results with
- * symbols_take(); each address is resolved once.
+ * symbols_take(); each address is resolved once, from indexes made once per
+ * module (its symbol table: elfsyms.h) and per compilation unit (its DWARF:
+ * dwindex.h).
  *
  * An address gives a chain of frames, innermost first: inlined functions are
- * frames of their own and the caller's frame holds the call-site line. Code
- * without line info gives the symbol-table name with the module as its file
- * (line 0, SYM_NO_LINE); code without a symbol gives "[module]" (SYM_NO_SYMBOL). */
+ * frames of their own and the caller's frame holds the call-site line.
+ * Functions are named as perf names them (names.h). Code without line info
+ * gives the symbol-table name with the module as its file (line 0,
+ * FRAME_NO_LINE); code without a symbol is named module+0xSTART from the
+ * unwind table, or "[module]" (FRAME_NO_SYMBOL). */
 #ifndef CPROF_SYMBOLS_H
 #define CPROF_SYMBOLS_H
 #include <stdbool.h>
@@ -21,11 +25,13 @@
 
 struct sym_frame {
 	const char *function; /* strings owned by the symbolizer, stable until flush/free */
-	const char *file;     /* source path, or the module path when there are no lines */
+	const char *home;     /* the function's own file (where it is defined): its row's */
+	const char *file;     /* the file of `line`, or the module path when there are no lines */
 	const char *module;
 	uint32_t line, decl_line;
 	uint32_t flags;       /* enum frame_flags of profile.h */
 	bool user_code;       /* is_user_code() of its module and file (usercode.h) */
+	bool home_user_code;  /* is_user_code() of its module and home */
 };
 
 struct symbolizer;

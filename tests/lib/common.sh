@@ -27,7 +27,8 @@
 #                        (prints why and returns 1 on disagreement); perf is
 #                        measured once more before failing
 #   split_distance A B [NAMES...]  sum |a-b| / 2 (points) between two splits;
-#                        with NAMES, every other row is lumped into "(other)"
+#                        with NAMES (which may hold spaces), every other row
+#                        is lumped into "(other)"
 #   share_of SPLIT NAME  the share of NAME in a split file
 #   within A B TOL       true when |A - B| <= TOL (numbers, floats allowed)
 #   ge A B               true when A >= B (numbers)
@@ -200,8 +201,8 @@ cprof_split() {
 split_distance() {
 	local a=$1 b=$2
 	shift 2
-	awk -F'\t' -v names="$*" '
-		BEGIN { n = split(names, l, " "); for (i = 1; i <= n; i++) keep[l[i]] = 1 }
+	awk -F'\t' -v names="$(printf '%s\n' "$@")" '
+		BEGIN { n = split(names, l, "\n"); for (i = 1; i <= n; i++) if (l[i] != "") keep[l[i]] = 1 }
 		{ k = $2; if (n && !(k in keep)) k = "(other)"
 		  if (FILENAME == ARGV[1]) a[k] += $1; else b[k] += $1; all[k] = 1 }
 		END { for (k in all) { d = a[k] - b[k]; sum += d < 0 ? -d : d }; printf "%.1f\n", sum / 2 }' \

@@ -22,8 +22,8 @@ static uint32_t frame(struct profile *p, const char *func, const char *path, uin
 		      uint32_t decl)
 {
 	bool has_lines = line != 0;
-	uint32_t file = profile_file(p, path, is_user_code(has_lines ? EXE : LIBC, has_lines ? path : NULL));
-	return profile_frame(p, func, file, line, decl, has_lines ? EXE : LIBC,
+	uint32_t file = profile_file(p, path, is_user_code(has_lines ? EXE : LIBC, has_lines ? path : NULL, true));
+	return profile_frame(p, func, file, file, line, decl, has_lines ? EXE : LIBC,
 			     has_lines ? 0 : FRAME_NO_LINE);
 }
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Golden screens of every view on the fixture session (tests/ui/mkfixture.c),
 # driven headless through CPROF_TUI_SCRIPT: functions, source (hottest line,
-# scrolled, missing file with --source-path), callers, files, threads,
-# backtrace and its frame's source, help, search, sort, resize.
+# scrolled, missing file with --source-path, a library without line
+# information), callers, files, threads, backtrace and its frame's source,
+# help, search, sort, resize.
 . "$(dirname "$0")/lib.sh"
 
 make_fixture
@@ -65,6 +66,16 @@ s
 KEYS
 check_screen functions-by-total
 check_screen functions-sort-kept
+
+# memcpy is libc's, without line information: nothing to look for
+run_script nolines --source-path extra fixture.db <<'KEYS'
+/
+:type memcpy
+Enter
+Enter
+:dump source-nolines.txt
+KEYS
+check_screen source-nolines
 
 run_script resize fixture.db <<'KEYS'
 :resize 79x23

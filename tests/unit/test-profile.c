@@ -1,7 +1,8 @@
 /* test-profile.c — the counting rules of doc/PRODUCT.md §4 on a hand-built profile:
  * self/total of lines and functions, libc time charged to the calling line,
  * recursion counted once, the "(outside profiled files)" row, re-attribution
- * when files are toggled, callers/callees, reset. */
+ * when files are toggled, callers/callees, reset; a function whose lines are
+ * in two files is one function, at its own file. */
 #include "config.h"
 #include "check.h"
 #include "model/profile.h"
@@ -31,26 +32,58 @@ static void add(struct profile *p, const uint32_t *frames, uint32_t depth, int n
 		profile_add_sample(p, (uint64_t)i, 42, s);
 }
 
+/* A function is its name and its own file: its frames at lines of another
+ * file (a system header the compiler brought code from, with no inline
+ * record of its own) are still the function's; self follows the line's file. */
+static void check_home_file(void)
+{
+	struct profile *p = profile_new();
+	uint32_t c = profile_file(p, "/home/me/app/v.c", true);
+	uint32_t h = profile_file(p, "/usr/include/c++/12/bits/stl_vector.h", false);
+	uint32_t own = profile_frame(p, "fill", c, c, 10, 8, "/home/me/app/a.out", 0);
+	uint32_t hdr = profile_frame(p, "fill", c, h, 1200, 8, "/home/me/app/a.out", 0);
+	uint32_t call = profile_frame(p, "main", c, c, 30, 28, "/home/me/app/a.out", 0);
+	CHECK(own != hdr);
+	CHECK_EQ(p->nfuncs, 2);
+	CHECK_EQ(p->frames[own].func, p->frames[hdr].func);
+	CHECK_EQ(p->funcs[p->frames[hdr].func].file, c);
+	CHECK(p->files[h].has_lines);
+	add(p, (uint32_t[]){own, call}, 2, 3);
+	add(p, (uint32_t[]){hdr, call}, 2, 1);
+	profile_update(p);
+	int64_t fill = func_id(p, "fill"), main_ = func_id(p, "main");
+	CHECK(fill >= 0 && main_ >= 0);
+	CHECK_EQ(p->funcs[fill].total, 4);
+	CHECK_EQ(p->funcs[fill].self, 3); /* the header's line is not profiled: main's */
+	CHECK_EQ(p->funcs[main_].self, 1);
+	CHECK_EQ(p->lines[line_id(p, c, 30)].self, 1);
+	profile_set_profiled(p, h, true, true);
+	profile_update(p);
+	CHECK_EQ(p->funcs[fill].self, 4);
+	CHECK_EQ(p->files[h].self, 1);
+	profile_free(p);
+}
+
 int main(void)
 {
 	struct profile *p = profile_new();
 	const char *hdr_path = "/usr/include/x86_64-linux-gnu/bits/string_fortified.h";
 	uint32_t user = profile_file(p, "/home/me/app/user.c", true);
 	uint32_t libc = profile_file(p, "/usr/lib/x86_64-linux-gnu/libc.so.6", false);
-	uint32_t hdr = profile_file(p, hdr_path, is_user_code("/home/me/app/a.out", hdr_path));
+	uint32_t hdr = profile_file(p, hdr_path, is_user_code("/home/me/app/a.out", hdr_path, true));
 	CHECK(p->files[user].profiled);
 	CHECK(!p->files[libc].profiled);
 	CHECK(!p->files[hdr].profiled);
 	CHECK(p->files[libc].system && p->files[hdr].system && !p->files[user].system);
 
 	const char *mod = "/home/me/app/a.out";
-	uint32_t f_memset = profile_frame(p, "memset", libc, 0, 0, "libc.so.6", FRAME_NO_LINE);
-	uint32_t f_work10 = profile_frame(p, "work", user, 10, 8, mod, 0);
-	uint32_t f_work12 = profile_frame(p, "work", user, 12, 8, mod, 0);
-	uint32_t f_rec5 = profile_frame(p, "rec", user, 5, 4, mod, 0);
-	uint32_t f_main20 = profile_frame(p, "main", user, 20, 18, mod, 0);
-	uint32_t f_start = profile_frame(p, "__libc_start_main", libc, 0, 0, "libc.so.6", FRAME_NO_LINE);
-	CHECK_EQ(profile_frame(p, "work", user, 10, 8, mod, 0), f_work10); /* interned once */
+	uint32_t f_memset = profile_frame(p, "memset", libc, libc, 0, 0, "libc.so.6", FRAME_NO_LINE);
+	uint32_t f_work10 = profile_frame(p, "work", user, user, 10, 8, mod, 0);
+	uint32_t f_work12 = profile_frame(p, "work", user, user, 12, 8, mod, 0);
+	uint32_t f_rec5 = profile_frame(p, "rec", user, user, 5, 4, mod, 0);
+	uint32_t f_main20 = profile_frame(p, "main", user, user, 20, 18, mod, 0);
+	uint32_t f_start = profile_frame(p, "__libc_start_main", libc, libc, 0, 0, "libc.so.6", FRAME_NO_LINE);
+	CHECK_EQ(profile_frame(p, "work", user, user, 10, 8, mod, 0), f_work10); /* interned once */
 
 	/* 3 samples in memset called from work line 10 */
 	add(p, (uint32_t[]){f_memset, f_work10, f_main20, f_start}, 4, 3);
@@ -163,5 +196,6 @@ int main(void)
 	profile_free(q);
 
 	profile_free(p);
+	check_home_file();
 	return check_done("test-profile");
 }

@@ -1,8 +1,10 @@
 /* test-session.c — the session file: a profile written in two syncs loads
  * back identical; the line_hits/function_hits views agree with the model,
- * before and after a profiled toggle saved to the file; a sync waits for a
- * lock another process holds on the file instead of failing; foreign,
- * corrupt, truncated and newer-schema files are refused with a reason. */
+ * before and after a profiled toggle saved to the file (a function is one
+ * row at its own file, whatever files its lines are in); a sync waits for a
+ * lock another process holds on the file instead of failing; a file of
+ * schema version 1 opens, loads and saves toggles; foreign, corrupt,
+ * truncated and newer-schema files are refused with a reason. */
 #include "config.h"
 #include "check.h"
 #include "model/profile.h"
@@ -24,23 +26,27 @@ static char *path_in_dir(const char *name)
 	return buf[k];
 }
 
-/* A small profile: user.c calls memset (libc) and a helper. */
+/* A small profile: user.c calls memset (libc) and a helper; work() has a
+ * line in user.h too (code the compiler brought from the header). */
 static void fill(struct profile *p, int from, int to)
 {
 	uint32_t user = profile_file(p, "/src/app/user.c", true);
 	uint32_t libc = profile_file(p, "/usr/lib/libc.so.6", false);
-	uint32_t fm = profile_frame(p, "memset", libc, 0, 0, "/usr/lib/libc.so.6", FRAME_NO_LINE);
-	uint32_t fw = profile_frame(p, "work", user, 10, 8, "/src/app/a.out", 0);
-	uint32_t fh = profile_frame(p, "helper", user, 30, 29, "/src/app/a.out", FRAME_INLINED);
-	uint32_t fmain = profile_frame(p, "main", user, 50, 45, "/src/app/a.out", 0);
+	uint32_t hdr = profile_file(p, "/src/app/user.h", true);
+	uint32_t fm = profile_frame(p, "memset", libc, libc, 0, 0, "/usr/lib/libc.so.6", FRAME_NO_LINE);
+	uint32_t fw = profile_frame(p, "work", user, user, 10, 8, "/src/app/a.out", 0);
+	uint32_t fwh = profile_frame(p, "work", user, hdr, 5, 8, "/src/app/a.out", 0);
+	uint32_t fh = profile_frame(p, "helper", user, user, 30, 29, "/src/app/a.out", FRAME_INLINED);
+	uint32_t fmain = profile_frame(p, "main", user, user, 50, 45, "/src/app/a.out", 0);
 	uint32_t s1 = profile_stack(p, (uint32_t[]){fm, fw, fmain}, 3, 0);
 	uint32_t s2 = profile_stack(p, (uint32_t[]){fh, fw, fmain}, 3, 0);
 	uint32_t s3 = profile_stack(p, (uint32_t[]){fm}, 1, STACK_INCOMPLETE);
+	uint32_t s4 = profile_stack(p, (uint32_t[]){fwh, fmain}, 2, 0);
 	profile_thread(p, 100, "main-thread");
 	profile_thread(p, 101, "worker");
 	for (int i = from; i < to; i++)
 		profile_add_sample(p, (uint64_t)i * 1000, i % 2 ? 101 : 100,
-				   i % 10 == 0 ? s3 : i % 3 ? s1 : s2);
+				   i % 10 == 0 ? s3 : i % 7 == 0 ? s4 : i % 3 ? s1 : s2);
 }
 
 /* The views' numbers for a row, by SQL. */
@@ -124,6 +130,57 @@ static void expect_refused(const char *path, const char *why_substring)
 	db_session_close(s);
 }
 
+/* A file of schema version 1 (frames without function_file_id), as the
+ * cprof-tui of that version wrote it: it loads, each function at its
+ * frames' file, and a toggle is saved to it. */
+static void check_version1(void)
+{
+	const char *db = path_in_dir("v1.db");
+	sqlite3 *h;
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h,
+		"CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
+		"CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE, profiled INTEGER NOT NULL,"
+		"  system INTEGER NOT NULL DEFAULT 0);"
+		"CREATE TABLE frames(id INTEGER PRIMARY KEY, function TEXT NOT NULL, file_id INTEGER NOT NULL,"
+		"  line INTEGER NOT NULL, function_line INTEGER NOT NULL DEFAULT 0, module TEXT,"
+		"  flags INTEGER NOT NULL);"
+		"CREATE TABLE stacks(id INTEGER PRIMARY KEY, depth INTEGER NOT NULL, flags INTEGER NOT NULL);"
+		"CREATE TABLE stack_frames(stack_id INTEGER NOT NULL, depth INTEGER NOT NULL,"
+		"  frame_id INTEGER NOT NULL, PRIMARY KEY(stack_id, depth)) WITHOUT ROWID;"
+		"CREATE TABLE samples(time_us INTEGER NOT NULL, tid INTEGER NOT NULL, stack_id INTEGER NOT NULL);"
+		"CREATE TABLE threads(tid INTEGER PRIMARY KEY, name TEXT, samples INTEGER NOT NULL);"
+		"INSERT INTO meta VALUES('schema_version', 1), ('command', './old'), ('samples', 3);"
+		"INSERT INTO files VALUES(0, '/src/old/main.c', 1, 0), (1, '/usr/lib/libc.so.6', 0, 1);"
+		"INSERT INTO frames VALUES(0, 'work', 0, 12, 10, '/src/old/a.out', 0),"
+		"  (1, 'main', 0, 30, 28, '/src/old/a.out', 0), (2, 'memset', 1, 0, 0, '/usr/lib/libc.so.6', 2);"
+		"INSERT INTO stacks VALUES(0, 2, 0), (1, 3, 0);"
+		"INSERT INTO stack_frames VALUES(0, 0, 0), (0, 1, 1), (1, 0, 2), (1, 1, 0), (1, 2, 1);"
+		"INSERT INTO samples VALUES(1000, 7, 0), (2000, 7, 1), (3000, 7, 1);"
+		"INSERT INTO threads VALUES(7, 'old', 3);", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	char err[512] = "";
+	struct profile *p = profile_new();
+	struct db_session *s = db_session_open(db, err, sizeof(err));
+	CHECK(s != NULL);
+	CHECK_EQ(s ? db_session_load(s, p, err, sizeof(err)) : -1, 0);
+	CHECK_EQ(p->nsamples, 3);
+	CHECK_EQ(p->nfuncs, 3);
+	int64_t main_c = profile_find_file(p, "/src/old/main.c");
+	for (size_t i = 0; i < p->nframes; i++)
+		CHECK_EQ(p->funcs[p->frames[i].func].file, p->frames[i].file);
+	profile_update(p);
+	CHECK_EQ(p->outside, 0);
+	int64_t libc = profile_find_file(p, "/usr/lib/libc.so.6");
+	CHECK(main_c >= 0 && libc >= 0);
+	profile_set_profiled(p, (uint32_t)libc, true, true);
+	CHECK_EQ(s ? db_session_sync(s, p, err, sizeof(err)) : -1, 0);
+	CHECK_EQ(view_value(db, "SELECT profiled FROM files WHERE path = '/usr/lib/libc.so.6'"), 1);
+	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"), 1);
+	db_session_close(s);
+	profile_free(p);
+}
+
 static void write_file(const char *path, const void *data, size_t n)
 {
 	FILE *f = fopen(path, "wb");
@@ -173,7 +230,11 @@ int main(void)
 	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'samples'"), 100);
 	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
 		 DB_SCHEMA_VERSION);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM stacks"), 3);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM stacks"), 4);
+	/* work() is one row, at its own file, with the self of both its files */
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM function_hits WHERE function = 'work'"), 1);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM function_hits WHERE function = 'work' "
+				"AND path = '/src/app/user.c'"), 1);
 	CHECK_EQ(view_value(db, "SELECT samples FROM threads WHERE tid = 101"), 50);
 	check_views_match(db, p);
 
@@ -218,6 +279,8 @@ int main(void)
 	int64_t libc2 = profile_find_file(q2, "/usr/lib/libc.so.6");
 	CHECK(libc2 >= 0 && q2->files[libc2].profiled);
 	db_session_close(r);
+
+	check_version1();
 
 	/* refusals */
 	expect_refused(path_in_dir("missing.db"), "No such file");

@@ -65,18 +65,27 @@ static void check_intern(void)
 static void check_user_code(void)
 {
 	const char *exe = "/home/me/app/a.out", *libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
-	CHECK(is_user_code(exe, "/home/me/app/main.c"));
-	CHECK(!is_user_code(exe, NULL));                        /* no line info */
-	CHECK(!is_user_code(exe, "/usr/include/c++/12/bits/stl_vector.h"));
-	CHECK(!is_user_code(exe, "/usr/local/include/foo.h"));
-	CHECK(!is_user_code(exe, "<built-in>"));
-	CHECK(!is_user_code(libc, "string/../sysdeps/x86_64/memset.S")); /* relative, libc's */
-	CHECK(!is_user_code(libc, "/build/glibc-x/string/strlen.c"));
-	CHECK(!is_user_code("[vdso]", "/home/me/app/main.c"));
-	CHECK(!is_user_code("/lib64/ld-linux-x86-64.so.2", "rtld.c"));
-	CHECK(is_user_code("/usr/local/lib/libmine.so", "/home/me/mine/mine.c"));
-	CHECK(is_user_code(NULL, exe));                         /* a module path alone */
-	CHECK(!is_user_code(NULL, libc));
+	CHECK(is_user_code(exe, "/home/me/app/main.c", true));
+	CHECK(!is_user_code(exe, NULL, true));                  /* no line info */
+	CHECK(is_user_code(exe, NULL, false));                  /* ... in a stripped program */
+	CHECK(!is_user_code(libc, NULL, false));                /* never libc's */
+	CHECK(!is_user_code("[vdso]", NULL, false));
+	CHECK(!is_user_code(exe, "/usr/include/c++/12/bits/stl_vector.h", true));
+	CHECK(!is_user_code(exe, "/usr/local/include/foo.h", true));
+	CHECK(!is_user_code(exe, "<built-in>", true));
+	CHECK(!is_user_code(libc, "string/../sysdeps/x86_64/memset.S", true)); /* relative, libc's */
+	CHECK(!is_user_code(libc, "/build/glibc-x/string/strlen.c", true));
+	CHECK(!is_user_code("[vdso]", "/home/me/app/main.c", true));
+	CHECK(!is_user_code("/lib64/ld-linux-x86-64.so.2", "rtld.c", true));
+	CHECK(is_user_code("/usr/local/lib/libmine.so", "/home/me/mine/mine.c", true));
+	/* Rust's standard library and the crates cargo downloads */
+	CHECK(!is_user_code(exe, "/rustc/59807616e1fa/library/core/src/num/uint_macros.rs", true));
+	CHECK(!is_user_code(exe, "/root/.cargo/registry/src/index.crates.io-1/rand-0.8.5/src/lib.rs",
+			    true));
+	CHECK(!is_user_code(exe, "/home/me/.rustup/toolchains/stable/lib/rustlib/src/rust/x.rs", true));
+	CHECK(is_user_code(exe, "/home/me/app/src/main.rs", true));
+	CHECK(is_user_code(NULL, exe, true));                   /* a module path alone */
+	CHECK(!is_user_code(NULL, libc, true));
 }
 
 int main(void)

@@ -14,15 +14,8 @@ __attribute__((noinline)) static uint64_t outer(uint64_t x)
 
 int main(int argc, char **argv)
 {
-	const char *pidfile = NULL;
-	int c;
-	while ((c = getopt(argc, argv, "p:")) != -1) {
-		if (c == 'p')
-			pidfile = optarg;
-		else
-			return 2;
-	}
-	double end = wl_now() + wl_parse_seconds(argv[optind], 3);
+	const char *pidfile;
+	double end = wl_options(argc, argv, 3, &pidfile);
 	wl_ready(pidfile);
 	uint64_t x = 1;
 	while (wl_now() < end)

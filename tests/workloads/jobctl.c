@@ -20,15 +20,8 @@ static void *spin(void *arg)
 
 int main(int argc, char **argv)
 {
-	const char *pidfile = NULL;
-	int c;
-	while ((c = getopt(argc, argv, "p:")) != -1) {
-		if (c == 'p')
-			pidfile = optarg;
-		else
-			return 2;
-	}
-	end_time = wl_now() + wl_parse_seconds(argv[optind], 5);
+	const char *pidfile;
+	end_time = wl_options(argc, argv, 5, &pidfile);
 	pthread_t t;
 	if (pthread_create(&t, NULL, spin, (void *)1)) {
 		perror("pthread_create");

@@ -19,15 +19,8 @@ __attribute__((noinline)) static size_t fill(int round)
 
 int main(int argc, char **argv)
 {
-	const char *pidfile = NULL;
-	int c;
-	while ((c = getopt(argc, argv, "p:")) != -1) {
-		if (c == 'p')
-			pidfile = optarg;
-		else
-			return 2;
-	}
-	double end = wl_now() + wl_parse_seconds(argv[optind], 3);
+	const char *pidfile;
+	double end = wl_options(argc, argv, 3, &pidfile);
 	memset(str, 'x', sizeof str - 1);
 	wl_ready(pidfile);
 	size_t sum = 0;

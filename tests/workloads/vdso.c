@@ -17,15 +17,8 @@ __attribute__((noinline)) static uint64_t spin_clock(double end)
 
 int main(int argc, char **argv)
 {
-	const char *pidfile = NULL;
-	int c;
-	while ((c = getopt(argc, argv, "p:")) != -1) {
-		if (c == 'p')
-			pidfile = optarg;
-		else
-			return 2;
-	}
-	double end = wl_now() + wl_parse_seconds(argv[optind], 3);
+	const char *pidfile;
+	double end = wl_options(argc, argv, 3, &pidfile);
 	wl_ready(pidfile);
 	wl_sink = spin_clock(end);
 	return 0;

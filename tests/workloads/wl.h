@@ -47,6 +47,21 @@ static inline void wl_ready(const char *path)
 	}
 }
 
+/* The usual command line, [-p PIDFILE] [SECONDS]: sets *pidfile (NULL
+ * without -p) and returns when the workload is to end (wl_now()), SECONDS
+ * (default dflt) from now. Exits with status 2 on an unknown option. */
+static inline double wl_options(int argc, char **argv, double dflt, const char **pidfile)
+{
+	int c;
+	*pidfile = NULL;
+	while ((c = getopt(argc, argv, "p:")) != -1) {
+		if (c != 'p')
+			exit(2);
+		*pidfile = optarg;
+	}
+	return wl_now() + wl_parse_seconds(argv[optind], dflt);
+}
+
 /* Results are stored here so the compiler keeps the work. */
 static volatile uint64_t wl_sink;
 
