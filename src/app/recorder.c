@@ -75,17 +75,22 @@ static char *join_args(char *const argv[])
 /* The sampling thread must start a round when it is due, even when a
  * target thread runs on its CPU: a late round samples the wrong instant.
  * nice -10 was not enough: the kernel's scheduler (EEVDF) lets a thread that
- * has just woken run out its slice before a waking sampler preempts it, so
- * a thread that runs in bursts after sleeps (a server, an event loop) was
- * seen late in each burst: 13/86 where perf says 50/50 between the first
- * and second half of a burst, with a third of perf's samples. Where
- * permitted (root, CAP_SYS_NICE) the thread therefore waits for a round, and
- * takes it, at the lowest real-time priority (SCHED_FIFO 1): then 46/54 and
- * perf's sample count. It drops back to normal scheduling, at nice -10,
- * for the work after a round (unwinding, the model, SQLite, the TUI): at
- * real-time priority throughout, a target thread resumed on its CPU waited
- * for all that work (two busy threads on two CPUs ran 4 points slower).
- * The symbol worker thread, created before, keeps the normal priority. */
+ * has just woken run out its slice (up to 3 ms here) before a waking
+ * sampler preempts it, so a thread that runs in bursts after sleeps (a
+ * server, an event loop) was seen late in each burst: 13/86 where perf says
+ * 50/50 between the first and second half of a burst, with a third of
+ * perf's samples. Where permitted (root, CAP_SYS_NICE) the thread therefore
+ * runs at the lowest real-time priority (SCHED_FIFO 1): 46/54 and perf's
+ * sample count. Dropping to normal scheduling after each round gave the CPU
+ * to a target thread until its slice ended, and a tenth of the rounds
+ * started milliseconds late; so it does only for work that may take
+ * milliseconds: writing the session file (SQLite), and the TUI's drawing
+ * (recorder_idle). The work after a round (unwinding from the copies, the
+ * model) takes microseconds now; with the unwinding of old (150 us a
+ * sample), real-time throughout made a target thread resumed on the
+ * sampler's CPU wait for it (two busy threads on two CPUs 4 points slower).
+ * nice -10 stays for the normal-priority parts. The symbol worker thread,
+ * created before, keeps the normal priority. */
 static void raise_priority(struct recorder *r)
 {
 	int n = nice(-10);
@@ -94,7 +99,8 @@ static void raise_priority(struct recorder *r)
 	r->realtime = sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
 }
 
-/* Real-time while waiting for a round and taking it; normal for the rest. */
+/* Real-time for waiting, rounds and the work after them; normal for the
+ * session file and the TUI. */
 static void round_priority(struct recorder *r, bool rounds)
 {
 	if (!r->realtime || rounds == r->in_rounds)
@@ -235,6 +241,7 @@ static int do_sync(struct recorder *r)
 	char now[32];
 	free(r->p->ended_at);
 	r->p->ended_at = xstrdup(str_iso8601_now(now, sizeof(now)));
+	round_priority(r, false); /* SQLite may take milliseconds */
 	uint64_t t = now_ns();
 	int rc = db_session_sync(r->db, r->p, err, sizeof(err));
 	if (rc)
@@ -303,11 +310,11 @@ bool recorder_step(struct recorder *r)
 		s->ops->wake_at(s, r->next_tick_ns);
 	}
 	s->ops->tick(s, due, r->events, &r->batch);
-	round_priority(r, false);
 	r->events = true; /* unknown until the next recorder_wait */
 	if (due) {
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
+		if (getenv("DBG")) { static unsigned long h[6]; uint64_t d = (now_ns() - t) / 1000; h[d < 100 ? 0 : d < 250 ? 1 : d < 500 ? 2 : d < 1000 ? 3 : d < 5000 ? 4 : 5]++; if (r->costs.ticks % 500 == 0) fprintf(stderr, "DBG tick <100us %lu <250 %lu <500 %lu <1ms %lu <5ms %lu more %lu\n", h[0], h[1], h[2], h[3], h[4], h[5]); }
 	}
 	if (s->exec_count != r->seen_exec) {
 		r->seen_exec = s->exec_count;
@@ -428,6 +435,11 @@ const char *recorder_last_error(const struct recorder *r)
 const char *recorder_session_path(const struct recorder *r)
 {
 	return r->session_path;
+}
+
+void recorder_idle(struct recorder *r)
+{
+	round_priority(r, false);
 }
 
 int recorder_sync_now(struct recorder *r, char *err, size_t errlen)

@@ -34,6 +34,10 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms);
  * Returns false once the session is over (target gone, -d expired, detached). */
 bool recorder_step(struct recorder *r);
 
+/* The caller is about to do work of its own between recorder_wait calls
+ * (the TUI drawing): the sampling thread leaves real-time priority until
+ * its next wait. */
+void recorder_idle(struct recorder *r);
 void recorder_pause(struct recorder *r, bool paused);    /* pause sampling */
 bool recorder_paused(const struct recorder *r);
 int recorder_stop_target(struct recorder *r, bool stop); /* SIGSTOP / SIGCONT */

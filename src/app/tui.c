@@ -29,17 +29,17 @@ static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
 {
 	struct recorder *r = ctx;
 	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
-	while (!*over) {
+	bool ready = false;
+	while (!*over && !ready) {
 		uint64_t now = now_ns();
 		if (now >= deadline)
-			return false;
-		bool ready = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
+			break;
+		ready = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
 		if (!recorder_step(r))
 			*over = true;
-		if (ready)
-			return true;
 	}
-	return false;
+	recorder_idle(r); /* the TUI draws now */
+	return ready;
 }
 
 static bool live_interrupted(void *ctx)

@@ -24,37 +24,39 @@
 /* How long a round may poll for stops before it sleeps (spin_pending). */
 #define SPIN_NS 150000ull
 
-/* A thread whose interrupt is not answered yet, or NULL. */
-static struct pthr *first_pending(struct ptrace_sampler *ps)
+/* A thread whose interrupt is not answered yet, or NULL; not one of our own
+ * CPU `cpu`. Such a thread, switched out by this round, can stop only once
+ * we give the CPU up, and not even then if the kernel runs another thread
+ * first (seen: rounds waiting a whole period for it, a fifth of them late).
+ * The round does not wait for it: it has not run since, so when it stops,
+ * reported like any event and taken at the next tick, its stack is still
+ * the one it had when the round began. */
+static struct pthr *first_pending(struct ptrace_sampler *ps, int cpu)
 {
 	for (size_t i = 0; i < ps->nt; i++)
-		if (ps->t[i].st == T_INTERRUPTING)
+		if (ps->t[i].st == T_INTERRUPTING && ps->t[i].cpu != cpu)
 			return &ps->t[i];
 	return NULL;
 }
 
-/* Poll the pending threads' stops without sleeping, for at most spin_ns,
- * while none of them ran last on our CPU (such a thread can only stop once
- * we give the CPU up). Returns when nothing is pending any more, or to wait
- * asleep. Sleeping in waitpid, this machine took 120-150 us from the
+/* Poll the pending threads' stops without sleeping, for at most spin_ns
+ * (those of our own CPU `cpu` aside: first_pending). Returns when nothing
+ * is pending any more, or to wait asleep. Sleeping in waitpid, this machine took 120-150 us from the
  * interrupt to the stop reaching us, most of it waking our idle CPU;
  * polling, 50-60 us: the target is held stopped half as long (one busy
  * thread at 999 Hz: 14% slower before, 6.5% after). The price: up to
  * SPIN_NS of our CPU per round that something else could have used, where
  * otherwise it would idle (the busy case) or run a thread of the target
  * that waits for it (more busy threads than CPUs). */
-static void spin_pending(struct ptrace_sampler *ps, uint64_t spin_ns)
+static void spin_pending(struct ptrace_sampler *ps, int cpu, uint64_t spin_ns)
 {
-	int cpu = sched_getcpu();
 	uint64_t start = now_ns();
-	while (ps->pending) {
+	while (first_pending(ps, cpu)) {
 		bool any = false;
 		for (size_t i = 0; i < ps->nt; i++) {
 			struct pthr *th = &ps->t[i];
-			if (th->st != T_INTERRUPTING)
+			if (th->st != T_INTERRUPTING || th->cpu == cpu)
 				continue;
-			if (th->cpu == cpu)
-				return;
 			int status;
 			pid_t tid = waitpid(th->tid, &status, __WALL | WNOHANG);
 			if (tid > 0) {
@@ -69,8 +71,9 @@ static void spin_pending(struct ptrace_sampler *ps, uint64_t spin_ns)
 	}
 }
 
-/* Wait until every interrupt of this round is answered, polling while that
- * is cheap (spin_pending), else asleep on the signalfd, until the next round
+/* Wait until every interrupt of this round is answered (those of threads on
+ * our own CPU aside: first_pending), polling while that is cheap
+ * (spin_pending), else asleep on the signalfd, until the next round
  * is due (the alarm) or, while holding stopped threads, for ROUND_WAIT_NS.
  * A thread that has not stopped by then is waiting for a CPU (the state R in
  * /proc does not tell running from runnable): holding the round until the
@@ -86,20 +89,21 @@ static void spin_pending(struct ptrace_sampler *ps, uint64_t spin_ns)
  * sooner. */
 static void await_pending(struct ptrace_sampler *ps)
 {
+	int cpu = sched_getcpu();
 	uint64_t start = now_ns(), next = ps->alarm_ns; /* (0 before the first wake_at) */
 	uint64_t end = start + (ps->holding || next <= start ? ROUND_WAIT_NS : ROUND_WAIT_MAX_NS);
 	bool rearm = next <= start || next > end; /* (the next round already due: this one is late) */
 	if (!rearm)
 		end = next;
-	spin_pending(ps, end - start < SPIN_NS ? end - start : SPIN_NS);
-	if (!ps->pending || now_ns() >= end)
+	spin_pending(ps, cpu, end - start < SPIN_NS ? end - start : SPIN_NS);
+	if (!first_pending(ps, cpu) || now_ns() >= end)
 		return;
 	if (rearm)
 		pt_set_alarm(ps, end);
-	pt_flush_sigfd(ps); /* a SIGALRM read now is stale: it is not yet time */
-	ps->alarm_fired = false;
+	pt_flush_sigfd(ps); /* a SIGALRM read before `end` is stale */
+	ps->alarm_fired = now_ns() >= end; /* ... unless it has just rung on time */
 	struct pthr *th;
-	while (ps->pending && (th = first_pending(ps))) {
+	while ((th = first_pending(ps, cpu))) {
 		int status;
 		pid_t tid = waitpid(th->tid, &status, __WALL | WNOHANG);
 		if (tid > 0) {
