@@ -1,5 +1,6 @@
 #include "config.h"
 #include "app/recorder.h"
+#include "app/guard.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
@@ -28,6 +29,7 @@ struct recorder {
 	struct sampler *s;
 	struct resolver *res;
 	struct db_session *db;
+	struct guard *guard;
 	struct raw_batch batch;
 	char *session_path;
 	char *log_path;
@@ -162,6 +164,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->res = resolver_new(r->s->pid, p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
+	r->guard = guard_start(r->s->pid, r->session_path);
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority(r);
 	r->in_rounds = r->realtime;
@@ -484,6 +487,7 @@ void recorder_free(struct recorder *r)
 {
 	if (!r)
 		return;
+	guard_stop(r->guard);
 	db_session_close(r->db);
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);

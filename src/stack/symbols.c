@@ -1,6 +1,7 @@
 /* symbols.c — the symbol worker: requests, results, modules; see symbols.h. */
 #include "config.h"
 #include "stack/symbols.h"
+#include "target/procfs.h"
 #include "stack/dwindex.h"
 #include "stack/elfsyms.h"
 #include "stack/names.h"
@@ -92,7 +93,8 @@ static void report(struct symbolizer *s, bool add)
 		forget_modules(s); /* libdw frees the modules not reported again */
 		dwfl_report_begin(s->dwfl);
 	}
-	dwfl_linux_proc_report(s->dwfl, s->pid);
+	pid_t live = procfs_live_task(s->pid); /* its maps, even after main() ended */
+	dwfl_linux_proc_report(s->dwfl, live > 0 ? live : s->pid);
 	dwfl_report_end(s->dwfl, NULL, NULL);
 	s->lines_known = false;
 }

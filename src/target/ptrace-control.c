@@ -93,10 +93,15 @@ static const char *ptrace_denied_hint(void)
 	}
 	if (scope >= 3)
 		return "ptrace is disabled (kernel.yama.ptrace_scope=3)";
-	if (scope >= 1 && geteuid() != 0)
+	if (geteuid() == 0)
+		return "root may not trace it here either (a container, a security module, or a "
+		       "process of another user namespace)";
+	if (scope >= 1)
 		return "run as root, or set kernel.yama.ptrace_scope=0 (sysctl)";
 	return "run as the process's user or as root (a container may also forbid ptrace)";
 }
+
+static void ptrace_release(struct sampler *s, bool kill_launched);
 
 static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg, char *err,
 				     size_t errlen)
@@ -109,6 +114,11 @@ static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg
 	}
 	if (pid == getpid()) {
 		snprintf(err, errlen, "cannot profile cprof-tui itself (PID %d)", (int)pid);
+		return NULL;
+	}
+	if (procfs_is_kernel_thread(pid)) {
+		snprintf(err, errlen, "process %d is a kernel thread: it runs no user code to profile "
+				      "(perf top shows kernel threads)", (int)pid);
 		return NULL;
 	}
 	if (procfs_process_gone(pid)) {
@@ -136,17 +146,22 @@ static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg
 			if (pt_thread_find(ps, tids[i]))
 				continue;
 			if (ptrace(PTRACE_SEIZE, tids[i], 0, (void *)(long)ps->opts) != 0) {
-				if (errno == ESRCH)
-					continue;
-				int e = errno;
-				if (!ps->nt) {
+				if (errno == ESRCH || procfs_task_exited(pid, tids[i]))
+					continue; /* (an exited first thread: the others run on) */
+				int e = errno, other = procfs_task_tracer_pid(pid, tids[i]);
+				if (other > 0) /* a debugger took this one thread */
+					snprintf(err, errlen, "thread %d of process %d is already traced by PID "
+							      "%d (a debugger?); detach it first",
+						 (int)tids[i], (int)pid, other);
+				else if (!ps->nt)
 					snprintf(err, errlen, "not permitted to trace process %d: %s; %s",
 						 (int)pid, strerror(e), ptrace_denied_hint());
-					free(tids);
-					ptrace_free(&ps->pub);
-					return NULL;
-				}
-				continue; /* a thread exiting under us */
+				else
+					continue; /* a thread exiting under us */
+				free(tids);
+				ptrace_release(&ps->pub, false); /* the threads seized so far run on */
+				ptrace_free(&ps->pub);
+				return NULL;
 			}
 			pt_thread_add(ps, tids[i], T_RUNNING);
 			added = true;

@@ -57,7 +57,8 @@ void pt_copy_stack(struct ptrace_sampler *ps, struct raw_batch *b, struct raw_sa
 {
 	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
 	struct iovec remote = {(void *)(uintptr_t)r->regs.rsp, SAMPLER_STACK_COPY};
-	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
+	ssize_t n = process_vm_readv(r->tid, &local, 1, &remote, 1, 0); /* (the process's
+						     memory, even after its first thread exited) */
 	r->stack_len = n > 0 ? (size_t)n : 0;
 	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
 }
