@@ -161,7 +161,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	if (!r->db)
 		goto fail_release;
 	r->start_ns = now_ns();
-	r->res = resolver_new(r->s->pid, p, r->start_ns, err, errlen);
+	r->res = resolver_new(p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
 	r->guard = guard_start(r->s->pid, r->session_path);
@@ -217,14 +217,6 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
 static void drain_all(struct recorder *r)
 {
 	if (resolver_drain_all(r->res))
-		set_error(r, "symbols took too long: samples left out of the profile");
-}
-
-/* After exec the same addresses mean other code: symbolise what was taken
- * before, then forget every address-level cache. */
-static void flush_address_caches(struct recorder *r)
-{
-	if (resolver_flush(r->res))
 		set_error(r, "symbols took too long: samples left out of the profile");
 }
 
@@ -317,11 +309,10 @@ bool recorder_step(struct recorder *r)
 	if (due) {
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
-		if (getenv("DBG")) { static unsigned long h[6]; uint64_t d = (now_ns() - t) / 1000; h[d < 100 ? 0 : d < 250 ? 1 : d < 500 ? 2 : d < 1000 ? 3 : d < 5000 ? 4 : 5]++; if (r->costs.ticks % 500 == 0) fprintf(stderr, "DBG tick <100us %lu <250 %lu <500 %lu <1ms %lu <5ms %lu more %lu\n", h[0], h[1], h[2], h[3], h[4], h[5]); }
 	}
 	if (s->exec_count != r->seen_exec) {
 		r->seen_exec = s->exec_count;
-		flush_address_caches(r);
+		resolver_exec(r->res, s->pid);
 		char cmd[4096];
 		if (procfs_cmdline(s->pid, cmd, sizeof(cmd))) {
 			free(r->p->command);

@@ -626,8 +626,13 @@ uint64_t unwind_masks_skipped(void)
 	return __atomic_load_n(&masks_skipped, __ATOMIC_RELAXED);
 }
 
-void unwind_stats(const struct unwinder *u, uint64_t *stepped, uint64_t *reused)
+const struct map *unwind_map(struct unwinder *u, uint64_t pc)
 {
-	*stepped = u->stepped;
-	*reused = u->reused;
+	return find_map(u, pc, true);
+}
+
+void unwind_stats_add(const struct unwinder *u, uint64_t *stepped, uint64_t *reused)
+{
+	*stepped += u->stepped;
+	*reused += u->reused;
 }

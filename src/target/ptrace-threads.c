@@ -55,6 +55,7 @@ struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st)
 	if (!th)
 		th = VEC_PUSH(ps->t, ps->nt, ps->cap_t);
 	memset(th, 0, sizeof(*th));
+	th->pid = ps->pub.pid;
 	th->tid = tid;
 	th->st = st;
 	th->detach_pending = ps->releasing; /* born while we let go: detach it too */

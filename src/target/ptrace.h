@@ -36,6 +36,7 @@ enum tstate {
 };
 
 struct pthr {
+	pid_t pid;             /* its process */
 	pid_t tid;
 	enum tstate st;
 	int stat_fd, sched_fd, switches_fd; /* /proc/.../task/TID/{stat,schedstat,sched} */

@@ -17,6 +17,7 @@
 #define SAMPLER_STACK_COPY (32 * 1024) /* bytes of stack copied per sample */
 
 struct raw_sample {
+	pid_t pid;                      /* the process of the thread */
 	pid_t tid;
 	uint64_t time_ns;               /* CLOCK_MONOTONIC */
 	struct user_regs_struct regs;
@@ -114,7 +115,8 @@ int sampler_check_program(const char *prog, char *resolved, size_t n, char *err,
 
 void raw_batch_clear(struct raw_batch *b);
 void raw_batch_free(struct raw_batch *b);
-/* Append a sample and reserve len bytes for its stack copy; returns it. */
-struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t tid, size_t stack_len);
+/* Append a sample of thread tid of process pid and reserve len bytes for
+ * its stack copy; returns it. */
+struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t pid, pid_t tid, size_t stack_len);
 
 #endif
