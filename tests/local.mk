@@ -23,6 +23,7 @@ WORKLOADS = \
 	tests/workloads/exitcode \
 	tests/workloads/diesig \
 	tests/workloads/short \
+	tests/workloads/tcase \
 	tests/workloads/jobctl \
 	tests/workloads/stripped \
 	tests/workloads/stripped-nosym \
@@ -66,6 +67,8 @@ tests_workloads_libplugin_so_SOURCES = tests/workloads/plugin.c tests/workloads/
 tests_workloads_libplugin_so_CFLAGS = $(WL_CFLAGS) -fPIC
 tests_workloads_libplugin_so_LDFLAGS = -shared
 
+tests_workloads_tcase_SOURCES = tests/workloads/tcase.c tests/workloads/wl.h
+tests_workloads_tcase_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_SOURCES = tests/workloads/bursty.c tests/workloads/wl.h
 tests_workloads_bursty_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_LDADD = $(WL_LDADD)

@@ -23,6 +23,11 @@
 
 volatile int recorder_interrupted;
 
+struct seen_process {
+	uint64_t exec_count;
+	bool ended;
+};
+
 struct recorder {
 	const struct options *o;
 	struct profile *p;
@@ -35,7 +40,9 @@ struct recorder {
 	char *log_path;
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
-	uint64_t seen_exec;
+	struct seen_process *seen;    /* what the model knows of each sampler.procs[i] */
+	size_t nseen, cap_seen;
+	uint64_t procs_seen;          /* the sampler's procs_changed at the last look */
 	bool paused, released, over, finished;
 	bool events;                  /* target events may be waiting (see recorder_wait) */
 	uint64_t threads_seen;        /* the sampler's threads_changed at the last sync_threads */
@@ -125,6 +132,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
 		.quiet_child = quiet_child,
+		.follow = o->follow > 0,
 	};
 	char comm[64] = "";
 	if (o->mode == MODE_LAUNCH) {
@@ -175,7 +183,6 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->events = true;
 	r->last_sync_ns = r->start_ns;
 	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
-	r->seen_exec = r->s->exec_count;
 	if (db_session_sync(r->db, p, err, errlen))
 		goto fail_release;
 	return r;
@@ -227,6 +234,39 @@ static void sync_threads(struct recorder *r)
 		const struct sampler_thread *st = &r->s->threads[i];
 		struct pthread *t = profile_thread(r->p, st->tid, st->name[0] ? st->name : NULL);
 		t->state = st->state;
+	}
+}
+
+/* Processes that exec'd since the last look: their addresses mean other
+ * code from now on (before this round's samples are unwound). */
+static void see_execs(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	while (r->nseen < s->nprocs)
+		*VEC_PUSH(r->seen, r->nseen, r->cap_seen) = (struct seen_process){0};
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (s->procs[i].exec_count == r->seen[i].exec_count)
+			continue;
+		r->seen[i].exec_count = s->procs[i].exec_count;
+		resolver_exec(r->res, s->procs[i].pid);
+		if (i == 0 && s->procs[0].command[0]) { /* the launched program's exec */
+			free(r->p->command);
+			r->p->command = xstrdup(s->procs[0].command);
+		}
+	}
+}
+
+/* Processes that ended since the last look (their samples are unwound):
+ * their address spaces are freed. */
+static void see_ends(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	r->procs_seen = s->procs_changed;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (!s->procs[i].ended_ns || r->seen[i].ended)
+			continue;
+		r->seen[i].ended = true;
+		resolver_process_gone(r->res, s->procs[i].pid);
 	}
 }
 
@@ -310,17 +350,13 @@ bool recorder_step(struct recorder *r)
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
 	}
-	if (s->exec_count != r->seen_exec) {
-		r->seen_exec = s->exec_count;
-		resolver_exec(r->res, s->pid);
-		char cmd[4096];
-		if (procfs_cmdline(s->pid, cmd, sizeof(cmd))) {
-			free(r->p->command);
-			r->p->command = xstrdup(cmd);
-		}
-	}
+	bool procs = s->procs_changed != r->procs_seen;
+	if (procs)
+		see_execs(r);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
+	if (procs)
+		see_ends(r);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
 	bool sampling = !r->paused && s->target == SAMPLER_RUNNING;
@@ -482,6 +518,7 @@ void recorder_free(struct recorder *r)
 	db_session_close(r->db);
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);
+	free(r->seen);
 	r->s->ops->free(r->s);
 	free(r->session_path);
 	free(r->log_path);

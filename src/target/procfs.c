@@ -224,6 +224,60 @@ bool procfs_process_gone(pid_t pid)
 	return procfs_live_task(pid) < 0;
 }
 
+bool procfs_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (!read_small(path, buf, sizeof(buf)))
+		return false;
+	const char *t = strstr(buf, "\nTgid:"), *p = strstr(buf, "\nPPid:");
+	if (!t || !p)
+		return false;
+	*tgid = (pid_t)atoi(t + 6);
+	*ppid = (pid_t)atoi(p + 6);
+	return true;
+}
+
+int procfs_descendants(pid_t pid, pid_t **out)
+{
+	/* every process and its parent, from /proc/N/stat ("N (comm) S PPID ...") */
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	pid_t(*all)[2] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end, path[64], buf[512];
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", p);
+		const char *c;
+		if (!read_small(path, buf, sizeof(buf)) || !(c = strrchr(buf, ')')))
+			continue;
+		int ppid;
+		if (sscanf(c + 1, " %*c %d", &ppid) != 1)
+			continue;
+		pid_t *pair = *VEC_PUSH(all, n, cap);
+		pair[0] = (pid_t)p;
+		pair[1] = ppid;
+	}
+	closedir(d);
+	/* breadth first from pid: parents before their children */
+	pid_t *v = NULL;
+	size_t len = 0, vcap = 0;
+	for (size_t next = 0; next <= len; next++) { /* next: v[next - 1]'s children */
+		pid_t parent = next ? v[next - 1] : pid;
+		for (size_t i = 0; i < n; i++)
+			if (all[i][1] == parent)
+				*VEC_PUSH(v, len, vcap) = all[i][0];
+	}
+	free(all);
+	*out = v;
+	return (int)len;
+}
+
 int procfs_task_tracer_pid(pid_t pid, pid_t tid)
 {
 	char path[96], buf[4096];

@@ -56,8 +56,14 @@ bool procfs_task_exited(pid_t pid, pid_t tid);
 bool procfs_process_gone(pid_t pid);
 /* TracerPid of a process, -1 when unreadable. */
 int procfs_tracer_pid(pid_t pid);
+/* The process (thread group) of thread tid, and its parent process: from
+ * /proc/TID/status; false when unreadable (it is gone). */
+bool procfs_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid);
 /* TracerPid of one of its threads, -1 when unreadable. */
 int procfs_task_tracer_pid(pid_t pid, pid_t tid);
+/* Every descendant of process pid now (children, their children...),
+ * parents first; a malloc'd array (free it), its length or -1. */
+int procfs_descendants(pid_t pid, pid_t **pids);
 /* Is pid a kernel thread (no user code at all)? */
 bool procfs_is_kernel_thread(pid_t pid);
 /* Command line joined with spaces (at most n bytes). */

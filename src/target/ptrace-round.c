@@ -141,7 +141,7 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 	int64_t sw = th->sched_fd >= 0 && procfs_task_schedstat(th->sched_fd, &runtime, &slices)
 			     ? (int64_t)slices : -1;
 	bool same = th->have_sleep_stack && sw >= 0 && sw == th->sleep_switches;
-	if (!same && procfs_task_syscall_regs(ps->pub.pid, th->tid, &sp, &pc))
+	if (!same && procfs_task_syscall_regs(th->pid, th->tid, &sp, &pc))
 		same = th->have_sleep_stack && sp == th->sleep_sp && pc == th->sleep_pc;
 	th->sleep_switches = sw;
 	if (same) {
