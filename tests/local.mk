@@ -144,12 +144,15 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
-	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test
+	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
+	tests/unit/test-report.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
+tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
 tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_policy_test_SOURCES = tests/unit/test-policy.c tests/unit/check.h
