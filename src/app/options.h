@@ -18,6 +18,7 @@ struct options {
 	const char *backend;     /* ptrace | perf | auto */
 	double duration;         /* -d, 0 = unlimited */
 	bool headless;
+	bool force;              /* --force: -o may replace a file that is not a session */
 	bool wall;
 	bool profile_all;
 	const char **profile_only; size_t nprofile_only;
