@@ -53,7 +53,7 @@ static int write_session(const char *path, long nsamples)
 {
 	char err[512];
 	remove(path);
-	struct db_session *db = db_session_create(path, err, sizeof err);
+	struct db_session *db = db_session_create(path, false, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sessbench: %s\n", err);
 		return 1;
@@ -128,7 +128,7 @@ static int load_session(const char *path)
 	char err[512];
 	double t0 = now();
 	struct profile *p = profile_new();
-	struct db_session *db = db_session_open(path, err, sizeof err);
+	struct db_session *db = db_session_open(path, false, err, sizeof err);
 	if (!db || db_session_load(db, p, err, sizeof err)) {
 		fprintf(stderr, "sessbench: %s\n", err);
 		return 1;

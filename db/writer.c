@@ -53,51 +53,53 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Store a meta key (any value as text) in the open transaction. */
-static void set_meta(struct db_session *s, const char *key, const char *value)
+/* Store a meta key (any value as text) in the open transaction: 0 or -1. */
+static int set_meta(struct db_session *s, const char *key, const char *value)
 {
-	if (!s->set_meta)
-		return;
 	bind_text(s->set_meta, 1, key);
 	bind_text(s->set_meta, 2, value);
-	run(s->set_meta);
+	return run(s->set_meta);
 }
 
-static void set_meta_u64(struct db_session *s, const char *key, uint64_t v)
+static int set_meta_u64(struct db_session *s, const char *key, uint64_t v)
 {
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	set_meta(s, key, buf);
+	return set_meta(s, key, buf);
 }
 
-static int write_new_rows(struct db_session *s, struct profile *p)
+/* Files from `from` on, and the profiled flags of the files already in the
+ * file that changed since the last commit. */
+static int write_files(struct db_session *s, const struct profile *p, size_t from)
 {
-	for (; s->files_done < p->nfiles; s->files_done++) {
-		const struct pfile *f = &p->files[s->files_done];
-		sqlite3_bind_int64(s->ins_file, 1, (int64_t)s->files_done);
+	for (size_t i = from; i < p->nfiles; i++) {
+		const struct pfile *f = &p->files[i];
+		sqlite3_bind_int64(s->ins_file, 1, (int64_t)i);
 		bind_text(s->ins_file, 2, f->path);
 		sqlite3_bind_int(s->ins_file, 3, f->profiled);
 		sqlite3_bind_int(s->ins_file, 4, f->system);
 		if (run(s->ins_file))
 			return -1;
-		xgrow((void **)&s->profiled_done, &s->cap_profiled, s->files_done + 1, sizeof(bool));
-		s->profiled_done[s->files_done] = f->profiled;
 	}
-	for (size_t i = 0; i < p->nfiles; i++) {
+	for (size_t i = 0; i < from; i++) {
 		if (s->profiled_done[i] == p->files[i].profiled)
 			continue;
 		sqlite3_bind_int(s->set_profiled, 1, p->files[i].profiled);
 		sqlite3_bind_int64(s->set_profiled, 2, (int64_t)i);
 		if (run(s->set_profiled))
 			return -1;
-		s->profiled_done[i] = p->files[i].profiled;
 	}
-	for (; s->frames_done < p->nframes; s->frames_done++) {
-		const struct pframe *fr = &p->frames[s->frames_done];
+	return 0;
+}
+
+static int write_frames(struct db_session *s, const struct profile *p, size_t from)
+{
+	if (from < p->nframes && !s->ins_frame)
+		return -1; /* an older file: nothing is appended to it */
+	for (size_t i = from; i < p->nframes; i++) {
+		const struct pframe *fr = &p->frames[i];
 		const struct pfunc *fn = &p->funcs[fr->func];
-		if (!s->ins_frame)
-			return -1; /* an older file: nothing is appended to it */
-		sqlite3_bind_int64(s->ins_frame, 1, (int64_t)s->frames_done);
+		sqlite3_bind_int64(s->ins_frame, 1, (int64_t)i);
 		bind_text(s->ins_frame, 2, strpool_get(&p->strings, fn->name));
 		sqlite3_bind_int64(s->ins_frame, 3, fn->file);
 		sqlite3_bind_int64(s->ins_frame, 4, fr->file);
@@ -108,23 +110,34 @@ static int write_new_rows(struct db_session *s, struct profile *p)
 		if (run(s->ins_frame))
 			return -1;
 	}
-	for (; s->stacks_done < p->nstacks; s->stacks_done++) {
-		const struct pstack *st = &p->stacks[s->stacks_done];
-		sqlite3_bind_int64(s->ins_stack, 1, (int64_t)s->stacks_done);
+	return 0;
+}
+
+static int write_stacks(struct db_session *s, const struct profile *p, size_t from)
+{
+	for (size_t i = from; i < p->nstacks; i++) {
+		const struct pstack *st = &p->stacks[i];
+		sqlite3_bind_int64(s->ins_stack, 1, (int64_t)i);
 		sqlite3_bind_int64(s->ins_stack, 2, st->depth);
 		sqlite3_bind_int64(s->ins_stack, 3, st->flags);
 		if (run(s->ins_stack))
 			return -1;
 		for (uint32_t d = 0; d < st->depth; d++) {
-			sqlite3_bind_int64(s->ins_stack_frame, 1, (int64_t)s->stacks_done);
+			sqlite3_bind_int64(s->ins_stack_frame, 1, (int64_t)i);
 			sqlite3_bind_int64(s->ins_stack_frame, 2, d);
 			sqlite3_bind_int64(s->ins_stack_frame, 3, st->frames[d]);
 			if (run(s->ins_stack_frame))
 				return -1;
 		}
 	}
-	for (; s->samples_done < p->nsamples; s->samples_done++) {
-		const struct psample *sm = &p->samples[s->samples_done];
+	return 0;
+}
+
+/* Samples from `from` on, and every thread (their counts move on). */
+static int write_samples(struct db_session *s, const struct profile *p, size_t from)
+{
+	for (size_t i = from; i < p->nsamples; i++) {
+		const struct psample *sm = &p->samples[i];
 		sqlite3_bind_int64(s->ins_sample, 1, (int64_t)sm->time_us);
 		sqlite3_bind_int64(s->ins_sample, 2, sm->tid);
 		sqlite3_bind_int64(s->ins_sample, 3, sm->stack);
@@ -142,43 +155,53 @@ static int write_new_rows(struct db_session *s, struct profile *p)
 	return 0;
 }
 
-static void write_meta(struct db_session *s, const struct profile *p)
+static int write_meta(struct db_session *s, const struct profile *p)
 {
-	char buf[32];
-	set_meta(s, "command", p->command);
-	snprintf(buf, sizeof(buf), "%d", p->pid);
-	set_meta(s, "pid", buf);
-	snprintf(buf, sizeof(buf), "%u", p->frequency_hz);
-	set_meta(s, "frequency_hz", buf);
-	set_meta(s, "mode", p->wall ? "wall" : "cpu");
-	set_meta(s, "started_at", p->started_at);
-	set_meta(s, "ended_at", p->ended_at);
-	set_meta_u64(s, "samples", p->nsamples);
-	set_meta_u64(s, "samples_incomplete", p->counters.incomplete);
-	set_meta_u64(s, "samples_no_line", p->counters.no_line);
-	set_meta_u64(s, "samples_no_symbol", p->counters.no_symbol);
-	set_meta_u64(s, "samples_lost", p->counters.lost);
-	set_meta_u64(s, "samples_reused", p->counters.reused);
+	char pid[32], hz[32];
+	snprintf(pid, sizeof(pid), "%d", p->pid);
+	snprintf(hz, sizeof(hz), "%u", p->frequency_hz);
+	const struct pcounters *c = &p->counters;
+	return set_meta(s, "command", p->command) || set_meta(s, "pid", pid) ||
+	       set_meta(s, "frequency_hz", hz) || set_meta(s, "mode", p->wall ? "wall" : "cpu") ||
+	       set_meta(s, "started_at", p->started_at) || set_meta(s, "ended_at", p->ended_at) ||
+	       set_meta_u64(s, "samples", p->nsamples) ||
+	       set_meta_u64(s, "samples_incomplete", c->incomplete) ||
+	       set_meta_u64(s, "samples_no_line", c->no_line) ||
+	       set_meta_u64(s, "samples_no_symbol", c->no_symbol) ||
+	       set_meta_u64(s, "samples_lost", c->lost) ||
+	       set_meta_u64(s, "samples_reused", c->reused) ? -1 : 0;
+}
+
+/* After a commit: what the file now holds. */
+static void committed(struct db_session *s, const struct profile *p)
+{
+	s->done = (struct db_written){p->nfiles, p->nframes, p->nstacks, p->nsamples};
+	xgrow((void **)&s->profiled_done, &s->cap_profiled, p->nfiles, sizeof(bool));
+	for (size_t i = 0; i < p->nfiles; i++)
+		s->profiled_done[i] = p->files[i].profiled;
 }
 
 int db_session_sync(struct db_session *s, struct profile *p, char *err, size_t errlen)
 {
-	if (!s->ins_file) {
-		db_set_err(err, errlen, "session %s is read-only: toggles are not saved%s", s->path, "");
+	if (s->read_only[0]) {
+		db_set_err(err, errlen, "session %s is read-only (%s)", s->path,
+			s->read_only);
 		return -1;
 	}
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		goto fail;
-	if (write_new_rows(s, p))
+	/* rows below s->done are in the file; the rest is written again until
+	 * a commit succeeds (a failed one leaves the file as it was) */
+	if (write_files(s, p, s->done.files) || write_frames(s, p, s->done.frames) ||
+	    write_stacks(s, p, s->done.stacks) || write_samples(s, p, s->done.samples) ||
+	    write_meta(s, p) || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL))
 		goto fail_rollback;
-	write_meta(s, p);
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL))
-		goto fail_rollback;
+	committed(s, p);
 	return 0;
 fail_rollback:
 	db_set_err(err, errlen, "cannot write session %s: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	/* the rows will be written again at the next sync */
+	if (!sqlite3_get_autocommit(s->db)) /* SQLite may have rolled back already */
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 fail:
 	db_set_err(err, errlen, "cannot write session %s: %s", s->path, sqlite3_errmsg(s->db));

@@ -122,11 +122,13 @@ ENGINE_TESTS = \
 	tests/t-cxx.sh \
 	tests/t-dlopen.sh \
 	tests/t-deep.sh \
+	tests/t-diskfull.sh \
 	tests/t-eintr.sh \
 	tests/t-exec.sh \
 	tests/t-exitstatus.sh \
 	tests/t-frequency.sh \
 	tests/t-hostile.sh \
+	tests/t-hostile-session.sh \
 	tests/t-inlined.sh \
 	tests/t-jobctl.sh \
 	tests/t-kill9.sh \
@@ -135,7 +137,9 @@ ENGINE_TESTS = \
 	tests/t-libccall.sh \
 	tests/t-mainexit.sh \
 	tests/t-many-threads.sh \
+	tests/t-output.sh \
 	tests/t-overhead.sh \
+	tests/t-readonly.sh \
 	tests/t-report.sh \
 	tests/t-rust.sh \
 	tests/t-short.sh \
@@ -156,12 +160,18 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
-	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test
+	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
+	tests/unit/test-sessfault.test tests/unit/test-report.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
+# test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
+tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
+tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
+tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
 tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_policy_test_SOURCES = tests/unit/test-policy.c tests/unit/check.h

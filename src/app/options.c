@@ -1,6 +1,7 @@
 #include "config.h"
 #include "app/options.h"
 #include "db/session.h"
+#include "model/strutil.h"
 #include "model/xalloc.h"
 #include <errno.h>
 #include <getopt.h>
@@ -10,11 +11,12 @@
 
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
-	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW,
+	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
 };
 
 static const struct option long_options[] = {
 	{"output", required_argument, NULL, 'o'},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"frequency", required_argument, NULL, 'F'},
 	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"duration", required_argument, NULL, 'd'},
@@ -47,6 +49,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
+	      "      --force               let -o replace a file that is not a cprof-tui session\n"
 	      "  -F, --frequency HZ        samples per second per running thread (default 999)\n"
 	      "      --backend NAME        ptrace, perf or auto (default auto = ptrace)\n"
 	      "  -d, --duration SEC        stop sampling after SEC seconds, then detach\n"
@@ -69,10 +72,12 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* One error line naming arg (escaped: an argument may hold anything). */
 static int bad(const char *fmt, const char *arg)
 {
+	char e[256];
 	fprintf(stderr, "cprof-tui: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, str_escape(e, sizeof(e), arg));
 	fputc('\n', stderr);
 	return -1;
 }
@@ -102,6 +107,9 @@ int options_parse(struct options *o, int argc, char **argv)
 		switch (c) {
 		case 'o':
 			o->output = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
 			break;
 		case 'F':
 			if (!parse_ulong(optarg, 1000000, &v) || v == 0 || v > MAX_FREQUENCY)

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,9 @@ struct recorder {
 	bool realtime;                /* SCHED_FIFO permitted: see raise_priority */
 	bool in_rounds;               /* ... and taken, for waiting and rounds */
 	char state[128];
-	char error[512];
+	char error[1024];
+	char store_error[512];        /* the last sync failed: why ("" when it did not) */
+	unsigned store_failures;      /* syncs failed in a row */
 	struct recorder_costs costs;
 	uint64_t rng;                 /* xorshift state for the sampling jitter */
 };
@@ -67,6 +70,28 @@ static char *default_session_path(const char *comm, pid_t pid)
 		safe[n++] = (*c == '/' || *c == ' ' || (unsigned char)*c < 0x20) ? '_' : *c;
 	safe[n] = '\0';
 	return xasprintf("cprof-%s-%d.db", n ? safe : "target", (int)pid);
+}
+
+/* -o names the program being profiled (path, or /proc/PID/exe): its
+ * file would be replaced by the session, whatever --force says. */
+static bool is_program(const char *output, const char *program)
+{
+	struct stat a, b;
+	return stat(output, &a) == 0 && stat(program, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* Before the target is launched or attached: may -o be written? 0, or -1
+ * with err (nothing has been done to the program yet). */
+static int check_output(const struct options *o, const char *program, char *err, size_t errlen)
+{
+	if (is_program(o->output, program)) {
+		char e[256];
+		snprintf(err, errlen, "-o %s is the program being profiled: choose another session "
+			 "file", str_escape(e, sizeof(e), o->output));
+		return -1;
+	}
+	return db_session_check_output(o->output, o->force, err, errlen);
 }
 
 static char *join_args(char *const argv[])
@@ -137,7 +162,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	char comm[64] = "";
 	if (o->mode == MODE_LAUNCH) {
 		char resolved[4096];
-		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen))
+		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen) ||
+		    (o->output && check_output(o, resolved, err, errlen)))
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
 		if (quiet_child) {
@@ -150,6 +176,10 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 			goto fail;
 		p->command = join_args(o->argv);
 	} else {
+		char exe[64];
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", o->pid);
+		if (o->output && check_output(o, exe, err, errlen))
+			goto fail;
 		r->s = be->attach(o->pid, &cfg, err, errlen);
 		if (!r->s)
 			goto fail;
@@ -165,7 +195,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 
 	r->session_path = o->output ? xstrdup(o->output) : default_session_path(comm, r->s->pid);
-	r->db = db_session_create(r->session_path, err, errlen);
+	r->db = db_session_create(r->session_path, o->force, err, errlen);
 	if (!r->db)
 		goto fail_release;
 	r->start_ns = now_ns();
@@ -270,6 +300,25 @@ static void see_ends(struct recorder *r)
 	}
 }
 
+/* A sync failed (a full disk): said at once, in the last error. Sampling
+ * goes on; what the file lacks stays in the model, and the next sync that
+ * succeeds writes all of it. */
+static void store_failed(struct recorder *r, const char *err)
+{
+	snprintf(r->store_error, sizeof(r->store_error), "%s", err);
+	if (r->store_failures++ == 0)
+		snprintf(r->error, sizeof(r->error), "%s (sampling goes on: the samples are kept and "
+			 "written as soon as the file can be written)", err);
+}
+
+static void store_recovered(struct recorder *r)
+{
+	snprintf(r->error, sizeof(r->error), "session written again, every sample in it (%u "
+		 "writes had failed: %s)", r->store_failures, r->store_error);
+	r->store_error[0] = '\0';
+	r->store_failures = 0;
+}
+
 static int do_sync(struct recorder *r)
 {
 	char err[512];
@@ -280,7 +329,9 @@ static int do_sync(struct recorder *r)
 	uint64_t t = now_ns();
 	int rc = db_session_sync(r->db, r->p, err, sizeof(err));
 	if (rc)
-		set_error(r, err);
+		store_failed(r, err);
+	else if (r->store_failures)
+		store_recovered(r);
 	r->last_sync_ns = now_ns();
 	r->costs.store_ns += r->last_sync_ns - t;
 	return rc;
@@ -467,6 +518,16 @@ const char *recorder_session_path(const struct recorder *r)
 	return r->session_path;
 }
 
+const char *recorder_store_error(const struct recorder *r)
+{
+	return r->store_error[0] ? r->store_error : NULL;
+}
+
+size_t recorder_samples_saved(const struct recorder *r)
+{
+	return db_session_samples_written(r->db);
+}
+
 void recorder_idle(struct recorder *r)
 {
 	round_priority(r, false);
@@ -476,7 +537,7 @@ int recorder_sync_now(struct recorder *r, char *err, size_t errlen)
 {
 	if (!do_sync(r))
 		return 0;
-	snprintf(err, errlen, "%s", r->error);
+	snprintf(err, errlen, "%s", r->store_error);
 	return -1;
 }
 

@@ -50,6 +50,11 @@ double recorder_elapsed(const struct recorder *r);       /* seconds sampled */
 double recorder_rate(const struct recorder *r);          /* samples/s achieved */
 const char *recorder_last_error(const struct recorder *r); /* NULL if none */
 const char *recorder_session_path(const struct recorder *r);
+/* Why the last sync of the session file failed (a full disk), NULL when it
+ * did not: the file then lacks what was sampled since its last commit. */
+const char *recorder_store_error(const struct recorder *r);
+/* Samples committed to the session file. */
+size_t recorder_samples_saved(const struct recorder *r);
 /* Where the profiler's time goes (for the summary and the benchmarks). */
 struct recorder_costs {
 	uint64_t ticks;          /* sampling rounds */

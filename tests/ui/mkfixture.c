@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	}
 	profile_update(p);
 
-	struct db_session *s = db_session_create(argv[1], err, sizeof(err));
+	struct db_session *s = db_session_create(argv[1], false, err, sizeof(err));
 	if (!s || db_session_sync(s, p, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mkfixture: %s\n", err);
 		return 1;

@@ -121,7 +121,7 @@ static void check_views_match(const char *db, struct profile *p)
 static void expect_refused(const char *path, const char *why_substring)
 {
 	char err[512] = "";
-	struct db_session *s = db_session_open(path, err, sizeof(err));
+	struct db_session *s = db_session_open(path, false, err, sizeof(err));
 	CHECK(s == NULL);
 	if (!strstr(err, why_substring))
 		printf("  refusal of %s says: %s (expected to mention '%s')\n", path, err,
@@ -161,7 +161,7 @@ static void check_version1(void)
 	sqlite3_close(h);
 	char err[512] = "";
 	struct profile *p = profile_new();
-	struct db_session *s = db_session_open(db, err, sizeof(err));
+	struct db_session *s = db_session_open(db, false, err, sizeof(err));
 	CHECK(s != NULL);
 	CHECK_EQ(s ? db_session_load(s, p, err, sizeof(err)) : -1, 0);
 	CHECK_EQ(p->nsamples, 3);
@@ -207,7 +207,7 @@ int main(void)
 	p->frequency_hz = 999;
 	p->started_at = strdup("2026-11-25T10:00:00Z");
 	p->ended_at = strdup("2026-11-25T10:00:05Z");
-	struct db_session *w = db_session_create(db, err, sizeof(err));
+	struct db_session *w = db_session_create(db, false, err, sizeof(err));
 	CHECK(w != NULL);
 	if (!w) {
 		printf("%s\n", err);
@@ -240,7 +240,7 @@ int main(void)
 
 	/* load it back */
 	struct profile *q = profile_new();
-	struct db_session *r = db_session_open(db, err, sizeof(err));
+	struct db_session *r = db_session_open(db, false, err, sizeof(err));
 	CHECK(r != NULL);
 	CHECK_EQ(r ? db_session_load(r, q, err, sizeof(err)) : -1, 0);
 	CHECK_EQ(q->nsamples, 100);
@@ -274,7 +274,7 @@ int main(void)
 
 	/* and the toggle survives a reload */
 	struct profile *q2 = profile_new();
-	r = db_session_open(db, err, sizeof(err));
+	r = db_session_open(db, false, err, sizeof(err));
 	CHECK(r && db_session_load(r, q2, err, sizeof(err)) == 0);
 	int64_t libc2 = profile_find_file(q2, "/usr/lib/libc.so.6");
 	CHECK(libc2 >= 0 && q2->files[libc2].profiled);
