@@ -25,8 +25,10 @@
 volatile int recorder_interrupted;
 
 struct seen_process {
+	uint32_t model;               /* its index in the model's processes */
 	uint64_t exec_count;
 	bool ended;
+	int status;                   /* its exit status when ended */
 };
 
 struct recorder {
@@ -257,46 +259,86 @@ static void drain_all(struct recorder *r)
 		set_error(r, "symbols took too long: samples left out of the profile");
 }
 
+/* The threads that changed since the last look into the model, where
+ * thread i is the sampler's thread i (both only append). */
 static void sync_threads(struct recorder *r)
 {
-	r->threads_seen = r->s->threads_changed;
-	for (size_t i = 0; i < r->s->nthreads; i++) {
-		const struct sampler_thread *st = &r->s->threads[i];
-		struct pthread *t = profile_thread(r->p, st->tid, st->name[0] ? st->name : NULL);
-		t->state = st->state;
+	const struct sampler *s = r->s;
+	uint64_t seen = r->threads_seen;
+	r->threads_seen = s->threads_changed;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct sampler_thread *st = &s->threads[i];
+		if (st->changed <= seen)
+			continue;
+		const char *name = st->name[0] ? st->name : NULL;
+		while (r->p->nthreads <= i) {
+			const struct sampler_thread *n = &s->threads[r->p->nthreads];
+			uint32_t t = profile_thread_add(r->p, n->pid, n->tid, NULL);
+			if (n->proc < r->nseen)
+				r->p->threads[t].process = r->seen[n->proc].model + 1;
+		}
+		profile_thread_update(r->p, (uint32_t)i, name, st->state);
 	}
 }
 
-/* Processes that exec'd since the last look: their addresses mean other
- * code from now on (before this round's samples are unwound). */
-static void see_execs(struct recorder *r)
+static int exit_status(const struct sampler_process *sp)
+{
+	if (sp->exit_signal > 0)
+		return -sp->exit_signal;
+	return sp->exit_code >= 0 ? sp->exit_code : EXIT_UNKNOWN;
+}
+
+static uint64_t session_us(const struct recorder *r, uint64_t ns)
+{
+	return ns > r->start_ns ? (ns - r->start_ns) / 1000 : 0;
+}
+
+/* The sampler's processes into the model, before this round's samples are
+ * unwound and counted: a new one is added (its threads' samples count for
+ * it), one that exec'd means other code at its addresses from now on. */
+static void see_processes(struct recorder *r)
 {
 	const struct sampler *s = r->s;
-	while (r->nseen < s->nprocs)
-		*VEC_PUSH(r->seen, r->nseen, r->cap_seen) = (struct seen_process){0};
 	for (size_t i = 0; i < s->nprocs; i++) {
-		if (s->procs[i].exec_count == r->seen[i].exec_count)
-			continue;
-		r->seen[i].exec_count = s->procs[i].exec_count;
-		resolver_exec(r->res, s->procs[i].pid);
-		if (i == 0 && s->procs[0].command[0]) { /* the launched program's exec */
-			free(r->p->command);
-			r->p->command = xstrdup(s->procs[0].command);
+		const struct sampler_process *sp = &s->procs[i];
+		if (i == r->nseen) {
+			struct seen_process *n = VEC_PUSH(r->seen, r->nseen, r->cap_seen);
+			*n = (struct seen_process){.exec_count = sp->exec_count};
+			n->model = profile_process_add(r->p, sp->pid, sp->ppid, sp->command,
+						       session_us(r, sp->started_ns));
 		}
+		struct seen_process *seen = &r->seen[i];
+		if (sp->exec_count != seen->exec_count) {
+			seen->exec_count = sp->exec_count;
+			resolver_exec(r->res, sp->pid);
+			profile_process_command(r->p, seen->model, sp->command);
+			if (i == 0) { /* the launched program's exec */
+				free(r->p->command);
+				r->p->command = xstrdup(sp->command);
+			}
+		}
+		if (sp->let_go && r->p->processes[seen->model].followed)
+			profile_process_let_go(r->p, seen->model);
 	}
 }
 
-/* Processes that ended since the last look (their samples are unwound):
- * their address spaces are freed. */
+/* Processes that ended since the last look, once their samples are
+ * unwound: their end in the model, their address spaces freed. */
 static void see_ends(struct recorder *r)
 {
 	const struct sampler *s = r->s;
 	r->procs_seen = s->procs_changed;
 	for (size_t i = 0; i < s->nprocs; i++) {
-		if (!s->procs[i].ended_ns || r->seen[i].ended)
+		const struct sampler_process *sp = &s->procs[i];
+		struct seen_process *seen = &r->seen[i];
+		int status = exit_status(sp);
+		if (!sp->ended_ns || (seen->ended && status == seen->status))
 			continue;
-		r->seen[i].ended = true;
-		resolver_process_gone(r->res, s->procs[i].pid);
+		if (!seen->ended)
+			resolver_process_gone(r->res, sp->pid);
+		seen->ended = true;
+		seen->status = status;
+		profile_process_end(r->p, seen->model, session_us(r, sp->ended_ns), status);
 	}
 }
 
@@ -403,7 +445,9 @@ bool recorder_step(struct recorder *r)
 	}
 	bool procs = s->procs_changed != r->procs_seen;
 	if (procs)
-		see_execs(r);
+		see_processes(r);
+	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
+		sync_threads(r);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
 	if (procs)
@@ -414,8 +458,6 @@ bool recorder_step(struct recorder *r)
 	resolver_drain(r->res, sampling ? (r->next_tick_ns > t + 100000 ? r->next_tick_ns - 100000 : t + 1)
 				    : t + 20000000);
 	r->p->counters.lost += r->batch.lost;
-	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
-		sync_threads(r);
 	if (s->error[0]) {
 		set_error(r, s->error);
 		s->error[0] = '\0';
