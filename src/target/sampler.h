@@ -70,6 +70,7 @@ struct sampler_config {
 	bool wall;                      /* also sample sleeping threads */
 	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
 	const char *log_path;
+	bool log_append;                /* ... added to (a program run again), not replaced */
 	bool follow;                    /* also its child processes (fork, vfork, clone, spawn) */
 };
 
@@ -99,6 +100,8 @@ struct sampler {
 
 struct sampler_backend {
 	const char *name;
+	/* The program is held stopped before its exec until set_stopped(s,
+	 * false): the caller gets ready first (not a sample of it lost). */
 	struct sampler *(*launch)(char *const argv[], const struct sampler_config *cfg, char *err,
 				  size_t errlen);
 	struct sampler *(*attach)(pid_t pid, const struct sampler_config *cfg, char *err,
