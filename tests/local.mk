@@ -118,6 +118,8 @@ ENGINE_TESTS = \
 	tests/t-attach.sh \
 	tests/t-bursty.sh \
 	tests/t-badinput.sh \
+	tests/t-children.sh \
+	tests/t-children-edge.sh \
 	tests/t-churn.sh \
 	tests/t-cxx.sh \
 	tests/t-dlopen.sh \
@@ -155,7 +157,7 @@ TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py \
-	tests/workloads/crunch.rs
+	tests/workloads/crunch.rs tests/workloads/runner.sh
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.

@@ -163,8 +163,9 @@ perf_ok() {
 # Skips the test (with perf's reason) when perf cannot run.
 perf_split() {
 	perf_ok || skip "$PERF_WHY"
-	perf record -q -F 999 -g -o "$T/perf.data" "$@" >"$T/perf.out" 2>&1 ||
-		fail "perf record $* failed: $(tail -n 1 "$T/perf.out")"
+	rm -f "$T/perf.data"
+	perf record -q -F 999 -g -o "$T/perf.data" "$@" >"$T/perf.out" 2>&1 # (its status is PROG's)
+	[ -s "$T/perf.data" ] || fail "perf record $* failed: $(tail -n 1 "$T/perf.out")"
 	perf report -i "$T/perf.data" --no-children --sort sym -F overhead,sym \
 		--stdio -q -g none 2>/dev/null |
 		awk '$1 ~ /%$/ && $2 != "[k]" { pct = $1; sub(/%$/, "", pct)
