@@ -128,6 +128,7 @@ ENGINE_TESTS = \
 	tests/t-eintr.sh \
 	tests/t-exec.sh \
 	tests/t-exitstatus.sh \
+	tests/t-focus.sh \
 	tests/t-frequency.sh \
 	tests/t-hostile.sh \
 	tests/t-hostile-session.sh \
@@ -142,6 +143,7 @@ ENGINE_TESTS = \
 	tests/t-output.sh \
 	tests/t-overhead.sh \
 	tests/t-readonly.sh \
+	tests/t-repeat.sh \
 	tests/t-report.sh \
 	tests/t-rust.sh \
 	tests/t-short.sh \
