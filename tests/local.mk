@@ -151,6 +151,7 @@ ENGINE_TESTS = \
 	tests/t-sigterm.sh \
 	tests/t-split2.sh \
 	tests/t-stripped.sh \
+	tests/t-thin.sh \
 	tests/t-threads-attach.sh \
 	tests/t-threads.sh \
 	tests/t-valgrind.sh \
@@ -165,7 +166,7 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
 	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
-	tests/unit/test-sessfault.test tests/unit/test-report.test
+	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
@@ -174,6 +175,8 @@ tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
+tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h

@@ -5,7 +5,8 @@
 # them. The three test functions' shares are within 5 points of perf's and
 # the sample count within 20% of perf's; the runner's exit status is passed
 # through; every child is in the session with its exit status, and nearly
-# every 10-ms child has samples. --no-follow profiles the shell alone.
+# every 10-ms child has samples. --no-follow profiles the shell alone, and
+# says how much CPU time its children had.
 # Seen before: 1 sample in 7 s of such a runner, 100% "outside", one thread.
 . "$(dirname "$0")/lib/common.sh"
 export TCASE=$WL/tcase
@@ -54,5 +55,7 @@ np=$(sql "$T/nf.db" "SELECT count(*) FROM processes")
 [ "$np" = 1 ] || fail "--no-follow: $np processes in the session, expected the runner alone"
 tests=$(report "$T/nf.db" function | awk -F'\t' '$5 ~ /^test_/ { s += $1 } END { print s + 0 }')
 [ "$tests" = 0 ] || fail "--no-follow: $tests samples in test functions (children were followed)"
+grep -q "note: 1\.[0-9][0-9] s of the program's 1\.[0-9][0-9] s of CPU ran in its child processes, left out: drop --no-follow" "$T/cprof.err" ||
+	fail "--no-follow: no word of the CPU time left out in children: $(grep note "$T/cprof.err" | head -n 2)"
 
 pass "$n samples, $(sql "$T/s.db" "SELECT count(*) FROM processes") processes, $hit/30 10-ms children sampled; $vs; --no-follow: the shell alone"

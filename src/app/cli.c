@@ -75,18 +75,21 @@ static struct db_session *open_session(const struct options *o, struct profile *
 	return s;
 }
 
-static void warn_nodebug(struct recorder *r)
+/* Why the profile is thin, if it is: one "note:" line each. */
+static void print_diagnoses(struct recorder *r, struct profile *p)
 {
-	char **paths;
-	size_t n = recorder_nodebug_modules(r, &paths);
-	char buf[512];
+	struct run_facts f;
+	recorder_facts(r, &f);
+	char **lines;
+	size_t n = diagnose(p, &f, &lines);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(stderr, "cprof-tui: warning: %s has no debug info: functions come from its "
-				"symbol table, without lines (rebuild with -g, or install its debug "
-				"symbols)\n", str_escape(buf, sizeof(buf), paths[i]));
-		free(paths[i]);
+		fprintf(stderr, "cprof-tui: note: %s\n", lines[i]);
+		free(lines[i]);
 	}
-	free(paths);
+	free(lines);
+	for (size_t i = 0; i < f.nnodebug; i++)
+		free(f.nodebug[i]);
+	free(f.nodebug);
 }
 
 /* CPU time of this process so far (every thread), in ms */
@@ -193,7 +196,7 @@ static int record(const struct options *o, struct profile *p)
 		show_new_error(r, shown, sizeof(shown));
 	}
 	show_unsaved(r, p);
-	warn_nodebug(r);
+	print_diagnoses(r, p);
 	recorder_free(r);
 	return status;
 }

@@ -547,9 +547,20 @@ int recorder_sync_now(struct recorder *r, char *err, size_t errlen)
 	return -1;
 }
 
-size_t recorder_nodebug_modules(struct recorder *r, char ***paths)
+void recorder_facts(struct recorder *r, struct run_facts *f)
 {
-	return resolver_nodebug_modules(r->res, paths);
+	const struct sampler *s = r->s;
+	*f = (struct run_facts){
+		.elapsed_s = recorder_elapsed(r),
+		.frequency = r->p->frequency_hz,
+		.wall = r->o->wall,
+		.follow = r->cfg.follow,
+		.attached = !s->launched,
+		.cpu_known = s->target_cpu_known && r->runs == 1,
+		.cpu_s = (double)s->target_cpu_ns / 1e9,
+		.followed_cpu_s = (double)s->followed_cpu_ns / 1e9,
+	};
+	f->nnodebug = resolver_nodebug_modules(r->res, &f->nodebug);
 }
 
 int recorder_finish(struct recorder *r, bool kill_launched)

@@ -7,6 +7,7 @@
  */
 #ifndef CPROF_RECORDER_H
 #define CPROF_RECORDER_H
+#include "app/diagnose.h"
 #include "app/options.h"
 #include "model/profile.h"
 #include "stack/resolve.h"
@@ -77,8 +78,9 @@ int recorder_sync_now(struct recorder *r, char *err, size_t errlen);
  * attached target. The recorder stays readable until recorder_free(). */
 int recorder_finish(struct recorder *r, bool kill_launched);
 void recorder_free(struct recorder *r);
-/* Modules seen without debug info (for the end-of-run warning). */
-size_t recorder_nodebug_modules(struct recorder *r, char ***paths);
+/* What was measured of the recording, for diagnose(); free f->nodebug
+ * (its strings and the array) after. */
+void recorder_facts(struct recorder *r, struct run_facts *f);
 
 /* Set to the signal number by the SIGINT/SIGTERM handler; recorder_step
  * returns false once seen. */

@@ -224,6 +224,25 @@ bool procfs_process_gone(pid_t pid)
 	return procfs_live_task(pid) < 0;
 }
 
+bool procfs_process_cpu(pid_t pid, uint64_t *ns)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	const char *c;
+	if (!read_small(path, buf, sizeof(buf)) || !(c = strrchr(buf, ')')))
+		return false;
+	unsigned long long ut, st;
+	long long cut, cst;
+	/* after ")": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+	 * utime stime cutime cstime */
+	if (sscanf(c + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld",
+		   &ut, &st, &cut, &cst) != 4)
+		return false;
+	long hz = sysconf(_SC_CLK_TCK);
+	*ns = (ut + st + (unsigned long long)(cut + cst)) * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
+	return true;
+}
+
 bool procfs_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
 	char path[64], buf[4096];

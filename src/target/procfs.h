@@ -66,6 +66,9 @@ int procfs_task_tracer_pid(pid_t pid, pid_t tid);
 int procfs_descendants(pid_t pid, pid_t **pids);
 /* Is pid a kernel thread (no user code at all)? */
 bool procfs_is_kernel_thread(pid_t pid);
+/* CPU time of process pid and of the children it waited for (utime,
+ * stime, cutime, cstime of /proc/PID/stat), ns; false when gone. */
+bool procfs_process_cpu(pid_t pid, uint64_t *ns);
 /* Command line joined with spaces (at most n bytes). */
 bool procfs_cmdline(pid_t pid, char *buf, size_t n);
 

@@ -220,6 +220,7 @@ static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg
 	}
 	if (cfg->follow)
 		seize_descendants(ps, pid);
+	procfs_process_cpu(pid, &ps->attach_cpu_ns);
 	ps->pub.target = SAMPLER_RUNNING;
 	return &ps->pub;
 }
@@ -338,6 +339,7 @@ static void ptrace_release(struct sampler *s, bool kill_launched)
 {
 	struct ptrace_sampler *ps = PS(s);
 	pt_drain(ps, 0);
+	pt_account_cpu(ps);
 	if (kill_launched && s->launched && s->target != SAMPLER_EXITED &&
 	    s->target != SAMPLER_DETACHED)
 		kill_launched_tree(ps);
@@ -377,7 +379,7 @@ static void ptrace_wait_exit(struct sampler *s)
 		return;
 	}
 	int status;
-	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+	while (pt_wait(ps, s->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	s->target = SAMPLER_EXITED;
 	s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -58,7 +58,7 @@ static void spin_pending(struct ptrace_sampler *ps, int cpu, uint64_t spin_ns)
 			if (th->st != T_INTERRUPTING || th->cpu == cpu)
 				continue;
 			int status;
-			pid_t tid = waitpid(th->tid, &status, __WALL | WNOHANG);
+			pid_t tid = pt_wait(ps, th->tid, &status, WNOHANG);
 			if (tid > 0) {
 				pt_handle_status(ps, tid, status);
 				any = true;
@@ -105,7 +105,7 @@ static void await_pending(struct ptrace_sampler *ps)
 	struct pthr *th;
 	while ((th = first_pending(ps, cpu))) {
 		int status;
-		pid_t tid = waitpid(th->tid, &status, __WALL | WNOHANG);
+		pid_t tid = pt_wait(ps, th->tid, &status, WNOHANG);
 		if (tid > 0) {
 			pt_handle_status(ps, tid, status);
 		} else if (tid < 0 && errno == ECHILD) {

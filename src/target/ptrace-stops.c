@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -221,6 +222,7 @@ void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 			pt_process_end(ps, tid, status);
 		if (tid == s->pid && (s->launched || procfs_process_gone(s->pid))) {
 			if (s->launched || !pt_process_threads(ps, s->pid)) {
+				pt_account_cpu(ps);
 				s->target = SAMPLER_EXITED;
 				s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 				s->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -348,12 +350,25 @@ void pt_set_alarm(struct ptrace_sampler *ps, uint64_t ns)
 /* Handle every status that is ready; with wait_ms > 0, first wait up to that
  * long for one to arrive. Returns false when no traced thread is left
  * (ECHILD). */
+pid_t pt_wait(struct ptrace_sampler *ps, pid_t tid, int *status, int flags)
+{
+	struct rusage ru;
+	pid_t got = wait4(tid, status, __WALL | flags, &ru);
+	struct sampler *s = &ps->pub;
+	if (got > 0 && got == s->pid && s->launched && (WIFEXITED(*status) || WIFSIGNALED(*status))) {
+		s->target_cpu_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+				   (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+		s->target_cpu_known = true;
+	}
+	return got;
+}
+
 bool pt_drain(struct ptrace_sampler *ps, int wait_ms)
 {
 	pt_flush_sigfd(ps);
 	for (;;) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid_t tid = pt_wait(ps, -1, &status, WNOHANG);
 		if (tid > 0) {
 			pt_handle_status(ps, tid, status);
 			wait_ms = 0;

@@ -89,6 +89,37 @@ void pt_thread_baseline(struct pthr *th)
 	if (th->sched_fd >= 0 && procfs_task_schedstat(th->sched_fd, &runtime, &slices)) {
 		th->clock.runtime_ns = runtime;
 		th->clock.slices = slices;
+		if (!th->runtime0_ns)
+			th->runtime0_ns = runtime ? runtime : 1;
+	}
+}
+
+/* CPU time seen of a followed thread (0 for one we only pass by). */
+static uint64_t cpu_seen(const struct pthr *th)
+{
+	return th->proc != UINT32_MAX && th->runtime0_ns && th->clock.runtime_ns > th->runtime0_ns
+		       ? th->clock.runtime_ns - th->runtime0_ns
+		       : 0;
+}
+
+void pt_account_cpu(struct ptrace_sampler *ps)
+{
+	struct sampler *s = &ps->pub;
+	uint64_t sum = ps->gone_cpu_ns, runtime, slices;
+	for (size_t i = 0; i < ps->nt; i++) {
+		struct pthr *th = &ps->t[i];
+		if (th->st == T_GONE)
+			continue;
+		if (th->sched_fd >= 0 && procfs_task_schedstat(th->sched_fd, &runtime, &slices) &&
+		    runtime > th->clock.runtime_ns)
+			th->clock.runtime_ns = runtime;
+		sum += cpu_seen(th);
+	}
+	s->followed_cpu_ns = sum;
+	uint64_t cpu;
+	if (s->target != SAMPLER_EXITED && procfs_process_cpu(s->pid, &cpu)) {
+		s->target_cpu_ns = cpu > ps->attach_cpu_ns ? cpu - ps->attach_cpu_ns : 0;
+		s->target_cpu_known = true;
 	}
 }
 
@@ -127,6 +158,7 @@ bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu)
 
 static void forget(struct ptrace_sampler *ps, struct pthr *th)
 {
+	ps->gone_cpu_ns += cpu_seen(th);
 	if (th->st == T_INTERRUPTING && ps->pending)
 		ps->pending--;
 	pt_thread_close(th);

@@ -44,6 +44,7 @@ struct pthr {
 	enum tstate st;
 	int stat_fd, sched_fd, switches_fd; /* /proc/.../task/TID/{stat,schedstat,sched} */
 	struct cpu_clock clock; /* CPU mode: what the policy knows of it */
+	uint64_t runtime0_ns;  /* its CPU time when added (schedstat) */
 	bool due;              /* to be stopped this round */
 	bool runnable;         /* state R at this round's look */
 	int cpu;               /* the CPU it runs on or waits for, at this round's look */
@@ -86,6 +87,8 @@ struct ptrace_sampler {
 	struct u64map published; /* tid -> its index in pub.threads */
 	int self_sched_fd;     /* the sampling thread's /proc/thread-self/sched */
 	uint64_t self_exec_start_ns; /* ... read this round (0: not yet) */
+	uint64_t gone_cpu_ns;  /* CPU time seen of the followed threads gone */
+	uint64_t attach_cpu_ns; /* attached: the target's CPU time then (procfs_process_cpu) */
 };
 
 #define PS(s) ((struct ptrace_sampler *)(s))
@@ -109,6 +112,13 @@ void pt_thread_baseline(struct pthr *th);
 bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu);
 /* Close its /proc files. */
 void pt_thread_close(struct pthr *th);
+/* The followed threads' CPU time seen so far (sampler.followed_cpu_ns),
+ * each live one read once more; and the target's (target_cpu_ns) from
+ * /proc when it has not exited. */
+void pt_account_cpu(struct ptrace_sampler *ps);
+/* waitpid(tid, status, __WALL | flags) (tid -1: any); the launched
+ * program's exit also gives its CPU time (target_cpu_ns). */
+pid_t pt_wait(struct ptrace_sampler *ps, pid_t tid, int *status, int flags);
 /* Mark a thread gone and close its files. */
 void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th);
 bool pt_threads_live(struct ptrace_sampler *ps);

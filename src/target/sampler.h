@@ -89,6 +89,12 @@ struct sampler {
 	uint64_t asleep_at_stop;        /* CPU mode: stops that found the thread asleep (no sample) */
 	uint64_t unseen_ns;             /* CPU mode: CPU time run in rounds a thread was not looked
 					   at (long asleep, backing off): no sample stands for it */
+	/* CPU time, for explaining a thin profile: the target's (the launched
+	 * program's from its exit, with the children it waited for; or its
+	 * growth in /proc while attached or until released), and the followed
+	 * threads' as read from schedstat (a 10-ms child may be missed). */
+	uint64_t target_cpu_ns, followed_cpu_ns;
+	bool target_cpu_known;
 	struct sampler_thread *threads; /* every thread seen, in order (only appended) */
 	size_t nthreads, cap_threads;
 	uint64_t threads_changed;       /* bumped when threads[] changes */

@@ -1,0 +1,115 @@
+/* test-diagnose.c — each explanation of a thin profile is given when its
+ * figures say so, with those figures, and not otherwise: few samples, low
+ * coverage of the CPU time, children left out, a target mostly asleep,
+ * samples outside the profiled files or charged from unprofiled code, a
+ * module without debug info. */
+#include "config.h"
+#include "check.h"
+#include "app/diagnose.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* A profile of n samples: `mine` of them in main.c alone, `lib` in libz
+ * called from main.c, `out` in libz alone (no profiled frame), `nodbg` in
+ * a program without debug info. */
+static struct profile *make(int mine, int lib, int out, int nodbg)
+{
+	struct profile *p = profile_new();
+	uint32_t fmain = profile_file(p, "/src/main.c", true);
+	uint32_t flib = profile_file(p, "/usr/lib/libz.so.1", false);
+	uint32_t fbin = profile_file(p, "/opt/bin/tool", true);
+	uint32_t m = profile_frame(p, "main", fmain, fmain, 3, 1, "/a", 0);
+	uint32_t z = profile_frame(p, "deflate", flib, flib, 0, 0, "/usr/lib/libz.so.1", FRAME_NO_LINE);
+	uint32_t t = profile_frame(p, "tool+0x10", fbin, fbin, 0, 0, "/opt/bin/tool", FRAME_NO_LINE);
+	uint32_t s_mine = profile_stack(p, (uint32_t[]){m}, 1, 0);
+	uint32_t s_lib = profile_stack(p, (uint32_t[]){z, m}, 2, 0);
+	uint32_t s_out = profile_stack(p, (uint32_t[]){z}, 1, 0);
+	uint32_t s_bin = profile_stack(p, (uint32_t[]){t}, 1, 0);
+	uint32_t th = check_thread(p, 1, "t");
+	int counts[] = {mine, lib, out, nodbg};
+	uint32_t stacks[] = {s_mine, s_lib, s_out, s_bin};
+	for (int k = 0; k < 4; k++)
+		for (int i = 0; i < counts[k]; i++)
+			profile_add_sample(p, (uint64_t)i, th, stacks[k]);
+	return p;
+}
+
+/* The diagnoses as one string, "|"-separated; freed by the next call. */
+static const char *run(struct profile *p, const struct run_facts *f)
+{
+	static char all[8192];
+	char **lines;
+	size_t n = diagnose(p, f, &lines);
+	all[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strncat(all, lines[i], sizeof(all) - strlen(all) - 2);
+		strcat(all, "|");
+		free(lines[i]);
+	}
+	free(lines);
+	return all;
+}
+
+#define HAS(s, sub) (strstr((s), (sub)) != NULL)
+
+int main(void)
+{
+	/* a healthy profile: 1000 samples of 1.0 s CPU, all in the user's code */
+	struct run_facts f = {.elapsed_s = 1.0, .frequency = 1000, .follow = true, .cpu_known = true,
+			      .cpu_s = 1.0, .followed_cpu_s = 1.0};
+	struct profile *p = make(1000, 0, 0, 0);
+	CHECK_EQ(strlen(run(p, &f)), 0);
+
+	/* too few samples, with the CPU time and the remedy */
+	struct profile *few = make(40, 0, 0, 0);
+	struct run_facts ff = f;
+	ff.cpu_s = ff.followed_cpu_s = 0.04;
+	const char *s = run(few, &ff);
+	CHECK(HAS(s, "only 40 samples: the program used 40 ms of CPU"));
+	CHECK(HAS(s, "--repeat N"));
+	CHECK(!HAS(s, "asleep") && !HAS(s, "cover"));
+
+	/* children left out: 1.0 s of CPU, 0.2 s in the threads followed */
+	struct run_facts nf = f;
+	nf.follow = false;
+	nf.followed_cpu_s = 0.2;
+	s = run(make(200, 0, 0, 0), &nf);
+	CHECK(HAS(s, "0.80 s of the program's 1.00 s of CPU ran in its child processes"));
+	CHECK(HAS(s, "drop --no-follow"));
+	nf.attached = true;
+	CHECK(HAS(run(make(200, 0, 0, 0), &nf), "add --follow"));
+
+	/* following, but samples cover little of the CPU time */
+	s = run(make(300, 0, 0, 0), &f);
+	CHECK(HAS(s, "the samples cover 30% of the program's 1.00 s of CPU"));
+	CHECK(!HAS(s, "child processes, left out"));
+
+	/* mostly asleep: 0.1 s of CPU in 5 s; not said in wall mode */
+	struct run_facts sf = f;
+	sf.elapsed_s = 5.0;
+	sf.cpu_s = sf.followed_cpu_s = 0.1;
+	CHECK(HAS(run(make(100, 0, 0, 0), &sf), "on a CPU 2% of the 5.0 s"));
+	sf.wall = true;
+	CHECK(!HAS(run(make(100, 0, 0, 0), &sf), "on a CPU"));
+
+	/* outside the profiled files, named; charged from unprofiled code, named */
+	s = run(make(400, 0, 600, 0), &f);
+	CHECK(HAS(s, "60% of the samples are outside the profiled files, in /usr/lib/libz.so.1 60%"));
+	s = run(make(300, 700, 0, 0), &f);
+	CHECK(HAS(s, "70% of the samples ran in code that is not profiled, in /usr/lib/libz.so.1 70%"));
+	CHECK(!HAS(s, "outside the profiled files"));
+
+	/* a module without debug info: its share when it is worth a word */
+	char *nodebug[] = {"/opt/bin/tool"};
+	struct run_facts df = f;
+	df.nodebug = nodebug;
+	df.nnodebug = 1;
+	s = run(make(500, 0, 0, 500), &df);
+	CHECK(HAS(s, "/opt/bin/tool has no debug info, and 50% of the samples count for it"));
+	s = run(make(1000, 0, 0, 1), &df);
+	CHECK(HAS(s, "/opt/bin/tool has no debug info: functions come from its symbol table"));
+
+	profile_free(p);
+	profile_free(few);
+	return check_done("test-diagnose");
+}
