@@ -45,7 +45,7 @@ static void draw_header(struct ui *ui)
 {
 	struct profile *p = ui->p;
 	const struct pcounters *c = &p->counters;
-	char line[1024], cmd[512], path[512], pct[16];
+	char line[1024], cmd[512], path[512], started[128], pct[16];
 	unsigned long long n = ui_total_samples(ui);
 	struct ui_status st;
 	ui->host->status(ui->host->ctx, &st);
@@ -68,7 +68,8 @@ static void draw_header(struct ui *ui)
 	x = snprintf(line, sizeof(line), " %s  %s %u Hz  outside %s%%", path, p->wall ? "wall" : "cpu",
 		     p->frequency_hz, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
 	if (!ui->host->live && p->started_at)
-		x += snprintf(line + x, sizeof(line) - x, "  started %s", p->started_at);
+		x += snprintf(line + x, sizeof(line) - x, "  started %s",
+			      draw_escape(started, sizeof(started), p->started_at));
 	const struct {
 		const char *what;
 		uint64_t n;
