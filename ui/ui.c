@@ -17,6 +17,7 @@
 #include "model/xalloc.h"
 #include <curses.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 #define REFRESH_MS 250
 #define MIN_COLS 80
 #define MIN_LINES 24
-#define KEY_SCRIPT_END (KEY_MAX + 1)
+#define KEY_INPUT_END (KEY_MAX + 1) /* the script ended, or the TUI must leave */
 
 /* Where keys come from: the terminal, or a test script and a virtual screen. */
 static struct input {
@@ -34,7 +35,8 @@ static struct input {
 	struct script *script;
 	FILE *null_in, *null_out;
 	char script_error[256];
-	bool interrupted;
+	bool interrupted;    /* cprof-tui got SIGINT, SIGTERM or SIGHUP */
+	bool lost;           /* the terminal went away */
 } input;
 
 /* --- drawing ----------------------------------------------------------- */
@@ -206,7 +208,7 @@ static int ui_script_key(struct ui *ui)
 			if (script_dump_screen(step.path) < 0) {
 				snprintf(input.script_error, sizeof(input.script_error),
 					 "cannot write %s: %m", step.path);
-				return KEY_SCRIPT_END;
+				return KEY_INPUT_END;
 			}
 			break;
 		case SCRIPT_RESIZE:
@@ -217,30 +219,45 @@ static int ui_script_key(struct ui *ui)
 				ui_sample(ui, step.ms, false);
 			return ERR;
 		case SCRIPT_END:
-			return KEY_SCRIPT_END;
+			return KEY_INPUT_END;
 		}
 	}
 }
 
-/* The next key, or ERR when it is time to redraw a live profile. */
+/* True when the terminal has gone away (closed, hung up): getch() then
+ * fails at once, and would for ever. */
+static bool terminal_lost(void)
+{
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* The next key, ERR when it is time to redraw a live profile, or
+ * KEY_INPUT_END when the TUI must leave. */
 static int ui_read_key(struct ui *ui)
 {
-	if (input.interrupted)
-		return KEY_SCRIPT_END;
+	const struct ui_host *h = ui->host;
+	int key;
+
+	if (!input.interrupted && h->live && h->interrupted(h->ctx))
+		input.interrupted = true;
+	if (input.interrupted || input.lost)
+		return KEY_INPUT_END;
 	if (input.script)
 		return ui_script_key(ui);
-	if (!ui->host->live || ui->live_over) {
-		timeout(ui->host->live ? 500 : -1);
-		return getch();
-	}
-	/* Keys ncurses already buffered first, then sample until a key or a redraw. */
-	timeout(0);
-	int key = getch();
-	if (key != ERR)
-		return key;
-	if (ui_sample(ui, REFRESH_MS, true))
+	if (!h->live || ui->live_over) {
+		timeout(h->live ? 500 : -1);
 		key = getch();
-	return input.interrupted ? KEY_SCRIPT_END : key;
+	} else {
+		/* Keys ncurses already buffered first, then sample until a key or a redraw. */
+		timeout(0);
+		key = getch();
+		if (key == ERR && ui_sample(ui, REFRESH_MS, true))
+			key = getch();
+	}
+	if (key == ERR && terminal_lost())
+		input.lost = true;
+	return input.interrupted || input.lost ? KEY_INPUT_END : key;
 }
 
 /* Read a line at the bottom of the screen; false when cancelled. */
@@ -262,7 +279,7 @@ static bool ui_prompt(struct ui *ui, const char *prompt, char *buf, size_t n)
 			continue;
 		}
 		key = keys_normalize(key);
-		if (key == '\n' || key == KEY_ESC || key == KEY_SCRIPT_END) {
+		if (key == '\n' || key == KEY_ESC || key == KEY_INPUT_END) {
 			curs_set(0);
 			return key == '\n';
 		}
@@ -417,7 +434,7 @@ static void ui_loop(struct ui *ui)
 	for (;;) {
 		ui_draw(ui);
 		int key = ui_read_key(ui);
-		if (key == KEY_SCRIPT_END)
+		if (key == KEY_INPUT_END)
 			return;
 		if (key == ERR || key == KEY_RESIZE)
 			continue;
@@ -454,6 +471,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 
 	char script_error[sizeof(input.script_error)];
 	snprintf(script_error, sizeof(script_error), "%s", input.script_error);
+	bool lost = input.lost;
 	screen_close();
 	for (int t = 0; t < TOP_COUNT; t++)
 		while (ui.tops[t]) {
@@ -465,5 +483,5 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 		fprintf(stderr, "cprof-tui: %s\n", script_error);
 		status = 2;
 	}
-	return status;
+	return lost ? UI_TERMINAL_LOST : status;
 }

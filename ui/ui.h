@@ -32,7 +32,8 @@ struct ui_host {
 	 * (target gone, -d expired, cprof-tui interrupted); the model then holds
 	 * the final profile. */
 	bool (*run)(void *ctx, int fd, int timeout_ms, bool *over);
-	/* True once cprof-tui got SIGINT/SIGTERM/SIGHUP: the TUI leaves at once. */
+	/* True once cprof-tui got SIGINT/SIGTERM/SIGHUP: the TUI leaves at once
+	 * (also after the session is over). */
 	bool (*interrupted)(void *ctx);
 	void (*pause)(void *ctx, bool paused);
 	/* Stop (SIGSTOP) or continue the target: 0, or -1 with a reason in err. */
@@ -46,9 +47,12 @@ struct ui_config {
 };
 
 /* Run the TUI on p until the user quits (or, live, cprof-tui is
- * interrupted). The caller then ends the session. Returns 0, or 2 (with a
- * line on stderr) when the terminal, or the CPROF_TUI_SCRIPT test script,
- * could not be used. */
+ * interrupted), or the terminal goes away. The caller then ends the session.
+ * Returns 0; UI_TERMINAL_LOST when the terminal was closed or hung up (the
+ * caller ends the session as on quitting, and says so where it can); or 2
+ * (with a line on stderr) when the terminal, or the CPROF_TUI_SCRIPT test
+ * script, could not be used. */
+#define UI_TERMINAL_LOST 1
 int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config *cfg);
 
 #endif

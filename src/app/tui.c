@@ -4,10 +4,19 @@
 #include "model/strutil.h"
 #include "ui/ui.h"
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---- a live recording ---- */
+
+/* SIGHUP: the terminal is gone (closed, or its shell killed). */
+static volatile sig_atomic_t hung_up;
+
+static void on_hangup(int sig)
+{
+	hung_up = 1;
+}
 
 static void live_status(void *ctx, struct ui_status *st)
 {
@@ -30,7 +39,7 @@ static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
 	struct recorder *r = ctx;
 	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
 	bool ready = false;
-	while (!*over && !ready) {
+	while (!*over && !ready && !hung_up) {
 		uint64_t now = now_ns();
 		if (now >= deadline)
 			break;
@@ -44,7 +53,7 @@ static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
 
 static bool live_interrupted(void *ctx)
 {
-	return recorder_interrupted != 0;
+	return recorder_interrupted != 0 || hung_up;
 }
 
 static void live_pause(void *ctx, bool paused)
@@ -73,6 +82,17 @@ static struct ui_config ui_config(const struct options *o)
 	return (struct ui_config){ o->source_path, o->nsource_path };
 }
 
+/* The TUI is gone with its terminal: one line on stderr, in case it is
+ * still read (redirected), and the exit status a hangup gives. */
+static int say_terminal_lost(struct recorder *r, bool launched, bool ended)
+{
+	char path[512];
+	str_escape(path, sizeof(path), recorder_session_path(r));
+	fprintf(stderr, "cprof-tui: the terminal was closed: the profile is saved in %s; %s\n", path,
+		ended ? "the program had exited" : launched ? "the program was ended" : "the process runs on, detached");
+	return 128 + SIGHUP;
+}
+
 int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 {
 	const struct ui_host host = {
@@ -87,9 +107,17 @@ int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 		.target_stopped = live_target_stopped,
 	};
 	struct ui_config cfg = ui_config(o);
+	/* A hangup ends the session as q does (a launched program is ended, an
+	 * attached one let go), not as SIGTERM (detach, pass it on, wait): a
+	 * program that ignores SIGHUP would keep cprof-tui waiting for ever. */
+	struct sigaction sa = { .sa_handler = on_hangup }; /* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
 	int rc = ui_run(p, &host, &cfg);
 	bool ended = recorder_target_state(r) == TARGET_EXITED;
 	int status = recorder_finish(r, o->mode == MODE_LAUNCH);
+	if (rc == UI_TERMINAL_LOST || hung_up)
+		return say_terminal_lost(r, o->mode == MODE_LAUNCH, ended);
 	return rc ? rc : ended ? status : 0;
 }
 
