@@ -122,6 +122,7 @@ ENGINE_TESTS = \
 	tests/t-layout.sh \
 	tests/t-killmidwrite.sh \
 	tests/t-libccall.sh \
+	tests/t-logfile.sh \
 	tests/t-many-threads.sh \
 	tests/t-overhead.sh \
 	tests/t-report.sh \
@@ -138,7 +139,7 @@ ENGINE_TESTS = \
 TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
-EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py \
+EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh tests/layout.py \
 	tests/workloads/crunch.rs
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):

@@ -8,6 +8,7 @@
 #include "stack/resolve.h"
 #include "model/xalloc.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,7 +32,6 @@ struct recorder {
 	struct db_session *db;
 	struct raw_batch batch;
 	char *session_path;
-	char *log_path;
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
 	uint64_t seen_exec;
@@ -70,6 +71,43 @@ static char *join_args(char *const argv[])
 		o += sprintf(o, "%s%s", i ? " " : "", argv[i]);
 	*o = '\0';
 	return s;
+}
+
+/* The launched program's output in the TUI goes to `path`, a name anyone
+ * can predict (cprof-<prog>.log, FILE.log) in a directory that may be
+ * shared, and cprof-tui often runs as root: the file is created new, and a
+ * file of that name is emptied and reused only when it is a regular file of
+ * ours with no other link. A symbolic link is never followed; a FIFO does
+ * not block. Returns the descriptor, or -1 with a one-line error. */
+static int open_log(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		return fd;
+	const char *why = NULL;
+	bool exists = errno == EEXIST;
+	struct stat st;
+	if (exists) {
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 && errno == ELOOP)
+			why = "it is a symbolic link, not followed";
+		else if (fd < 0 && errno == ENXIO)
+			why = "it is not a regular file";
+		else if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)))
+			why = "it is not a regular file";
+		else if (fd >= 0 && (st.st_uid != geteuid() || st.st_nlink != 1))
+			why = st.st_uid != geteuid() ? "it belongs to another user" : "it has other links";
+		else if (fd >= 0 && ftruncate(fd, 0) == 0 && fcntl(fd, F_SETFL, 0) == 0)
+			return fd;
+	}
+	if (!why)
+		why = strerror(errno);
+	if (fd >= 0)
+		close(fd);
+	char safe[512];
+	snprintf(err, errlen, "cannot write the program's output to %s: %s (%schoose another name "
+		 "with -o)", str_escape(safe, sizeof(safe), path), why, exists ? "remove it, or " : "");
+	return -1;
 }
 
 /* The sampling thread must start a round when it is due, even when a
@@ -130,12 +168,17 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen))
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
+		cfg.log_fd = -1;
 		if (quiet_child) {
-			r->log_path = o->output ? xasprintf("%s.log", o->output)
-						: xasprintf("cprof-%s.log", comm);
-			cfg.log_path = r->log_path;
+			char *log = o->output ? xasprintf("%s.log", o->output) : xasprintf("cprof-%s.log", comm);
+			cfg.log_fd = open_log(log, err, errlen);
+			free(log);
+			if (cfg.log_fd < 0)
+				goto fail;
 		}
 		r->s = be->launch(o->argv, &cfg, err, errlen);
+		if (cfg.log_fd >= 0)
+			close(cfg.log_fd); /* the program has its own */
 		if (!r->s)
 			goto fail;
 		p->command = join_args(o->argv);
@@ -185,7 +228,6 @@ fail:
 	resolver_free(r->res);
 	db_session_close(r->db);
 	free(r->session_path);
-	free(r->log_path);
 	free(r);
 	return NULL;
 }
@@ -489,6 +531,5 @@ void recorder_free(struct recorder *r)
 	raw_batch_free(&r->batch);
 	r->s->ops->free(r->s);
 	free(r->session_path);
-	free(r->log_path);
 	free(r);
 }

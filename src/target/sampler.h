@@ -49,8 +49,9 @@ enum sampler_target {
 struct sampler_config {
 	unsigned frequency;             /* samples per second per running thread */
 	bool wall;                      /* also sample sleeping threads */
-	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
-	const char *log_path;
+	bool quiet_child;               /* launched program: stdin /dev/null, output to log_fd */
+	int log_fd;                     /* opened by the caller (-1: /dev/null), never by path
+					   here: the child would follow a planted symlink */
 };
 
 struct sampler_backend;

@@ -137,7 +137,7 @@ static void compare(struct unwinder *reusing, struct unwinder *fresh, struct sym
 static void run(char **argv, double seconds, bool symbolise, const char *what)
 {
 	char err[512];
-	struct sampler_config cfg = {.frequency = 999, .quiet_child = true, .log_path = "/dev/null"};
+	struct sampler_config cfg = {.frequency = 999, .quiet_child = true, .log_fd = -1};
 	struct sampler *s = sampler_ptrace.launch(argv, &cfg, err, sizeof(err));
 	CHECK(s != NULL);
 	if (!s) {
