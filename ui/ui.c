@@ -18,6 +18,7 @@
 #include <curses.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,15 @@ static struct input {
 	char script_error[256];
 	bool interrupted;    /* cprof-tui got SIGINT, SIGTERM or SIGHUP */
 	bool lost;           /* the terminal went away */
+	bool own_tstp;       /* Ctrl-Z is ours (ui_suspend), not ncurses' */
 } input;
+
+static volatile sig_atomic_t suspend_asked; /* Ctrl-Z: SIGTSTP */
+
+static void on_tstp(int sig)
+{
+	suspend_asked = 1;
+}
 
 /* --- drawing ----------------------------------------------------------- */
 
@@ -224,6 +233,29 @@ static int ui_script_key(struct ui *ui)
 	}
 }
 
+/* Ctrl-Z: give the terminal back, let the host make the target safe, stop
+ * until continued (fg), then take the terminal again. cprof-tui stops here,
+ * between two rounds of samples: ncurses' own handler stopped it wherever
+ * the signal came, in a round too, leaving threads of an attached process
+ * interrupted and stopped until fg. */
+static void ui_suspend(struct ui *ui)
+{
+	const struct ui_host *h = ui->host;
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, ours;
+
+	suspend_asked = 0;
+	endwin();
+	if (h->live)
+		h->suspend(h->ctx, true);
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &ours);
+	raise(SIGTSTP); /* stopped here until continued */
+	sigaction(SIGTSTP, &ours, NULL);
+	if (h->live)
+		h->suspend(h->ctx, false);
+	clearok(curscr, TRUE);
+}
+
 /* True when the terminal has gone away (closed, hung up): getch() then
  * fails at once, and would for ever. */
 static bool terminal_lost(void)
@@ -245,6 +277,10 @@ static int ui_read_key(struct ui *ui)
 		return KEY_INPUT_END;
 	if (input.script)
 		return ui_script_key(ui);
+	if (suspend_asked) {
+		ui_suspend(ui);
+		return ERR; /* redraw */
+	}
 	if (!h->live || ui->live_over) {
 		timeout(h->live ? 500 : -1);
 		key = getch();
@@ -400,6 +436,12 @@ static bool screen_open(char *err, size_t errlen)
 		snprintf(err, errlen, "the TUI needs a terminal (use --headless or --report)");
 		return false;
 	} else {
+		/* Ctrl-Z is taken where it is safe (ui_suspend), unless it is
+		 * ignored; set before newterm, which then leaves it alone */
+		struct sigaction sa = { .sa_handler = on_tstp }, old;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGTSTP, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			input.own_tstp = sigaction(SIGTSTP, &sa, NULL) == 0;
 		input.screen = newterm(NULL, stdout, stdin);
 	}
 	if (!input.screen) {
@@ -426,6 +468,8 @@ static void screen_close(void)
 		fclose(input.null_out);
 	if (input.null_in)
 		fclose(input.null_in);
+	if (input.own_tstp)
+		signal(SIGTSTP, SIG_DFL);
 	memset(&input, 0, sizeof(input));
 }
 

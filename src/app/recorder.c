@@ -21,12 +21,15 @@
 #include <unistd.h>
 
 #define SYNC_INTERVAL_NS 1000000000ull /* doc/PRODUCT.md §3: commit at least every second */
+#define SETTLE_NS 20000000ull /* see recorder_suspend */
 
 volatile int recorder_interrupted;
 
 struct recorder {
 	const struct options *o;
 	struct profile *p;
+	const struct sampler_backend *be;
+	struct sampler_config cfg;
 	struct sampler *s;
 	struct resolver *res;
 	struct db_session *db;
@@ -36,6 +39,7 @@ struct recorder {
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
 	uint64_t seen_exec;
 	bool paused, released, over, finished;
+	bool suspended, paused_before; /* cprof-tui stopped (Ctrl-Z): see recorder_suspend */
 	bool events;                  /* target events may be waiting (see recorder_wait) */
 	uint64_t threads_seen;        /* the sampler's threads_changed at the last sync_threads */
 	bool realtime;                /* SCHED_FIFO permitted: see raise_priority */
@@ -157,6 +161,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	struct recorder *r = xcalloc(1, sizeof(*r));
 	r->o = o;
 	r->p = p;
+	r->be = be;
 	struct sampler_config cfg = {
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
@@ -190,6 +195,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		procfs_task_comm(o->pid, o->pid, comm, sizeof(comm));
 		p->command = xstrdup(procfs_cmdline(o->pid, cmd, sizeof(cmd)) ? cmd : comm);
 	}
+	r->cfg = cfg;
+	r->cfg.log_fd = -1; /* (closed) */
 	p->pid = r->s->pid;
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
@@ -232,7 +239,7 @@ fail:
 	return NULL;
 }
 
-bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
+int recorder_wait(struct recorder *r, int fd, int timeout_ms)
 {
 	uint64_t t = now_ns();
 	uint64_t wait = (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
@@ -249,6 +256,8 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
 	struct timespec ts = {(time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull)};
 	int n = ppoll(fd >= 0 ? pfd : pfd + 1, fd >= 0 ? 2 : 1, &ts, NULL);
 	r->events = n != 0 && (n < 0 || pfd[1].revents);
+	if (n < 0)
+		return errno == EINTR ? -1 : 0;
 	return n > 0 && fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP));
 }
 
@@ -411,6 +420,60 @@ void recorder_pause(struct recorder *r, bool paused)
 	}
 	r->paused = paused;
 	update_state_text(r);
+}
+
+/* Let the target's pending stops be handled for a while, without rounds. */
+static void settle(struct recorder *r)
+{
+	uint64_t end = now_ns() + SETTLE_NS;
+	for (uint64_t t; !r->over && (t = now_ns()) < end;) {
+		recorder_wait(r, -1, (int)((end - t + 999999) / 1000000));
+		recorder_step(r);
+	}
+}
+
+/* Seize an attached process again after a suspension; the session is over
+ * when it cannot be (it has exited meanwhile). */
+static void reattach(struct recorder *r)
+{
+	char err[256];
+	struct sampler *s = r->be->attach(r->s->pid, &r->cfg, err, sizeof(err));
+	if (!s) {
+		set_error(r, err);
+		end_sampling(r);
+		update_state_text(r);
+		do_sync(r);
+		return;
+	}
+	r->s->ops->free(r->s);
+	r->s = s;
+	r->seen_exec = s->exec_count;
+	flush_address_caches(r); /* it may have exec'd meanwhile */
+	for (size_t i = 0; i < r->p->nthreads; i++)
+		r->p->threads[i].state = 'X'; /* until seen again */
+	sync_threads(r);
+	r->events = true;
+}
+
+void recorder_suspend(struct recorder *r, bool stop)
+{
+	if (r->over || stop == r->suspended)
+		return;
+	r->suspended = stop;
+	if (stop) {
+		r->paused_before = r->paused;
+		recorder_pause(r, true);
+		if (r->s->launched) {
+			settle(r);
+		} else {
+			drain_all(r);
+			r->s->ops->release(r->s, false);
+		}
+		return;
+	}
+	if (!r->s->launched)
+		reattach(r);
+	recorder_pause(r, r->paused_before);
 }
 
 bool recorder_paused(const struct recorder *r)

@@ -38,12 +38,14 @@ static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
 {
 	struct recorder *r = ctx;
 	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
-	bool ready = false;
-	while (!*over && !ready && !hung_up) {
+	bool ready = false, signalled = false;
+	while (!*over && !ready && !signalled) {
 		uint64_t now = now_ns();
 		if (now >= deadline)
 			break;
-		ready = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
+		int w = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
+		ready = w > 0;
+		signalled = w < 0; /* the TUI has a look: Ctrl-Z, a resize, SIGHUP */
 		if (!recorder_step(r))
 			*over = true;
 	}
@@ -59,6 +61,11 @@ static bool live_interrupted(void *ctx)
 static void live_pause(void *ctx, bool paused)
 {
 	recorder_pause(ctx, paused);
+}
+
+static void live_suspend(void *ctx, bool stop)
+{
+	recorder_suspend(ctx, stop);
 }
 
 static int live_stop_target(void *ctx, bool stop, char *err, size_t errlen)
@@ -103,6 +110,7 @@ int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 		.run = live_run,
 		.interrupted = live_interrupted,
 		.pause = live_pause,
+		.suspend = live_suspend,
 		.stop_target = live_stop_target,
 		.target_stopped = live_target_stopped,
 	};

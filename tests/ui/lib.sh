@@ -148,10 +148,13 @@ tmux_start() {
 	fi
 }
 tmux_shell() {
-	tmux_new "env $UI_ENV PS1='$ ' bash --norc --noprofile -i"
+	# the status of a command that ended (not stopped: no job left) at each prompt
+	tmux_new "env $UI_ENV PS1='$ ' PROMPT_COMMAND='s=\$?; jobs %% >/dev/null 2>&1 || echo \$s >$T/exit' bash --norc --noprofile -i"
+	wait_screen '^\$ *$'
+	rm -f "$T/exit"
 }
 tmux_type() {
-	tmux_keys "($(printf '%q ' "$@") 2>$T/cprof.err; echo \$? >$T/exit)" Enter
+	tmux_keys "$(printf '%q ' "$@") 2>$T/cprof.err" Enter
 }
 pane_pid() { tmux_ display -p '#{pane_pid}'; }
 tmux_keys() { tmux_ send-keys "$@"; }

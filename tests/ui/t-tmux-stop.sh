@@ -1,9 +1,11 @@
 #!/bin/bash
 # Sampling resumes at once after a stop: the target stopped and continued
 # from outside (SIGSTOP, SIGCONT), by the TUI's S, and with cprof-tui itself
-# (Ctrl-Z, then fg in the shell, while recording). Each time the first
-# sample after the stop comes within 0.2 s of the target running again, the
-# pause is not counted as lost samples, the target runs on (not left
+# (Ctrl-Z, then fg in the shell, while recording a launched program, which
+# stops with it, and an attached process, which runs on meanwhile, neither
+# traced nor with a thread left stopped). Each time the first sample after
+# the stop comes within 0.2 s of the target (or cprof-tui) running again,
+# the pause is not counted as lost samples, the target runs on (not left
 # stopped), and the session is consistent.
 . "$(dirname "$0")/lib.sh"
 
@@ -35,19 +37,44 @@ stopped() {
 	fail "$CASE: process $1 did not stop (state $(proc_field "$1" State))"
 }
 
-# record: launch jobctl in the TUI, typed into the shell; sets pid.
+# record [-p]: launch jobctl in the TUI, typed into the shell, or attach to
+# it (-p); sets pid.
 record() {
-	rm -f "$T/exit" "$T/s.db" "$T/pid"
+	rm -f "$T/s.db" "$T/pid"
 	tmux_shell
-	tmux_type "$CPROF" -o "$T/s.db" "$WL" -p "$T/pid" 60
-	wait_screen 'running .* samples'
+	if [ $# = 0 ]; then
+		tmux_type "$CPROF" -o "$T/s.db" "$WL" -p "$T/pid" 60
+		wait_screen 'running .* samples'
+	else
+		"$WL" -p "$T/pid" 60 &
+		kill_at_exit $!
+	fi
 	for i in $(seq 50); do
 		[ -s "$T/pid" ] && break
 		sleep 0.1
 	done
 	pid=$(cat "$T/pid") || fail "$CASE: jobctl did not start"
 	kill_at_exit "$pid"
+	if [ $# != 0 ]; then
+		tmux_type "$CPROF" -o "$T/s.db" -p "$pid"
+		wait_screen 'running .* samples'
+	fi
 	sleep 0.5
+}
+
+# suspend_cprof: Ctrl-Z to cprof-tui; sets t0 (just before).
+suspend_cprof() {
+	t0=$(now)
+	tmux_keys C-z
+	stopped "$cp"
+	wait_screen 'Stopped'
+}
+
+# resume_cprof: fg, cprof-tui runs again; sets t1 (just before).
+resume_cprof() {
+	t1=$(now)
+	tmux_keys fg Enter
+	wait_screen 'running .* samples'
 }
 
 # resumed STOP CONT: after a second of sampling on, q; the longest gap
@@ -73,7 +100,7 @@ resumed() {
 	lost=$(sqlite3 "$T/s.db" "SELECT value FROM meta WHERE key = 'samples_lost'")
 	[ "${lost:-0}" -le 4 ] || fail "$CASE: $lost samples counted lost for a ${PAUSE}s pause"
 	tmux_ kill-server
-	RESULTS="$RESULTS $CASE +${late}s"
+	RESULTS="$RESULTS $CASE $(printf '%+.3f' "$late")s"
 }
 RESULTS=
 
@@ -102,13 +129,25 @@ resumed "$t0" "$t1"
 CASE="Ctrl-Z/fg"
 record
 cp=$(proc_field "$pid" TracerPid)
-t0=$(now)
-tmux_keys C-z
-stopped "$cp"
-wait_screen 'Stopped'
+suspend_cprof
 sleep $PAUSE
-t1=$(now)
-tmux_keys fg Enter
-wait_screen 'running .* samples'
+resume_cprof
 resumed "$t0" "$t1"
+
+# Attached: suspended, cprof-tui lets the process go; a few short
+# suspensions (a round was under way at half of them), then one of PAUSE.
+CASE="Ctrl-Z/fg attached"
+record -p
+cp=$(proc_field "$pid" TracerPid)
+for i in 1 2 3 4 5; do
+	suspend_cprof
+	[ "$(proc_field "$pid" TracerPid)" = 0 ] || fail "$CASE: the process is still traced while cprof-tui is stopped"
+	st=$(task_states "$pid")
+	case " $st" in *" t"* | *" T"*) fail "$CASE: a thread is left stopped while cprof-tui is (states: $st)" ;; esac
+	[ $i = 5 ] && sleep $PAUSE
+	resume_cprof
+	wait_traced "$pid" 2 || fail "$CASE: not traced again after fg"
+done
+resumed "$t0" "$t1"
+assert_unharmed "$pid"
 pass "the first sample after a ${PAUSE}s stop came:$RESULTS"
