@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define SYNC_INTERVAL_NS 1000000000ull /* doc/PRODUCT.md §3: commit at least every second */
-#define SETTLE_NS 20000000ull /* see recorder_suspend */
+#define SETTLE_NS 20000000ull /* a launched program's own Ctrl-Z stop, handled before ours */
 
 volatile int recorder_interrupted;
 
