@@ -125,7 +125,8 @@ command -v script >/dev/null || skip "script(1) not installed (apt-get install b
 #   (CMD runs in a subshell of the pane's shell that ignores SIGHUP: its exit
 #   status is written even when the terminal is closed; CMD itself gets the
 #   SIGHUP a closed terminal sends, unless TMUX_NOHUP=1: then the pane's
-#   shell ignores it, survives the terminal, and CMD sees only its input end)
+#   shell ignores it, survives the terminal, and CMD sees only its input end;
+#   the pane ends with CMD)
 #   tmux_shell            an interactive bash in the pane instead (job
 #                         control: Ctrl-Z, fg); then
 #   tmux_type CMD...      type CMD into it; its exit status lands in $T/exit
@@ -142,7 +143,7 @@ tmux_start() {
 	local cmd
 	cmd="env $UI_ENV $(printf '%q ' "$@") 2>$T/cprof.err; echo \$? >$T/exit"
 	if [ -n "${TMUX_NOHUP:-}" ]; then
-		tmux_new "trap '' HUP; $cmd; sleep 600"
+		tmux_new "trap '' HUP; $cmd"
 	else
 		tmux_new "(trap '' HUP; $cmd); sleep 600"
 	fi
