@@ -24,9 +24,19 @@ sqlite3 "$db" "
 
 # While the TUI runs, another connection holds the write lock: saving a
 # toggle fails with SQLite's error, which names the file.
-(echo "BEGIN IMMEDIATE;"; sleep 20) | sqlite3 "$db" &
-kill_at_exit $!
-sleep 0.3
+command -v python3 >/dev/null || skip "python3 not installed (apt-get install python3)"
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$db" "$T/locked" &
+locker=$!
+kill_at_exit $locker
+for i in $(seq 50); do
+	[ -e "$T/locked" ] && break
+	sleep 0.1
+done
+[ -e "$T/locked" ] || fail "cannot hold the session's write lock"
 run_script hostile "$name" <<'KEYS'
 :resize 160x24
 :dump functions.txt
@@ -53,7 +63,8 @@ Down
 Enter
 :dump backtrace2.txt
 KEYS
-kill -9 $! 2>/dev/null
+kill -9 $locker
+wait $locker 2>/dev/null
 # ... and once it is let go, the toggle is saved; the message names the file.
 run_script toggle "$name" <<'KEYS'
 :resize 160x24
