@@ -9,6 +9,8 @@ WL_LDADD = -lpthread
 WORKLOADS = \
 	tests/workloads/split2 \
 	tests/workloads/bursty \
+	tests/workloads/mainexit \
+	tests/workloads/hostile \
 	tests/workloads/libccall \
 	tests/workloads/threads \
 	tests/workloads/inlined \
@@ -21,6 +23,7 @@ WORKLOADS = \
 	tests/workloads/exitcode \
 	tests/workloads/diesig \
 	tests/workloads/short \
+	tests/workloads/tcase \
 	tests/workloads/jobctl \
 	tests/workloads/stripped \
 	tests/workloads/stripped-nosym \
@@ -64,9 +67,16 @@ tests_workloads_libplugin_so_SOURCES = tests/workloads/plugin.c tests/workloads/
 tests_workloads_libplugin_so_CFLAGS = $(WL_CFLAGS) -fPIC
 tests_workloads_libplugin_so_LDFLAGS = -shared
 
+tests_workloads_tcase_SOURCES = tests/workloads/tcase.c tests/workloads/wl.h
+tests_workloads_tcase_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_SOURCES = tests/workloads/bursty.c tests/workloads/wl.h
 tests_workloads_bursty_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_LDADD = $(WL_LDADD)
+tests_workloads_mainexit_SOURCES = tests/workloads/mainexit.c tests/workloads/wl.h
+tests_workloads_mainexit_CFLAGS = $(WL_CFLAGS)
+tests_workloads_mainexit_LDADD = $(WL_LDADD)
+tests_workloads_hostile_SOURCES = tests/workloads/hostile.c tests/workloads/wl.h
+tests_workloads_hostile_CFLAGS = $(WL_CFLAGS)
 tests_workloads_libccall_SOURCES = tests/workloads/libccall.c tests/workloads/wl.h
 tests_workloads_libccall_CFLAGS = $(WL_CFLAGS)
 tests_workloads_threads_SOURCES = tests/workloads/threads.c tests/workloads/wl.h
@@ -112,10 +122,13 @@ ENGINE_TESTS = \
 	tests/t-cxx.sh \
 	tests/t-dlopen.sh \
 	tests/t-deep.sh \
+	tests/t-diskfull.sh \
 	tests/t-eintr.sh \
 	tests/t-exec.sh \
 	tests/t-exitstatus.sh \
 	tests/t-frequency.sh \
+	tests/t-hostile.sh \
+	tests/t-hostile-session.sh \
 	tests/t-inlined.sh \
 	tests/t-jobctl.sh \
 	tests/t-kill9.sh \
@@ -123,8 +136,11 @@ ENGINE_TESTS = \
 	tests/t-killmidwrite.sh \
 	tests/t-libccall.sh \
 	tests/t-logfile.sh \
+	tests/t-mainexit.sh \
 	tests/t-many-threads.sh \
+	tests/t-output.sh \
 	tests/t-overhead.sh \
+	tests/t-readonly.sh \
 	tests/t-report.sh \
 	tests/t-rust.sh \
 	tests/t-short.sh \
@@ -145,12 +161,18 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
-	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test
+	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
+	tests/unit/test-sessfault.test tests/unit/test-report.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
+# test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
+tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
+tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
+tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
 tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_policy_test_SOURCES = tests/unit/test-policy.c tests/unit/check.h

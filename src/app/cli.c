@@ -8,6 +8,7 @@
 #include "db/session.h"
 #include "model/strutil.h"
 #include "app/tui.h"
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,15 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+/* Every error line of cprof-tui goes through here: one line, escaped (a
+ * message may quote a path, a program's name, or SQLite's words about a
+ * hostile file's schema). */
+static void print_error(const char *msg)
+{
+	char line[4096];
+	fprintf(stderr, "cprof-tui: %s\n", str_escape(line, sizeof(line), msg));
+}
 
 static void on_signal(int sig)
 {
@@ -36,12 +46,13 @@ static void install_signal_handlers(void)
 /* A saved session into p. --profile-only / --profile-all given now replace
  * the profiled set stored in it, for this report or TUI; the file keeps its
  * own (the TUI saves a set only when the user toggles a file). */
-static struct db_session *open_session(const struct options *o, struct profile *p)
+static struct db_session *open_session(const struct options *o, struct profile *p,
+				       bool read_only)
 {
 	char err[1024];
-	struct db_session *s = db_session_open(o->session, err, sizeof(err));
+	struct db_session *s = db_session_open(o->session, read_only, err, sizeof(err));
 	if (!s || db_session_load(s, p, err, sizeof(err))) {
-		fprintf(stderr, "cprof-tui: %s\n", err);
+		print_error(err);
 		db_session_close(s);
 		return NULL;
 	}
@@ -97,6 +108,44 @@ static void print_costs(struct recorder *r, const struct profile *p)
 		(double)c->unseen_ns / 1e6, cpu_ms());
 }
 
+/* Headless: the recorder's last error on stderr as soon as it is new (a
+ * full disk is told when it happens, not at the end). */
+static void show_new_error(struct recorder *r, char *shown, size_t n)
+{
+	const char *e = recorder_last_error(r);
+	if (!e || !strcmp(e, shown))
+		return;
+	print_error(e);
+	snprintf(shown, n, "%s", e);
+}
+
+/* The session file lacks samples: its last sync failed. */
+static void show_unsaved(struct recorder *r, const struct profile *p)
+{
+	const char *e = recorder_store_error(r);
+	if (!e)
+		return;
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "session %s holds %zu of the %zu samples taken, the rest is "
+		 "lost: %s (free space where it is written, or write elsewhere with -o)",
+		 recorder_session_path(r), recorder_samples_saved(r), p->nsamples, e);
+	print_error(msg);
+}
+
+/* --report on stdout: 0, or 2 after one line when it could not all be
+ * written (a full disk). */
+static int print_report(const struct options *o, struct profile *p)
+{
+	report_print(stdout, p, o->by, o->format, o->limit);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	char msg[256];
+	snprintf(msg, sizeof(msg), "cannot write the report: %s (is the disk full?)",
+		 strerror(errno));
+	print_error(msg);
+	return 2;
+}
+
 static int record(const struct options *o, struct profile *p)
 {
 	char err[1024];
@@ -111,22 +160,24 @@ static int record(const struct options *o, struct profile *p)
 	install_signal_handlers();
 	struct recorder *r = recorder_start(o, p, tui, err, sizeof(err));
 	if (!r) {
-		fprintf(stderr, "cprof-tui: %s\n", err);
+		print_error(err);
 		return 2;
 	}
 	int status;
 	if (tui) {
 		status = tui_record(r, p, o);
 	} else {
-		while (recorder_step(r))
+		char shown[1024] = "";
+		while (recorder_step(r)) {
+			show_new_error(r, shown, sizeof(shown));
 			recorder_wait(r, -1, 100);
+		}
 		status = recorder_finish(r, false);
 		report_summary(stderr, p, recorder_session_path(r), recorder_elapsed(r));
 		print_costs(r, p);
+		show_new_error(r, shown, sizeof(shown));
 	}
-	const char *e = recorder_last_error(r);
-	if (e && !tui)
-		fprintf(stderr, "cprof-tui: %s\n", e);
+	show_unsaved(r, p);
 	warn_nodebug(r);
 	recorder_free(r);
 	return status;
@@ -144,20 +195,22 @@ int main(int argc, char **argv)
 	int status = 0;
 	switch (o.mode) {
 	case MODE_REPORT:
-		if (!(s = open_session(&o, p))) {
+		if (!(s = open_session(&o, p, true))) {
 			status = 2;
 			break;
 		}
-		report_print(stdout, p, o.by, o.format, o.limit);
+		status = print_report(&o, p);
 		break;
 	case MODE_BROWSE:
 		if (!getenv("CPROF_TUI_SCRIPT") && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-			fprintf(stderr, "cprof-tui: not on a terminal: to print a session use "
-					"--report %s\n", o.session);
+			char msg[1024];
+			snprintf(msg, sizeof(msg), "not on a terminal: to print a session use "
+				 "--report %s", o.session);
+			print_error(msg);
 			status = 2;
 			break;
 		}
-		if (!(s = open_session(&o, p))) {
+		if (!(s = open_session(&o, p, false))) {
 			status = 2;
 			break;
 		}

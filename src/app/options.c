@@ -1,6 +1,7 @@
 #include "config.h"
 #include "app/options.h"
 #include "db/session.h"
+#include "model/strutil.h"
 #include "model/xalloc.h"
 #include <errno.h>
 #include <getopt.h>
@@ -10,11 +11,12 @@
 
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
-	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT,
+	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
 };
 
 static const struct option long_options[] = {
 	{"output", required_argument, NULL, 'o'},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"frequency", required_argument, NULL, 'F'},
 	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"duration", required_argument, NULL, 'd'},
@@ -23,6 +25,8 @@ static const struct option long_options[] = {
 	{"profile-all", no_argument, NULL, OPT_PROFILE_ALL},
 	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
 	{"wall", no_argument, NULL, OPT_WALL},
+	{"follow", no_argument, NULL, OPT_FOLLOW},
+	{"no-follow", no_argument, NULL, OPT_NO_FOLLOW},
 	{"pid", required_argument, NULL, 'p'},
 	{"report", required_argument, NULL, OPT_REPORT},
 	{"by", required_argument, NULL, OPT_BY},
@@ -45,6 +49,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
+	      "      --force               let -o replace a file that is not a cprof-tui session\n"
 	      "  -F, --frequency HZ        samples per second per running thread (default 999)\n"
 	      "      --backend NAME        ptrace, perf or auto (default auto = ptrace)\n"
 	      "  -d, --duration SEC        stop sampling after SEC seconds, then detach\n"
@@ -54,7 +59,10 @@ static void usage(FILE *f)
 	      "      --profile-all         profile every file\n"
 	      "      --source-path DIR     also look for source files in DIR; repeatable\n"
 	      "      --wall                also sample sleeping threads (wall-clock profile)\n"
+	      "      --no-follow           a launched PROGRAM's child processes are not\n"
+	      "                            profiled (they are by default)\n"
 	      "  -p, --pid PID             attach to PID (all its threads)\n"
+	      "      --follow              with -p: also its child processes, now and new\n"
 	      "      --report SESSION.db   print a saved session's profile and exit\n"
 	      "      --by KIND             report rows: function (default), line or file\n"
 	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
@@ -64,10 +72,12 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* One error line naming arg (escaped: an argument may hold anything). */
 static int bad(const char *fmt, const char *arg)
 {
+	char e[256];
 	fprintf(stderr, "cprof-tui: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, str_escape(e, sizeof(e), arg));
 	fputc('\n', stderr);
 	return -1;
 }
@@ -97,6 +107,9 @@ int options_parse(struct options *o, int argc, char **argv)
 		switch (c) {
 		case 'o':
 			o->output = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
 			break;
 		case 'F':
 			if (!parse_ulong(optarg, 1000000, &v) || v == 0 || v > MAX_FREQUENCY)
@@ -128,6 +141,10 @@ int options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_WALL:
 			o->wall = true;
+			break;
+		case OPT_FOLLOW:
+		case OPT_NO_FOLLOW:
+			o->follow = c == OPT_FOLLOW ? 1 : -1;
 			break;
 		case 'p':
 			if (!parse_ulong(optarg, 4194304, &v) || v == 0)
@@ -192,6 +209,7 @@ int options_parse(struct options *o, int argc, char **argv)
 		if (nrest)
 			return bad("give either -p PID or a PROGRAM, not both ('%s')", rest[0]);
 		o->mode = MODE_ATTACH;
+		o->follow = o->follow > 0;
 		return 0;
 	}
 	if (!nrest) {
@@ -208,6 +226,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	o->mode = MODE_LAUNCH;
 	o->argv = rest;
+	o->follow = o->follow >= 0;
 	return 0;
 }
 

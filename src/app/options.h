@@ -18,7 +18,9 @@ struct options {
 	const char *backend;     /* ptrace | perf | auto */
 	double duration;         /* -d, 0 = unlimited */
 	bool headless;
+	bool force;              /* --force: -o may replace a file that is not a session */
 	bool wall;
+	int follow;              /* child processes: 1 followed (launch's default, -p --follow), 0 not */
 	bool profile_all;
 	const char **profile_only; size_t nprofile_only;
 	const char **source_path;  size_t nsource_path;

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "app/recorder.h"
+#include "app/guard.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
@@ -12,6 +13,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,19 +27,27 @@
 
 volatile int recorder_interrupted;
 
+struct seen_process {
+	uint32_t model;               /* its index in the model's processes */
+	uint64_t exec_count;
+	bool ended;
+	int status;                   /* its exit status when ended */
+};
+
 struct recorder {
 	const struct options *o;
 	struct profile *p;
-	const struct sampler_backend *be;
-	struct sampler_config cfg;
 	struct sampler *s;
 	struct resolver *res;
 	struct db_session *db;
+	struct guard *guard;
 	struct raw_batch batch;
 	char *session_path;
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
-	uint64_t seen_exec;
+	struct seen_process *seen;    /* what the model knows of each sampler.procs[i] */
+	size_t nseen, cap_seen;
+	uint64_t procs_seen;          /* the sampler's procs_changed at the last look */
 	bool paused, released, over, finished;
 	bool suspended, paused_before; /* cprof-tui stopped (Ctrl-Z): see recorder_suspend */
 	bool events;                  /* target events may be waiting (see recorder_wait) */
@@ -45,7 +55,9 @@ struct recorder {
 	bool realtime;                /* SCHED_FIFO permitted: see raise_priority */
 	bool in_rounds;               /* ... and taken, for waiting and rounds */
 	char state[128];
-	char error[512];
+	char error[1024];
+	char store_error[512];        /* the last sync failed: why ("" when it did not) */
+	unsigned store_failures;      /* syncs failed in a row */
 	struct recorder_costs costs;
 	uint64_t rng;                 /* xorshift state for the sampling jitter */
 };
@@ -63,6 +75,28 @@ static char *default_session_path(const char *comm, pid_t pid)
 		safe[n++] = (*c == '/' || *c == ' ' || (unsigned char)*c < 0x20) ? '_' : *c;
 	safe[n] = '\0';
 	return xasprintf("cprof-%s-%d.db", n ? safe : "target", (int)pid);
+}
+
+/* -o names the program being profiled (path, or /proc/PID/exe): its
+ * file would be replaced by the session, whatever --force says. */
+static bool is_program(const char *output, const char *program)
+{
+	struct stat a, b;
+	return stat(output, &a) == 0 && stat(program, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* Before the target is launched or attached: may -o be written? 0, or -1
+ * with err (nothing has been done to the program yet). */
+static int check_output(const struct options *o, const char *program, char *err, size_t errlen)
+{
+	if (is_program(o->output, program)) {
+		char e[256];
+		snprintf(err, errlen, "-o %s is the program being profiled: choose another session "
+			 "file", str_escape(e, sizeof(e), o->output));
+		return -1;
+	}
+	return db_session_check_output(o->output, o->force, err, errlen);
 }
 
 static char *join_args(char *const argv[])
@@ -161,16 +195,17 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	struct recorder *r = xcalloc(1, sizeof(*r));
 	r->o = o;
 	r->p = p;
-	r->be = be;
 	struct sampler_config cfg = {
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
 		.quiet_child = quiet_child,
+		.follow = o->follow > 0,
 	};
 	char comm[64] = "";
 	if (o->mode == MODE_LAUNCH) {
 		char resolved[4096];
-		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen))
+		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen) ||
+		    (o->output && check_output(o, resolved, err, errlen)))
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
 		cfg.log_fd = -1;
@@ -188,6 +223,10 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 			goto fail;
 		p->command = join_args(o->argv);
 	} else {
+		char exe[64];
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", o->pid);
+		if (o->output && check_output(o, exe, err, errlen))
+			goto fail;
 		r->s = be->attach(o->pid, &cfg, err, errlen);
 		if (!r->s)
 			goto fail;
@@ -195,8 +234,6 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		procfs_task_comm(o->pid, o->pid, comm, sizeof(comm));
 		p->command = xstrdup(procfs_cmdline(o->pid, cmd, sizeof(cmd)) ? cmd : comm);
 	}
-	r->cfg = cfg;
-	r->cfg.log_fd = -1; /* (closed) */
 	p->pid = r->s->pid;
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
@@ -205,13 +242,14 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 
 	r->session_path = o->output ? xstrdup(o->output) : default_session_path(comm, r->s->pid);
-	r->db = db_session_create(r->session_path, err, errlen);
+	r->db = db_session_create(r->session_path, o->force, err, errlen);
 	if (!r->db)
 		goto fail_release;
 	r->start_ns = now_ns();
-	r->res = resolver_new(r->s->pid, p, r->start_ns, err, errlen);
+	r->res = resolver_new(p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
+	r->guard = guard_start(r->s->pid, r->session_path);
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority(r);
 	r->in_rounds = r->realtime;
@@ -222,7 +260,6 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->events = true;
 	r->last_sync_ns = r->start_ns;
 	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
-	r->seen_exec = r->s->exec_count;
 	if (db_session_sync(r->db, p, err, errlen))
 		goto fail_release;
 	return r;
@@ -268,22 +305,106 @@ static void drain_all(struct recorder *r)
 		set_error(r, "symbols took too long: samples left out of the profile");
 }
 
-/* After exec the same addresses mean other code: symbolise what was taken
- * before, then forget every address-level cache. */
-static void flush_address_caches(struct recorder *r)
-{
-	if (resolver_flush(r->res))
-		set_error(r, "symbols took too long: samples left out of the profile");
-}
-
+/* The threads that changed since the last look into the model, where
+ * thread i is the sampler's thread i (both only append). */
 static void sync_threads(struct recorder *r)
 {
-	r->threads_seen = r->s->threads_changed;
-	for (size_t i = 0; i < r->s->nthreads; i++) {
-		const struct sampler_thread *st = &r->s->threads[i];
-		struct pthread *t = profile_thread(r->p, st->tid, st->name[0] ? st->name : NULL);
-		t->state = st->state;
+	const struct sampler *s = r->s;
+	uint64_t seen = r->threads_seen;
+	r->threads_seen = s->threads_changed;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct sampler_thread *st = &s->threads[i];
+		if (st->changed <= seen)
+			continue;
+		const char *name = st->name[0] ? st->name : NULL;
+		while (r->p->nthreads <= i) {
+			const struct sampler_thread *n = &s->threads[r->p->nthreads];
+			uint32_t t = profile_thread_add(r->p, n->pid, n->tid, NULL);
+			if (n->proc < r->nseen)
+				r->p->threads[t].process = r->seen[n->proc].model + 1;
+		}
+		profile_thread_update(r->p, (uint32_t)i, name, st->state);
 	}
+}
+
+static int exit_status(const struct sampler_process *sp)
+{
+	if (sp->exit_signal > 0)
+		return -sp->exit_signal;
+	return sp->exit_code >= 0 ? sp->exit_code : EXIT_UNKNOWN;
+}
+
+static uint64_t session_us(const struct recorder *r, uint64_t ns)
+{
+	return ns > r->start_ns ? (ns - r->start_ns) / 1000 : 0;
+}
+
+/* The sampler's processes into the model, before this round's samples are
+ * unwound and counted: a new one is added (its threads' samples count for
+ * it), one that exec'd means other code at its addresses from now on. */
+static void see_processes(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct sampler_process *sp = &s->procs[i];
+		if (i == r->nseen) {
+			struct seen_process *n = VEC_PUSH(r->seen, r->nseen, r->cap_seen);
+			*n = (struct seen_process){.exec_count = sp->exec_count};
+			n->model = profile_process_add(r->p, sp->pid, sp->ppid, sp->command,
+						       session_us(r, sp->started_ns));
+		}
+		struct seen_process *seen = &r->seen[i];
+		if (sp->exec_count != seen->exec_count) {
+			seen->exec_count = sp->exec_count;
+			resolver_exec(r->res, sp->pid);
+			profile_process_command(r->p, seen->model, sp->command);
+			if (i == 0) { /* the launched program's exec */
+				free(r->p->command);
+				r->p->command = xstrdup(sp->command);
+			}
+		}
+		if (sp->let_go && r->p->processes[seen->model].followed)
+			profile_process_let_go(r->p, seen->model);
+	}
+}
+
+/* Processes that ended since the last look, once their samples are
+ * unwound: their end in the model, their address spaces freed. */
+static void see_ends(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	r->procs_seen = s->procs_changed;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct sampler_process *sp = &s->procs[i];
+		struct seen_process *seen = &r->seen[i];
+		int status = exit_status(sp);
+		if (!sp->ended_ns || (seen->ended && status == seen->status))
+			continue;
+		if (!seen->ended)
+			resolver_process_gone(r->res, sp->pid);
+		seen->ended = true;
+		seen->status = status;
+		profile_process_end(r->p, seen->model, session_us(r, sp->ended_ns), status);
+	}
+}
+
+/* A sync failed (a full disk): said at once, in the last error. Sampling
+ * goes on; what the file lacks stays in the model, and the next sync that
+ * succeeds writes all of it. */
+static void store_failed(struct recorder *r, const char *err)
+{
+	snprintf(r->store_error, sizeof(r->store_error), "%s", err);
+	if (r->store_failures++ == 0)
+		snprintf(r->error, sizeof(r->error), "%s (sampling goes on: the samples are kept and "
+			 "written as soon as the file can be written)", err);
+}
+
+static void store_recovered(struct recorder *r)
+{
+	snprintf(r->error, sizeof(r->error), "session written again, every sample in it (%u "
+		 "writes had failed: %s)", r->store_failures, r->store_error);
+	r->store_error[0] = '\0';
+	r->store_failures = 0;
 }
 
 static int do_sync(struct recorder *r)
@@ -296,7 +417,9 @@ static int do_sync(struct recorder *r)
 	uint64_t t = now_ns();
 	int rc = db_session_sync(r->db, r->p, err, sizeof(err));
 	if (rc)
-		set_error(r, err);
+		store_failed(r, err);
+	else if (r->store_failures)
+		store_recovered(r);
 	r->last_sync_ns = now_ns();
 	r->costs.store_ns += r->last_sync_ns - t;
 	return rc;
@@ -314,7 +437,8 @@ static void update_state_text(struct recorder *r)
 			snprintf(r->state, sizeof(r->state), "exited with status %d", s->exit_code);
 		break;
 	case SAMPLER_DETACHED:
-		snprintf(r->state, sizeof(r->state), "detached");
+		snprintf(r->state, sizeof(r->state), r->suspended ? "detached while cprof-tui was stopped"
+								 : "detached");
 		break;
 	case SAMPLER_STOPPED:
 		snprintf(r->state, sizeof(r->state), "stopped");
@@ -365,27 +489,22 @@ bool recorder_step(struct recorder *r)
 	if (due) {
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
-		if (getenv("DBG")) { static unsigned long h[6]; uint64_t d = (now_ns() - t) / 1000; h[d < 100 ? 0 : d < 250 ? 1 : d < 500 ? 2 : d < 1000 ? 3 : d < 5000 ? 4 : 5]++; if (r->costs.ticks % 500 == 0) fprintf(stderr, "DBG tick <100us %lu <250 %lu <500 %lu <1ms %lu <5ms %lu more %lu\n", h[0], h[1], h[2], h[3], h[4], h[5]); }
 	}
-	if (s->exec_count != r->seen_exec) {
-		r->seen_exec = s->exec_count;
-		flush_address_caches(r);
-		char cmd[4096];
-		if (procfs_cmdline(s->pid, cmd, sizeof(cmd))) {
-			free(r->p->command);
-			r->p->command = xstrdup(cmd);
-		}
-	}
+	bool procs = s->procs_changed != r->procs_seen;
+	if (procs)
+		see_processes(r);
+	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
+		sync_threads(r);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
+	if (procs)
+		see_ends(r);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
 	bool sampling = !r->paused && s->target == SAMPLER_RUNNING;
 	resolver_drain(r->res, sampling ? (r->next_tick_ns > t + 100000 ? r->next_tick_ns - 100000 : t + 1)
 				    : t + 20000000);
 	r->p->counters.lost += r->batch.lost;
-	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
-		sync_threads(r);
 	if (s->error[0]) {
 		set_error(r, s->error);
 		s->error[0] = '\0';
@@ -432,48 +551,24 @@ static void settle(struct recorder *r)
 	}
 }
 
-/* Seize an attached process again after a suspension; the session is over
- * when it cannot be (it has exited meanwhile). */
-static void reattach(struct recorder *r)
-{
-	char err[256];
-	struct sampler *s = r->be->attach(r->s->pid, &r->cfg, err, sizeof(err));
-	if (!s) {
-		set_error(r, err);
-		end_sampling(r);
-		update_state_text(r);
-		do_sync(r);
-		return;
-	}
-	r->s->ops->free(r->s);
-	r->s = s;
-	r->seen_exec = s->exec_count;
-	flush_address_caches(r); /* it may have exec'd meanwhile */
-	for (size_t i = 0; i < r->p->nthreads; i++)
-		r->p->threads[i].state = 'X'; /* until seen again */
-	sync_threads(r);
-	r->events = true;
-}
-
 void recorder_suspend(struct recorder *r, bool stop)
 {
 	if (r->over || stop == r->suspended)
 		return;
 	r->suspended = stop;
-	if (stop) {
+	if (!stop) {
+		recorder_pause(r, r->paused_before);
+	} else if (r->s->launched) {
 		r->paused_before = r->paused;
 		recorder_pause(r, true);
-		if (r->s->launched) {
-			settle(r);
-		} else {
-			drain_all(r);
-			r->s->ops->release(r->s, false);
-		}
-		return;
+		settle(r);
+	} else {
+		end_sampling(r);
+		r->s->ops->release(r->s, false);
+		r->released = true;
+		update_state_text(r);
+		do_sync(r);
 	}
-	if (!r->s->launched)
-		reattach(r);
-	recorder_pause(r, r->paused_before);
 }
 
 bool recorder_paused(const struct recorder *r)
@@ -542,6 +637,16 @@ const char *recorder_session_path(const struct recorder *r)
 	return r->session_path;
 }
 
+const char *recorder_store_error(const struct recorder *r)
+{
+	return r->store_error[0] ? r->store_error : NULL;
+}
+
+size_t recorder_samples_saved(const struct recorder *r)
+{
+	return db_session_samples_written(r->db);
+}
+
 void recorder_idle(struct recorder *r)
 {
 	round_priority(r, false);
@@ -551,7 +656,7 @@ int recorder_sync_now(struct recorder *r, char *err, size_t errlen)
 {
 	if (!do_sync(r))
 		return 0;
-	snprintf(err, errlen, "%s", r->error);
+	snprintf(err, errlen, "%s", r->store_error);
 	return -1;
 }
 
@@ -589,9 +694,11 @@ void recorder_free(struct recorder *r)
 {
 	if (!r)
 		return;
+	guard_stop(r->guard);
 	db_session_close(r->db);
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);
+	free(r->seen);
 	r->s->ops->free(r->s);
 	free(r->session_path);
 	free(r);

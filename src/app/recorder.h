@@ -41,11 +41,12 @@ bool recorder_step(struct recorder *r);
 void recorder_idle(struct recorder *r);
 void recorder_pause(struct recorder *r, bool paused);    /* pause sampling */
 /* cprof-tui is about to stop (Ctrl-Z) until continued, or (stop false) runs
- * again. Meanwhile sampling is paused, and nothing of the target waits for
- * cprof-tui: an attached process is let go and seized again after (traced,
- * every signal it got and every thread it made would wait for cprof-tui,
- * and an interrupt still in flight would hold a thread stopped); a launched
- * program, which the same Ctrl-Z stops, has that stop handled first. */
+ * again. Nothing of the target may wait for a stopped cprof-tui: a launched
+ * program, which the same Ctrl-Z stops, has that stop handled first, and
+ * sampling is paused meanwhile; an attached process is let go (traced,
+ * every signal it got and every thread it made would wait, and an interrupt
+ * still in flight would hold a thread stopped): the session is over, as
+ * when -d expires. */
 void recorder_suspend(struct recorder *r, bool stop);
 bool recorder_paused(const struct recorder *r);
 int recorder_stop_target(struct recorder *r, bool stop); /* SIGSTOP / SIGCONT */
@@ -58,6 +59,11 @@ double recorder_elapsed(const struct recorder *r);       /* seconds sampled */
 double recorder_rate(const struct recorder *r);          /* samples/s achieved */
 const char *recorder_last_error(const struct recorder *r); /* NULL if none */
 const char *recorder_session_path(const struct recorder *r);
+/* Why the last sync of the session file failed (a full disk), NULL when it
+ * did not: the file then lacks what was sampled since its last commit. */
+const char *recorder_store_error(const struct recorder *r);
+/* Samples committed to the session file. */
+size_t recorder_samples_saved(const struct recorder *r);
 /* Where the profiler's time goes (for the summary and the benchmarks). */
 struct recorder_costs {
 	uint64_t ticks;          /* sampling rounds */

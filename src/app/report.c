@@ -10,25 +10,37 @@ static double pct(uint64_t v, uint64_t all)
 	return all ? 100.0 * (double)v / (double)all : 0.0;
 }
 
+/* A JSON string: always valid JSON in valid UTF-8, whatever the bytes (a
+ * name from a damaged or hostile file): invalid UTF-8 becomes U+FFFD, and
+ * controls (C0, DEL, C1) are \u escapes. */
 static void json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)s; *c;) {
+		size_t n = str_utf8_len((const char *)c);
 		if (*c == '"' || *c == '\\')
 			fprintf(out, "\\%c", *c);
-		else if (*c < 0x20)
+		else if (*c < 0x20 || *c == 0x7f)
 			fprintf(out, "\\u%04x", *c);
+		else if (n == 2 && c[0] == 0xc2 && c[1] < 0xa0)
+			fprintf(out, "\\u%04x", c[1]);
+		else if (n)
+			fwrite(c, 1, n, out);
 		else
-			fputc(*c, out);
+			fputs("\\ufffd", out);
+		c += n ? n : 1;
 	}
 	fputc('"', out);
 }
 
+/* A TSV field, escaped as the TUI shows it (str_escape): no tab or newline
+ * breaks the columns, no control byte reaches a terminal. */
 static void tsv_field(FILE *out, const char *s)
 {
-	/* tabs and newlines would break the columns */
-	for (const char *c = s; *c; c++)
-		fputc(*c == '\t' || *c == '\n' ? ' ' : *c, out);
+	size_t n = strlen(s) * 4 + 1; /* at worst a byte becomes "\xNN" */
+	char *e = xmalloc(n);
+	fputs(str_escape(e, n, s), out);
+	free(e);
 }
 
 void report_print(FILE *out, struct profile *p, enum table_by by, enum report_format fmt,
@@ -89,8 +101,9 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 		char cmd[256], a[512], b[512];
 		fprintf(out, "%s (pid %d): %llu samples at %u Hz, %s mode, %s .. %s\n",
 			str_escape(cmd, sizeof(cmd), p->command), p->pid, (unsigned long long)all,
-			p->frequency_hz, p->wall ? "wall" : "cpu", p->started_at ? p->started_at : "?",
-			p->ended_at ? p->ended_at : "?");
+			p->frequency_hz, p->wall ? "wall" : "cpu",
+			str_escape(a, sizeof(a), p->started_at ? p->started_at : "?"),
+			str_escape(b, sizeof(b), p->ended_at ? p->ended_at : "?"));
 		fprintf(out, "%7s %7s %8s  %s\n", "self%", "total%", "samples",
 			by == TABLE_FUNCTION ? "function  file:line" : by == TABLE_LINE ? "file:line" : "file");
 		for (size_t i = 0; i < limit; i++) {

@@ -4,23 +4,27 @@
 #include <string.h>
 #include <time.h>
 
-/* Length of a valid UTF-8 sequence at s, or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
+size_t str_utf8_len(const char *str)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t n;
 	if (s[0] < 0x80)
 		return 1;
-	else if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		n = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
 		n = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
 		n = 4;
 	else
 		return 0;
 	for (size_t i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	return n;
 }
 
@@ -32,7 +36,7 @@ char *str_escape(char *dst, size_t n, const char *src)
 		return dst;
 	while (*s && o + 1 < n) {
 		char esc[8];
-		size_t len = utf8_len(s);
+		size_t len = str_utf8_len((const char *)s);
 		if (len == 1 && *s >= 0x20 && *s != 0x7f) {
 			dst[o++] = (char)*s++;
 			continue;

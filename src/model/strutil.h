@@ -8,6 +8,10 @@
  * escaped (\n, \t, \x1b, ...), so a hostile name cannot drive the terminal.
  * Always NUL-terminates; returns dst. */
 char *str_escape(char *dst, size_t n, const char *src);
+/* The length (1 to 4) of the valid UTF-8 sequence that starts s (not at its
+ * end), 0 when it is invalid: a stray byte, a truncated sequence, an
+ * overlong form, a UTF-16 surrogate, a code point past U+10FFFF. */
+size_t str_utf8_len(const char *s);
 /* Current time as ISO 8601 UTC ("2026-11-25T18:41:18Z") into buf (>= 21 bytes). */
 char *str_iso8601_now(char *buf, size_t n);
 /* Monotonic clock in nanoseconds. */

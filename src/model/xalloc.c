@@ -1,6 +1,7 @@
 #include "config.h"
 #include "model/xalloc.h"
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,9 @@ void xgrow(void **arr, size_t *cap, size_t need, size_t sz)
 {
 	if (need <= *cap)
 		return;
+	if (need > SIZE_MAX / 2 / sz)
+		die("cannot grow an array to %zu elements of %zu bytes: more than memory can hold "
+		    "(a damaged input?)", need, sz);
 	size_t n = *cap ? *cap : 16;
 	while (n < need)
 		n *= 2;

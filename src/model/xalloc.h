@@ -12,7 +12,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "cprof-tui: <message>" to stderr and exit(2). */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Grow *arr (element size sz) so that index `need` fits; *cap is updated. */
+/* Grow *arr (element size sz) so that `need` elements fit; *cap is updated.
+ * Dies (die()) when that many cannot be counted in a size_t. */
 void xgrow(void **arr, size_t *cap, size_t need, size_t sz);
 #define VEC_PUSH(arr, len, cap) \
 	(xgrow((void **)&(arr), &(cap), (len) + 1, sizeof(*(arr))), &(arr)[(len)++])

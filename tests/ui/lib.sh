@@ -109,7 +109,7 @@ session_ok() {
 
 sample_gap() {
 	sqlite3 -batch "$1" "SELECT coalesce(max(time_us - prev), 0) / 1e6 FROM (SELECT time_us,
-		lag(time_us) OVER (PARTITION BY tid ORDER BY time_us) AS prev FROM samples)"
+		lag(time_us) OVER (PARTITION BY thread_id ORDER BY time_us) AS prev FROM samples)"
 }
 
 command -v script >/dev/null || skip "script(1) not installed (apt-get install bsdutils)"

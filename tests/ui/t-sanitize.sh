@@ -1,7 +1,7 @@
 #!/bin/bash
 # The TUI built with AddressSanitizer and UndefinedBehaviorSanitizer, every
 # report fatal, through the golden screens of every view, a toggle, and the
-# hostile session (t-screens, t-toggle, t-hostile with that binary). The
+# hostile session (t-screens, t-toggle, t-escaped with that binary). The
 # build is kept in build/san and remade when the sources change.
 . "$(dirname "$0")/lib.sh"
 
@@ -21,10 +21,10 @@ make -C "$SAN" -j2 cprof-tui tests/ui/mkfixture >>"$T/build.log" 2>&1 ||
 	fail "the sanitizer build failed: $(grep -m 3 -E 'error|Error' "$T/build.log")"
 
 export ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1
-for t in t-screens t-toggle t-hostile; do
+for t in t-screens t-toggle t-escaped; do
 	CPROF=$SAN/cprof-tui bash "$UI_SRCDIR/$t.sh" >"$T/$t.log" 2>&1 && continue
 	why=$(grep -m 1 -E 'runtime error|ERROR: AddressSanitizer' "$T/$t.log") ||
 		why=$(grep -m 1 FAIL "$T/$t.log")
 	fail "$t under ASan+UBSan: $why"
 done
-pass "t-screens, t-toggle, t-hostile clean under ASan and UBSan"
+pass "t-screens, t-toggle, t-escaped clean under ASan and UBSan"

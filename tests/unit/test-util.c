@@ -1,12 +1,17 @@
 /* test-util.c — string escaping (hostile names must not drive the terminal),
- * path normalisation, the hash tables and interning, the user-code rule. */
+ * path normalisation, the hash tables and interning, the user-code rule,
+ * growing an array to a size that cannot be counted (dies with one line). */
 #include "config.h"
 #include "check.h"
 #include "model/hash.h"
 #include "model/strutil.h"
 #include "model/usercode.h"
+#include "model/xalloc.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void check_escape(const char *in, const char *want)
 {
@@ -88,8 +93,39 @@ static void check_user_code(void)
 	CHECK(!is_user_code(NULL, libc, true));
 }
 
+/* xgrow to SIZE_MAX / 4 elements of 8 bytes (a count read from a damaged
+ * file): one line and exit 2, not an overflowed size and a heap overflow. */
+static void check_grow_overflow(void)
+{
+	int fd[2];
+	CHECK(pipe(fd) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 2);
+		uint64_t *v = NULL;
+		size_t cap = 0;
+		xgrow((void **)&v, &cap, SIZE_MAX / 4, sizeof(*v));
+		v[SIZE_MAX / 4 - 1] = 1;
+		_exit(0);
+	}
+	close(fd[1]);
+	char msg[512] = "";
+	size_t len = 0;
+	ssize_t n;
+	while (len + 1 < sizeof(msg) && (n = read(fd[0], msg + len, sizeof(msg) - 1 - len)) > 0)
+		len += (size_t)n;
+	msg[len] = '\0';
+	close(fd[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	CHECK(strstr(msg, "cprof-tui: cannot grow an array") == msg);
+	CHECK(strchr(msg, '\n') == msg + strlen(msg) - 1);
+}
+
 int main(void)
 {
+	check_grow_overflow();
 	check_intern();
 	check_user_code();
 	check_escape("plain_name", "plain_name");
