@@ -1,6 +1,7 @@
 #include "config.h"
 #include "app/recorder.h"
 #include "app/guard.h"
+#include "app/logfile.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
@@ -9,7 +10,6 @@
 #include "stack/resolve.h"
 #include "model/xalloc.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,43 +110,6 @@ static char *join_args(char *const argv[])
 	return s;
 }
 
-/* The launched program's output in the TUI goes to `path`, a name anyone
- * can predict (cprof-<prog>.log, FILE.log) in a directory that may be
- * shared, and cprof-tui often runs as root: the file is created new, and a
- * file of that name is emptied and reused only when it is a regular file of
- * ours with no other link. A symbolic link is never followed; a FIFO does
- * not block. Returns the descriptor, or -1 with a one-line error. */
-static int open_log(const char *path, char *err, size_t errlen)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd >= 0)
-		return fd;
-	const char *why = NULL;
-	bool exists = errno == EEXIST;
-	struct stat st;
-	if (exists) {
-		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0 && errno == ELOOP)
-			why = "it is a symbolic link, not followed";
-		else if (fd < 0 && errno == ENXIO)
-			why = "it is not a regular file";
-		else if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)))
-			why = "it is not a regular file";
-		else if (fd >= 0 && (st.st_uid != geteuid() || st.st_nlink != 1))
-			why = st.st_uid != geteuid() ? "it belongs to another user" : "it has other links";
-		else if (fd >= 0 && ftruncate(fd, 0) == 0 && fcntl(fd, F_SETFL, 0) == 0)
-			return fd;
-	}
-	if (!why)
-		why = strerror(errno);
-	if (fd >= 0)
-		close(fd);
-	char safe[512];
-	snprintf(err, errlen, "cannot write the program's output to %s: %s (%schoose another name "
-		 "with -o)", str_escape(safe, sizeof(safe), path), why, exists ? "remove it, or " : "");
-	return -1;
-}
-
 /* The sampling thread must start a round when it is due, even when a
  * target thread runs on its CPU: a late round samples the wrong instant.
  * nice -10 was not enough: the kernel's scheduler (EEVDF) lets a thread that
@@ -211,7 +173,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		cfg.log_fd = -1;
 		if (quiet_child) {
 			char *log = o->output ? xasprintf("%s.log", o->output) : xasprintf("cprof-%s.log", comm);
-			cfg.log_fd = open_log(log, err, errlen);
+			cfg.log_fd = logfile_open(log, err, errlen);
 			free(log);
 			if (cfg.log_fd < 0)
 				goto fail;
