@@ -12,7 +12,7 @@
 
 int logfile_open(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		return fd;
 	const char *why = NULL;
@@ -28,7 +28,7 @@ int logfile_open(const char *path, char *err, size_t errlen)
 			why = "it is not a regular file";
 		else if (fd >= 0 && (st.st_uid != geteuid() || st.st_nlink != 1))
 			why = st.st_uid != geteuid() ? "it belongs to another user" : "it has other links";
-		else if (fd >= 0 && ftruncate(fd, 0) == 0 && fcntl(fd, F_SETFL, 0) == 0)
+		else if (fd >= 0 && ftruncate(fd, 0) == 0 && fcntl(fd, F_SETFL, O_APPEND) == 0)
 			return fd;
 	}
 	if (!why)

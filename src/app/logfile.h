@@ -10,8 +10,9 @@
  * put there: the file is created new, and a file of that name is emptied
  * and reused only when it is a regular file of ours with no other link. A
  * symbolic link (even a dangling one) is never followed, a FIFO does not
- * block. Returns the descriptor (close-on-exec), or -1 with a one-line
- * error naming the file, the reason and the remedy in err. */
+ * block. Returns the descriptor (close-on-exec, appending: every run of a
+ * --repeat writes after the last), or -1 with a one-line error naming the
+ * file, the reason and the remedy in err. */
 int logfile_open(const char *path, char *err, size_t errlen);
 
 #endif

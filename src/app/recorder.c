@@ -2,6 +2,7 @@
 #include "app/recorder.h"
 #include "app/guard.h"
 #include "app/logfile.h"
+#include "app/tracking.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
@@ -26,31 +27,27 @@
 
 volatile int recorder_interrupted;
 
-struct seen_process {
-	uint32_t model;               /* its index in the model's processes */
-	uint64_t exec_count;
-	bool ended;
-	int status;                   /* its exit status when ended */
-};
-
 struct recorder {
 	const struct options *o;
 	struct profile *p;
+	const struct sampler_backend *be;
+	struct sampler_config cfg;
 	struct sampler *s;
+	unsigned run, runs;           /* --repeat: this run (1...), of how many */
+	int failed_status, failed_run; /* the first run that failed (status 0: none) */
+	struct recorder_costs before; /* the sampler's counts of the runs before */
 	struct resolver *res;
 	struct db_session *db;
 	struct guard *guard;
 	struct raw_batch batch;
 	char *session_path;
+	int log_fd;                   /* a launched program's output (every run's), -1 if none */
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
-	struct seen_process *seen;    /* what the model knows of each sampler.procs[i] */
-	size_t nseen, cap_seen;
-	uint64_t procs_seen;          /* the sampler's procs_changed at the last look */
+	struct tracking track;        /* the sampler's threads and processes -> the model */
 	bool paused, released, over, finished;
 	bool suspended, paused_before; /* cprof-tui stopped (Ctrl-Z): see recorder_suspend */
 	bool events;                  /* target events may be waiting (see recorder_wait) */
-	uint64_t threads_seen;        /* the sampler's threads_changed at the last sync_threads */
 	bool realtime;                /* SCHED_FIFO permitted: see raise_priority */
 	bool in_rounds;               /* ... and taken, for waiting and rounds */
 	char state[128];
@@ -155,12 +152,17 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	if (!be)
 		return NULL;
 	struct recorder *r = xcalloc(1, sizeof(*r));
+	r->log_fd = -1;
 	r->o = o;
 	r->p = p;
+	r->be = be;
+	r->run = 1;
+	r->runs = o->repeat ? o->repeat : 1;
 	struct sampler_config cfg = {
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
 		.quiet_child = quiet_child,
+		.log_fd = -1,
 		.follow = o->follow > 0,
 	};
 	char comm[64] = "";
@@ -170,7 +172,6 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		    (o->output && check_output(o, resolved, err, errlen)))
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
-		cfg.log_fd = -1;
 		if (quiet_child) {
 			char *log = o->output ? xasprintf("%s.log", o->output) : xasprintf("cprof-%s.log", comm);
 			cfg.log_fd = logfile_open(log, err, errlen);
@@ -178,9 +179,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 			if (cfg.log_fd < 0)
 				goto fail;
 		}
+		r->log_fd = cfg.log_fd;
 		r->s = be->launch(o->argv, &cfg, err, errlen);
-		if (cfg.log_fd >= 0)
-			close(cfg.log_fd); /* the program has its own */
 		if (!r->s)
 			goto fail;
 		p->command = join_args(o->argv);
@@ -200,6 +200,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
 	profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
+	if (o->nfocus)
+		profile_set_focus(p, o->focus, o->nfocus);
 	char now[32];
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 
@@ -211,6 +213,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->res = resolver_new(p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
+	tracking_init(&r->track, p, r->res, r->start_ns);
+	r->cfg = cfg;
 	r->guard = guard_start(r->s->pid, r->session_path);
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority(r);
@@ -224,6 +228,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
 	if (db_session_sync(r->db, p, err, errlen))
 		goto fail_release;
+	if (r->s->launched)
+		r->s->ops->set_stopped(r->s, false); /* all is ready: it runs */
 	return r;
 
 fail_release:
@@ -233,6 +239,8 @@ fail:
 		r->s->ops->free(r->s);
 	resolver_free(r->res);
 	db_session_close(r->db);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
 	free(r->session_path);
 	free(r);
 	return NULL;
@@ -265,89 +273,6 @@ static void drain_all(struct recorder *r)
 {
 	if (resolver_drain_all(r->res))
 		set_error(r, "symbols took too long: samples left out of the profile");
-}
-
-/* The threads that changed since the last look into the model, where
- * thread i is the sampler's thread i (both only append). */
-static void sync_threads(struct recorder *r)
-{
-	const struct sampler *s = r->s;
-	uint64_t seen = r->threads_seen;
-	r->threads_seen = s->threads_changed;
-	for (size_t i = 0; i < s->nthreads; i++) {
-		const struct sampler_thread *st = &s->threads[i];
-		if (st->changed <= seen)
-			continue;
-		const char *name = st->name[0] ? st->name : NULL;
-		while (r->p->nthreads <= i) {
-			const struct sampler_thread *n = &s->threads[r->p->nthreads];
-			uint32_t t = profile_thread_add(r->p, n->pid, n->tid, NULL);
-			if (n->proc < r->nseen)
-				r->p->threads[t].process = r->seen[n->proc].model + 1;
-		}
-		profile_thread_update(r->p, (uint32_t)i, name, st->state);
-	}
-}
-
-static int exit_status(const struct sampler_process *sp)
-{
-	if (sp->exit_signal > 0)
-		return -sp->exit_signal;
-	return sp->exit_code >= 0 ? sp->exit_code : EXIT_UNKNOWN;
-}
-
-static uint64_t session_us(const struct recorder *r, uint64_t ns)
-{
-	return ns > r->start_ns ? (ns - r->start_ns) / 1000 : 0;
-}
-
-/* The sampler's processes into the model, before this round's samples are
- * unwound and counted: a new one is added (its threads' samples count for
- * it), one that exec'd means other code at its addresses from now on. */
-static void see_processes(struct recorder *r)
-{
-	const struct sampler *s = r->s;
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct sampler_process *sp = &s->procs[i];
-		if (i == r->nseen) {
-			struct seen_process *n = VEC_PUSH(r->seen, r->nseen, r->cap_seen);
-			*n = (struct seen_process){.exec_count = sp->exec_count};
-			n->model = profile_process_add(r->p, sp->pid, sp->ppid, sp->command,
-						       session_us(r, sp->started_ns));
-		}
-		struct seen_process *seen = &r->seen[i];
-		if (sp->exec_count != seen->exec_count) {
-			seen->exec_count = sp->exec_count;
-			resolver_exec(r->res, sp->pid);
-			profile_process_command(r->p, seen->model, sp->command);
-			if (i == 0) { /* the launched program's exec */
-				free(r->p->command);
-				r->p->command = xstrdup(sp->command);
-			}
-		}
-		if (sp->let_go && r->p->processes[seen->model].followed)
-			profile_process_let_go(r->p, seen->model);
-	}
-}
-
-/* Processes that ended since the last look, once their samples are
- * unwound: their end in the model, their address spaces freed. */
-static void see_ends(struct recorder *r)
-{
-	const struct sampler *s = r->s;
-	r->procs_seen = s->procs_changed;
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct sampler_process *sp = &s->procs[i];
-		struct seen_process *seen = &r->seen[i];
-		int status = exit_status(sp);
-		if (!sp->ended_ns || (seen->ended && status == seen->status))
-			continue;
-		if (!seen->ended)
-			resolver_process_gone(r->res, sp->pid);
-		seen->ended = true;
-		seen->status = status;
-		profile_process_end(r->p, seen->model, session_us(r, sp->ended_ns), status);
-	}
 }
 
 /* A sync failed (a full disk): said at once, in the last error. Sampling
@@ -408,6 +333,47 @@ static void update_state_text(struct recorder *r)
 	default:
 		snprintf(r->state, sizeof(r->state), r->paused ? "paused" : "running");
 	}
+	size_t n = strlen(r->state);
+	if (r->runs > 1 && s->target != SAMPLER_EXITED)
+		snprintf(r->state + n, sizeof(r->state) - n, ", run %u of %u", r->run, r->runs);
+	else if (r->runs > 1 && r->failed_status)
+		snprintf(r->state + n, sizeof(r->state) - n, " (%u runs; run %d failed first, "
+			 "status %d)", r->runs, r->failed_run, r->failed_status);
+	else if (r->runs > 1)
+		snprintf(r->state + n, sizeof(r->state) - n, " (%u runs)", r->run);
+}
+
+/* --repeat: the program ended; launch it again (its children that outlive
+ * it are let go). False when it cannot be launched: the session ends. */
+static bool next_run(struct recorder *r)
+{
+	struct sampler *old = r->s;
+	int status = recorder_exit_status(r);
+	if (status && !r->failed_status) {
+		r->failed_status = status;
+		r->failed_run = (int)r->run;
+	}
+	old->ops->release(old, false);
+	char err[512];
+	struct sampler *s = r->be->launch(r->o->argv, &r->cfg, err, sizeof(err));
+	if (!s) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "run %u of %u: %s", r->run + 1, r->runs, err);
+		set_error(r, msg);
+		return false;
+	}
+	r->before.stopped_ns += old->stopped_ns;
+	r->before.asleep_at_stop += old->asleep_at_stop;
+	r->before.unseen_ns += old->unseen_ns;
+	old->ops->free(old);
+	s->ops->set_stopped(s, false);
+	r->s = s;
+	r->run++;
+	tracking_new_sampler(&r->track);
+	guard_stop(r->guard);
+	r->guard = guard_start(s->pid, r->session_path);
+	r->next_tick_ns = now_ns();
+	return true;
 }
 
 static void end_sampling(struct recorder *r)
@@ -452,15 +418,10 @@ bool recorder_step(struct recorder *r)
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
 	}
-	bool procs = s->procs_changed != r->procs_seen;
-	if (procs)
-		see_processes(r);
-	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
-		sync_threads(r);
+	tracking_before(&r->track, s, &r->batch);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
-	if (procs)
-		see_ends(r);
+	tracking_after(&r->track, s);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
 	bool sampling = !r->paused && s->target == SAMPLER_RUNNING;
@@ -475,8 +436,11 @@ bool recorder_step(struct recorder *r)
 	if (t - r->last_sync_ns >= SYNC_INTERVAL_NS)
 		do_sync(r);
 	if (s->target == SAMPLER_EXITED) {
-		sync_threads(r);
-		end_sampling(r);
+		tracking_before(&r->track, s, NULL);
+		tracking_after(&r->track, s);
+		if (r->run >= r->runs || recorder_interrupted || (r->end_ns && t >= r->end_ns) ||
+		    !next_run(r))
+			end_sampling(r);
 	} else if ((r->end_ns && t >= r->end_ns) || recorder_interrupted) {
 		end_sampling(r);
 		s->ops->release(s, false);
@@ -555,6 +519,8 @@ enum target_state recorder_target_state(const struct recorder *r)
 
 int recorder_exit_status(const struct recorder *r)
 {
+	if (r->failed_status)
+		return r->failed_status;
 	if (r->s->target != SAMPLER_EXITED)
 		return 0;
 	return r->s->exit_signal ? 128 + r->s->exit_signal : r->s->exit_code;
@@ -582,9 +548,9 @@ double recorder_rate(const struct recorder *r)
 const struct recorder_costs *recorder_get_costs(const struct recorder *r)
 {
 	struct recorder *w = (struct recorder *)r;
-	w->costs.stopped_ns = r->s->stopped_ns;
-	w->costs.asleep_at_stop = r->s->asleep_at_stop;
-	w->costs.unseen_ns = r->s->unseen_ns;
+	w->costs.stopped_ns = r->before.stopped_ns + r->s->stopped_ns;
+	w->costs.asleep_at_stop = r->before.asleep_at_stop + r->s->asleep_at_stop;
+	w->costs.unseen_ns = r->before.unseen_ns + r->s->unseen_ns;
 	resolver_get_costs(r->res, &w->costs.stack);
 	return &r->costs;
 }
@@ -660,8 +626,10 @@ void recorder_free(struct recorder *r)
 	db_session_close(r->db);
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);
-	free(r->seen);
+	tracking_free(&r->track);
 	r->s->ops->free(r->s);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
 	free(r->session_path);
 	free(r);
 }

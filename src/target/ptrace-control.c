@@ -290,8 +290,7 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 	}
 	pt_process_add(ps, pid, getpid());
 	pt_thread_add(ps, pid, pid, T_RUNNING);
-	kill(pid, SIGCONT);
-	ps->pub.target = SAMPLER_RUNNING;
+	ps->pub.target = SAMPLER_RUNNING; /* (held: set_stopped(false) lets it run) */
 	return &ps->pub;
 }
 

@@ -100,6 +100,8 @@ struct sampler {
 
 struct sampler_backend {
 	const char *name;
+	/* The program is held stopped before its exec until set_stopped(s,
+	 * false): the caller gets ready first (not a sample of it lost). */
 	struct sampler *(*launch)(char *const argv[], const struct sampler_config *cfg, char *err,
 				  size_t errlen);
 	struct sampler *(*attach)(pid_t pid, const struct sampler_config *cfg, char *err,
