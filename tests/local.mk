@@ -138,6 +138,7 @@ ENGINE_TESTS = \
 	tests/t-layout.sh \
 	tests/t-killmidwrite.sh \
 	tests/t-libccall.sh \
+	tests/t-logfile.sh \
 	tests/t-mainexit.sh \
 	tests/t-many-threads.sh \
 	tests/t-output.sh \
@@ -159,8 +160,8 @@ ENGINE_TESTS = \
 TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
-EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py \
-	tests/workloads/crunch.rs tests/workloads/runner.sh
+EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
+	tests/layout.py tests/workloads/crunch.rs tests/workloads/runner.sh
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.

@@ -17,6 +17,8 @@
 #include "model/xalloc.h"
 #include <curses.h>
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@
 #define REFRESH_MS 250
 #define MIN_COLS 80
 #define MIN_LINES 24
-#define KEY_SCRIPT_END (KEY_MAX + 1)
+#define KEY_INPUT_END (KEY_MAX + 1) /* the script ended, or the TUI must leave */
 
 /* Where keys come from: the terminal, or a test script and a virtual screen. */
 static struct input {
@@ -34,8 +36,17 @@ static struct input {
 	struct script *script;
 	FILE *null_in, *null_out;
 	char script_error[256];
-	bool interrupted;
+	bool interrupted;    /* cprof-tui got SIGINT, SIGTERM or SIGHUP */
+	bool lost;           /* the terminal went away */
+	bool own_tstp;       /* Ctrl-Z is ours (ui_suspend), not ncurses' */
 } input;
+
+static volatile sig_atomic_t suspend_asked; /* Ctrl-Z: SIGTSTP */
+
+static void on_tstp(int sig)
+{
+	suspend_asked = 1;
+}
 
 /* --- drawing ----------------------------------------------------------- */
 
@@ -45,7 +56,7 @@ static void draw_header(struct ui *ui)
 {
 	struct profile *p = ui->p;
 	const struct pcounters *c = &p->counters;
-	char line[1024], cmd[512], path[512], pct[16];
+	char line[1024], cmd[512], path[512], started[128], pct[16];
 	unsigned long long n = ui_total_samples(ui);
 	struct ui_status st;
 	ui->host->status(ui->host->ctx, &st);
@@ -68,7 +79,8 @@ static void draw_header(struct ui *ui)
 	x = snprintf(line, sizeof(line), " %s  %s %u Hz  outside %s%%", path, p->wall ? "wall" : "cpu",
 		     p->frequency_hz, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
 	if (!ui->host->live && p->started_at)
-		x += snprintf(line + x, sizeof(line) - x, "  started %s", p->started_at);
+		x += snprintf(line + x, sizeof(line) - x, "  started %s",
+			      draw_escape(started, sizeof(started), p->started_at));
 	const struct {
 		const char *what;
 		uint64_t n;
@@ -205,7 +217,7 @@ static int ui_script_key(struct ui *ui)
 			if (script_dump_screen(step.path) < 0) {
 				snprintf(input.script_error, sizeof(input.script_error),
 					 "cannot write %s: %m", step.path);
-				return KEY_SCRIPT_END;
+				return KEY_INPUT_END;
 			}
 			break;
 		case SCRIPT_RESIZE:
@@ -216,30 +228,72 @@ static int ui_script_key(struct ui *ui)
 				ui_sample(ui, step.ms, false);
 			return ERR;
 		case SCRIPT_END:
-			return KEY_SCRIPT_END;
+			return KEY_INPUT_END;
 		}
 	}
 }
 
-/* The next key, or ERR when it is time to redraw a live profile. */
+/* Ctrl-Z: give the terminal back, let the host make the target safe, stop
+ * until continued (fg), then take the terminal again. cprof-tui stops here,
+ * between two rounds of samples: ncurses' own handler stopped it wherever
+ * the signal came, in a round too, leaving threads of an attached process
+ * interrupted and stopped until fg. */
+static void ui_suspend(struct ui *ui)
+{
+	const struct ui_host *h = ui->host;
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, ours;
+
+	suspend_asked = 0;
+	endwin();
+	if (h->live)
+		h->suspend(h->ctx, true);
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &ours);
+	raise(SIGTSTP); /* stopped here until continued */
+	sigaction(SIGTSTP, &ours, NULL);
+	if (h->live)
+		h->suspend(h->ctx, false);
+	clearok(curscr, TRUE);
+}
+
+/* True when the terminal has gone away (closed, hung up): getch() then
+ * fails at once, and would for ever. */
+static bool terminal_lost(void)
+{
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* The next key, ERR when it is time to redraw a live profile, or
+ * KEY_INPUT_END when the TUI must leave. */
 static int ui_read_key(struct ui *ui)
 {
-	if (input.interrupted)
-		return KEY_SCRIPT_END;
+	const struct ui_host *h = ui->host;
+	int key;
+
+	if (!input.interrupted && h->live && h->interrupted(h->ctx))
+		input.interrupted = true;
+	if (input.interrupted || input.lost)
+		return KEY_INPUT_END;
 	if (input.script)
 		return ui_script_key(ui);
-	if (!ui->host->live || ui->live_over) {
-		timeout(ui->host->live ? 500 : -1);
-		return getch();
+	if (suspend_asked) {
+		ui_suspend(ui);
+		return ERR; /* redraw */
 	}
-	/* Keys ncurses already buffered first, then sample until a key or a redraw. */
-	timeout(0);
-	int key = getch();
-	if (key != ERR)
-		return key;
-	if (ui_sample(ui, REFRESH_MS, true))
+	if (!h->live || ui->live_over) {
+		timeout(h->live ? 500 : -1);
 		key = getch();
-	return input.interrupted ? KEY_SCRIPT_END : key;
+	} else {
+		/* Keys ncurses already buffered first, then sample until a key or a redraw. */
+		timeout(0);
+		key = getch();
+		if (key == ERR && ui_sample(ui, REFRESH_MS, true))
+			key = getch();
+	}
+	if (key == ERR && terminal_lost())
+		input.lost = true;
+	return input.interrupted || input.lost ? KEY_INPUT_END : key;
 }
 
 /* Read a line at the bottom of the screen; false when cancelled. */
@@ -261,7 +315,7 @@ static bool ui_prompt(struct ui *ui, const char *prompt, char *buf, size_t n)
 			continue;
 		}
 		key = keys_normalize(key);
-		if (key == '\n' || key == KEY_ESC || key == KEY_SCRIPT_END) {
+		if (key == '\n' || key == KEY_ESC || key == KEY_INPUT_END) {
 			curs_set(0);
 			return key == '\n';
 		}
@@ -382,6 +436,12 @@ static bool screen_open(char *err, size_t errlen)
 		snprintf(err, errlen, "the TUI needs a terminal (use --headless or --report)");
 		return false;
 	} else {
+		/* Ctrl-Z is taken where it is safe (ui_suspend), unless it is
+		 * ignored; set before newterm, which then leaves it alone */
+		struct sigaction sa = { .sa_handler = on_tstp }, old;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGTSTP, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			input.own_tstp = sigaction(SIGTSTP, &sa, NULL) == 0;
 		input.screen = newterm(NULL, stdout, stdin);
 	}
 	if (!input.screen) {
@@ -408,6 +468,8 @@ static void screen_close(void)
 		fclose(input.null_out);
 	if (input.null_in)
 		fclose(input.null_in);
+	if (input.own_tstp)
+		signal(SIGTSTP, SIG_DFL);
 	memset(&input, 0, sizeof(input));
 }
 
@@ -416,7 +478,7 @@ static void ui_loop(struct ui *ui)
 	for (;;) {
 		ui_draw(ui);
 		int key = ui_read_key(ui);
-		if (key == KEY_SCRIPT_END)
+		if (key == KEY_INPUT_END)
 			return;
 		if (key == ERR || key == KEY_RESIZE)
 			continue;
@@ -453,6 +515,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 
 	char script_error[sizeof(input.script_error)];
 	snprintf(script_error, sizeof(script_error), "%s", input.script_error);
+	bool lost = input.lost;
 	screen_close();
 	for (int t = 0; t < TOP_COUNT; t++)
 		while (ui.tops[t]) {
@@ -464,5 +527,5 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 		fprintf(stderr, "cprof-tui: %s\n", script_error);
 		status = 2;
 	}
-	return status;
+	return lost ? UI_TERMINAL_LOST : status;
 }

@@ -28,13 +28,17 @@ struct ui_host {
 	int (*save)(void *ctx, char *err, size_t errlen);
 
 	/* Live only. Sample until fd (>= 0) is readable or timeout_ms passes;
-	 * returns true when fd is readable. Sets *over once the session is over
-	 * (target gone, -d expired, cprof-tui interrupted); the model then holds
-	 * the final profile. */
+	 * returns true when fd is readable, and early when a signal was caught.
+	 * Sets *over once the session is over (target gone, -d expired,
+	 * cprof-tui interrupted); the model then holds the final profile. */
 	bool (*run)(void *ctx, int fd, int timeout_ms, bool *over);
-	/* True once cprof-tui got SIGINT/SIGTERM/SIGHUP: the TUI leaves at once. */
+	/* True once cprof-tui got SIGINT/SIGTERM/SIGHUP: the TUI leaves at once
+	 * (also after the session is over). */
 	bool (*interrupted)(void *ctx);
 	void (*pause)(void *ctx, bool paused);
+	/* cprof-tui is about to stop (Ctrl-Z) until continued, or (stop false)
+	 * runs again: nothing of the target may wait for it meanwhile. */
+	void (*suspend)(void *ctx, bool stop);
 	/* Stop (SIGSTOP) or continue the target: 0, or -1 with a reason in err. */
 	int (*stop_target)(void *ctx, bool stop, char *err, size_t errlen);
 	bool (*target_stopped)(void *ctx);
@@ -46,9 +50,12 @@ struct ui_config {
 };
 
 /* Run the TUI on p until the user quits (or, live, cprof-tui is
- * interrupted). The caller then ends the session. Returns 0, or 2 (with a
- * line on stderr) when the terminal, or the CPROF_TUI_SCRIPT test script,
- * could not be used. */
+ * interrupted), or the terminal goes away. The caller then ends the session.
+ * Returns 0; UI_TERMINAL_LOST when the terminal was closed or hung up (the
+ * caller ends the session as on quitting, and says so where it can); or 2
+ * (with a line on stderr) when the terminal, or the CPROF_TUI_SCRIPT test
+ * script, could not be used. */
+#define UI_TERMINAL_LOST 1
 int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config *cfg);
 
 #endif

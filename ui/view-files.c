@@ -63,7 +63,6 @@ static enum reaction files_request(struct view *v, enum request req)
 {
 	struct ui *ui = v->ui;
 	uint64_t id = v->nrows ? view_row_id(v, v->cursor) : OUTSIDE_ROW;
-	char path[512];
 
 	switch (req) {
 	case REQ_SORT:
@@ -78,8 +77,7 @@ static enum reaction files_request(struct view *v, enum request req)
 			return ui_push(ui, source_view_new(ui, (uint32_t)id, 0));
 		ui_set_profiled(ui, (uint32_t)id, !ui->p->files[id].profiled);
 		if (!ui->message[0])
-			ui_message(ui, false, "%s %s profiled; every view re-charged",
-				   draw_escape(path, sizeof(path), ui->p->files[id].path),
+			ui_message(ui, false, "%s %s profiled; every view re-charged", ui->p->files[id].path,
 				   ui->p->files[id].profiled ? "is now" : "is no longer");
 		return REACT_REDRAW;
 	default:

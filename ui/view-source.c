@@ -1,73 +1,118 @@
 /* view-source.c — a source file with a gutter of per-line self and total
  * shares and a heat mark. Rows are line numbers. The file is looked for as
  * recorded, then under each --source-path directory by ever shorter tails of
- * its path (down to the basename); when it is nowhere, the view says where it
- * looked and still lists the lines that have samples. A module standing in
- * for the files of code without line information is not looked for: the
- * view says so. */
+ * its path (down to the basename); when it is nowhere, or cannot be shown,
+ * the view says where it looked and why, and still lists the lines that
+ * have samples. A module standing in for the files of code without line
+ * information is not looked for: the view says so. */
 #include "config.h"
 #include "ui/columns.h"
 #include "ui/draw.h"
 #include "model/strutil.h"
 #include "ui/view.h"
 #include "model/xalloc.h"
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define TAB_WIDTH 8
 #define HSCROLL_STEP 8
 #define MESSAGE_ROW (1ULL << 32) /* id of message row i: MESSAGE_ROW | i */
+#define SOURCE_MAX_MIB 32        /* a larger file is not read (a generated one, or not source) */
+
+/* A path the file was looked for at, and why it is not shown from there. */
+struct tried {
+	char *path;
+	char why[96];        /* "" when there is no such file */
+};
 
 struct source_view {
 	uint32_t file;
 	uint32_t want_line;  /* cursor line at the first load, 0 for the hottest */
 	bool placed;
-	char *found;         /* where the text was read from, NULL when missing */
+	char *found;         /* where the text was read from, NULL when not shown */
 	bool binary;         /* the "file" is a module standing in for code without line info */
-	char **searched;     /* every path tried, in order */
+	bool exists;         /* some path tried exists, but could not be shown */
+	struct tried *searched; /* every path tried, in order */
 	size_t nsearched, cap_searched;
-	const char *text;    /* the file, mapped read-only */
+	char *text;          /* the file as read when the view opened */
 	size_t size;
 	size_t *starts;      /* offset of each line */
 	size_t nlines, cap_starts;
 	uint32_t *hot;       /* lines with samples, ascending */
 	size_t nhot, cap_hot;
-	size_t nmessages;    /* leading message rows when the file is missing */
+	size_t nmessages;    /* leading message rows when the file is not shown */
 	int hscroll;
 };
 
 /* --- finding and reading the file ---------------------------------------- */
 
+/* The whole of fd, a regular file, into sv->text; false with the reason in
+ * why. The file may change size while it is read. */
+static bool source_read(struct source_view *sv, int fd, char *why, size_t n)
+{
+	const size_t max = (size_t)SOURCE_MAX_MIB << 20;
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		if (len == cap)
+			buf = xrealloc(buf, cap = cap ? 2 * cap : 64 * 1024);
+		ssize_t got = read(fd, buf + len, cap - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			snprintf(why, n, "%s", strerror(errno));
+			break;
+		}
+		if (got == 0) {
+			sv->text = buf;
+			sv->size = len;
+			return true;
+		}
+		if ((len += (size_t)got) > max) {
+			snprintf(why, n, "over %d MiB: too large to show", SOURCE_MAX_MIB);
+			break;
+		}
+	}
+	free(buf);
+	return false;
+}
+
+/* Show the file at path if it is a regular file that can be read. It is
+ * read whole, and the view keeps the copy: the file may be truncated or
+ * rewritten while the view is open (an editor's save, git checkout), which a
+ * mapping would answer with SIGBUS. Opening never blocks: something else
+ * than a regular file (a FIFO, a device) is not opened, and O_NONBLOCK
+ * covers one put there between the check and the open. */
 static bool source_try(struct source_view *sv, const char *path)
 {
+	struct tried *t = VEC_PUSH(sv->searched, sv->nsearched, sv->cap_searched);
 	struct stat st;
-	int fd;
+	int fd = -1;
 
-	*VEC_PUSH(sv->searched, sv->nsearched, sv->cap_searched) = xstrdup(path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	t->path = xstrdup(path);
+	t->why[0] = '\0';
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			snprintf(t->why, sizeof(t->why), "%s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(t->why, sizeof(t->why), "not a regular file");
+	} else if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+		snprintf(t->why, sizeof(t->why), "%s", strerror(errno));
+	} else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(t->why, sizeof(t->why), "not a regular file");
+	} else if (source_read(sv, fd, t->why, sizeof(t->why))) {
+		sv->found = xstrdup(path);
+	}
+	if (fd >= 0)
 		close(fd);
-		return false;
-	}
-	sv->size = (size_t)st.st_size;
-	sv->text = "";
-	if (sv->size) {
-		void *map = mmap(NULL, sv->size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			close(fd);
-			return false;
-		}
-		sv->text = map;
-	}
-	close(fd);
-	sv->found = xstrdup(path);
-	return true;
+	sv->exists |= t->why[0] != '\0';
+	return sv->found != NULL;
 }
 
 static void source_open(struct source_view *sv, const struct ui_config *cfg, const char *path)
@@ -161,7 +206,8 @@ static void source_load(struct view *v)
 	for (size_t i = 0; i < p->nlines; i++)
 		if (p->lines[i].file == sv->file && p->lines[i].line && p->lines[i].total)
 			*VEC_PUSH(sv->hot, sv->nhot, sv->cap_hot) = p->lines[i].line;
-	qsort(sv->hot, sv->nhot, sizeof(sv->hot[0]), compare_u32);
+	if (sv->nhot > 1) /* (hot is NULL while empty) */
+		qsort(sv->hot, sv->nhot, sizeof(sv->hot[0]), compare_u32);
 	if (sv->nhot)
 		last = sv->hot[sv->nhot - 1];
 
@@ -283,11 +329,16 @@ static void draw_message_row(struct view *v, size_t row, int y, int width, bool 
 		snprintf(text, sizeof(text), " It has no debug info: rebuild it with -g, or install "
 			 "its debug symbols.");
 	else if (i == 0)
-		snprintf(text, sizeof(text), " Source file not found: %s", path);
+		snprintf(text, sizeof(text), " Source file %s: %s", sv->exists ? "not shown" : "not found", path);
 	else if (i == 1)
 		snprintf(text, sizeof(text), " Searched:");
 	else if (i - 2 < sv->nsearched)
-		snprintf(text, sizeof(text), "   %s", draw_escape(path, sizeof(path), sv->searched[i - 2]));
+		snprintf(text, sizeof(text), "   %s%s%s%s", draw_escape(path, sizeof(path), sv->searched[i - 2].path),
+			 sv->searched[i - 2].why[0] ? " (" : "", sv->searched[i - 2].why,
+			 sv->searched[i - 2].why[0] ? ")" : "");
+	else if (i - 2 == sv->nsearched && sv->exists)
+		snprintf(text, sizeof(text), " A source is shown from a regular file of at most %d MiB that "
+			 "can be read.", SOURCE_MAX_MIB);
 	else if (i - 2 == sv->nsearched && path[0] != '/')
 		snprintf(text, sizeof(text), " Add the top of the tree it was built in with --source-path DIR.");
 	else if (i - 2 == sv->nsearched)
@@ -416,10 +467,9 @@ static void source_title(struct view *v, char *buf, size_t n)
 static void source_done(struct view *v)
 {
 	struct source_view *sv = v->priv;
-	if (sv->size)
-		munmap((void *)sv->text, sv->size);
+	free(sv->text);
 	for (size_t i = 0; i < sv->nsearched; i++)
-		free(sv->searched[i]);
+		free(sv->searched[i].path);
 	free(sv->searched);
 	free(sv->found);
 	free(sv->starts);

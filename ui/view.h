@@ -109,6 +109,9 @@ struct view *ui_current(struct ui *ui);
 /* Set a file's profiled state as the user's choice and save it (through the
  * host); every view re-charges at the next draw. */
 void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled);
+/* The one-shot status message (an error in the error colour). The whole
+ * message is escaped when it is drawn: strings from the target, the session
+ * file or an error text go in as they are, never escaped twice. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Share of all samples as "12.3", or "" when count is 0 and blank_zero. */

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "app/recorder.h"
 #include "app/guard.h"
+#include "app/logfile.h"
 #include "app/tracking.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #define SYNC_INTERVAL_NS 1000000000ull /* doc/PRODUCT.md §3: commit at least every second */
+#define SETTLE_NS 20000000ull /* a launched program's own Ctrl-Z stop, handled before ours */
 
 volatile int recorder_interrupted;
 
@@ -39,11 +41,12 @@ struct recorder {
 	struct guard *guard;
 	struct raw_batch batch;
 	char *session_path;
-	char *log_path;
+	int log_fd;                   /* a launched program's output (every run's), -1 if none */
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
 	struct tracking track;        /* the sampler's threads and processes -> the model */
 	bool paused, released, over, finished;
+	bool suspended, paused_before; /* cprof-tui stopped (Ctrl-Z): see recorder_suspend */
 	bool events;                  /* target events may be waiting (see recorder_wait) */
 	bool realtime;                /* SCHED_FIFO permitted: see raise_priority */
 	bool in_rounds;               /* ... and taken, for waiting and rounds */
@@ -149,6 +152,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	if (!be)
 		return NULL;
 	struct recorder *r = xcalloc(1, sizeof(*r));
+	r->log_fd = -1;
 	r->o = o;
 	r->p = p;
 	r->be = be;
@@ -158,6 +162,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
 		.quiet_child = quiet_child,
+		.log_fd = -1,
 		.follow = o->follow > 0,
 	};
 	char comm[64] = "";
@@ -168,10 +173,13 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
 		if (quiet_child) {
-			r->log_path = o->output ? xasprintf("%s.log", o->output)
-						: xasprintf("cprof-%s.log", comm);
-			cfg.log_path = r->log_path;
+			char *log = o->output ? xasprintf("%s.log", o->output) : xasprintf("cprof-%s.log", comm);
+			cfg.log_fd = logfile_open(log, err, errlen);
+			free(log);
+			if (cfg.log_fd < 0)
+				goto fail;
 		}
+		r->log_fd = cfg.log_fd;
 		r->s = be->launch(o->argv, &cfg, err, errlen);
 		if (!r->s)
 			goto fail;
@@ -207,7 +215,6 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		goto fail_release;
 	tracking_init(&r->track, p, r->res, r->start_ns);
 	r->cfg = cfg;
-	r->cfg.log_append = true; /* for runs after the first */
 	r->guard = guard_start(r->s->pid, r->session_path);
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority(r);
@@ -232,13 +239,14 @@ fail:
 		r->s->ops->free(r->s);
 	resolver_free(r->res);
 	db_session_close(r->db);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
 	free(r->session_path);
-	free(r->log_path);
 	free(r);
 	return NULL;
 }
 
-bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
+int recorder_wait(struct recorder *r, int fd, int timeout_ms)
 {
 	uint64_t t = now_ns();
 	uint64_t wait = (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000ull;
@@ -255,6 +263,8 @@ bool recorder_wait(struct recorder *r, int fd, int timeout_ms)
 	struct timespec ts = {(time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull)};
 	int n = ppoll(fd >= 0 ? pfd : pfd + 1, fd >= 0 ? 2 : 1, &ts, NULL);
 	r->events = n != 0 && (n < 0 || pfd[1].revents);
+	if (n < 0)
+		return errno == EINTR ? -1 : 0;
 	return n > 0 && fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP));
 }
 
@@ -314,7 +324,8 @@ static void update_state_text(struct recorder *r)
 			snprintf(r->state, sizeof(r->state), "exited with status %d", s->exit_code);
 		break;
 	case SAMPLER_DETACHED:
-		snprintf(r->state, sizeof(r->state), "detached");
+		snprintf(r->state, sizeof(r->state), r->suspended ? "detached while cprof-tui was stopped"
+								 : "detached");
 		break;
 	case SAMPLER_STOPPED:
 		snprintf(r->state, sizeof(r->state), "stopped");
@@ -454,6 +465,36 @@ void recorder_pause(struct recorder *r, bool paused)
 	}
 	r->paused = paused;
 	update_state_text(r);
+}
+
+/* Let the target's pending stops be handled for a while, without rounds. */
+static void settle(struct recorder *r)
+{
+	uint64_t end = now_ns() + SETTLE_NS;
+	for (uint64_t t; !r->over && (t = now_ns()) < end;) {
+		recorder_wait(r, -1, (int)((end - t + 999999) / 1000000));
+		recorder_step(r);
+	}
+}
+
+void recorder_suspend(struct recorder *r, bool stop)
+{
+	if (r->over || stop == r->suspended)
+		return;
+	r->suspended = stop;
+	if (!stop) {
+		recorder_pause(r, r->paused_before);
+	} else if (r->s->launched) {
+		r->paused_before = r->paused;
+		recorder_pause(r, true);
+		settle(r);
+	} else {
+		end_sampling(r);
+		r->s->ops->release(r->s, false);
+		r->released = true;
+		update_state_text(r);
+		do_sync(r);
+	}
 }
 
 bool recorder_paused(const struct recorder *r)
@@ -598,7 +639,8 @@ void recorder_free(struct recorder *r)
 	raw_batch_free(&r->batch);
 	tracking_free(&r->track);
 	r->s->ops->free(r->s);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
 	free(r->session_path);
-	free(r->log_path);
 	free(r);
 }

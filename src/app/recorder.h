@@ -29,8 +29,9 @@ struct recorder;
 struct recorder *recorder_start(const struct options *o, struct profile *p, bool quiet_child,
 				char *err, size_t errlen);
 /* Sleep until the next sample is due, or until fd (>= 0) is readable, or
- * timeout_ms elapses. Returns true when fd became readable. */
-bool recorder_wait(struct recorder *r, int fd, int timeout_ms);
+ * timeout_ms elapses. Returns 1 when fd became readable, -1 when a signal
+ * handler ran (the caller may have something to do), 0 otherwise. */
+int recorder_wait(struct recorder *r, int fd, int timeout_ms);
 /* Take due samples, handle target events, sync the session file when due.
  * Returns false once the session is over (target gone, -d expired, detached). */
 bool recorder_step(struct recorder *r);
@@ -40,6 +41,14 @@ bool recorder_step(struct recorder *r);
  * its next wait. */
 void recorder_idle(struct recorder *r);
 void recorder_pause(struct recorder *r, bool paused);    /* pause sampling */
+/* cprof-tui is about to stop (Ctrl-Z) until continued, or (stop false) runs
+ * again. Nothing of the target may wait for a stopped cprof-tui: a launched
+ * program, which the same Ctrl-Z stops, has that stop handled first, and
+ * sampling is paused meanwhile; an attached process is let go (traced,
+ * every signal it got and every thread it made would wait, and an interrupt
+ * still in flight would hold a thread stopped): the session is over, as
+ * when -d expires. */
+void recorder_suspend(struct recorder *r, bool stop);
 bool recorder_paused(const struct recorder *r);
 int recorder_stop_target(struct recorder *r, bool stop); /* SIGSTOP / SIGCONT */
 enum target_state recorder_target_state(const struct recorder *r);

@@ -4,10 +4,19 @@
 #include "model/strutil.h"
 #include "ui/ui.h"
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---- a live recording ---- */
+
+/* SIGHUP: the terminal is gone (closed, or its shell killed). */
+static volatile sig_atomic_t hung_up;
+
+static void on_hangup(int sig)
+{
+	hung_up = 1;
+}
 
 static void live_status(void *ctx, struct ui_status *st)
 {
@@ -29,12 +38,14 @@ static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
 {
 	struct recorder *r = ctx;
 	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
-	bool ready = false;
-	while (!*over && !ready) {
+	bool ready = false, signalled = false;
+	while (!*over && !ready && !signalled) {
 		uint64_t now = now_ns();
 		if (now >= deadline)
 			break;
-		ready = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
+		int w = recorder_wait(r, fd, (int)((deadline - now + 999999) / 1000000));
+		ready = w > 0;
+		signalled = w < 0; /* the TUI has a look: Ctrl-Z, a resize, SIGHUP */
 		if (!recorder_step(r))
 			*over = true;
 	}
@@ -44,12 +55,17 @@ static bool live_run(void *ctx, int fd, int timeout_ms, bool *over)
 
 static bool live_interrupted(void *ctx)
 {
-	return recorder_interrupted != 0;
+	return recorder_interrupted != 0 || hung_up;
 }
 
 static void live_pause(void *ctx, bool paused)
 {
 	recorder_pause(ctx, paused);
+}
+
+static void live_suspend(void *ctx, bool stop)
+{
+	recorder_suspend(ctx, stop);
 }
 
 static int live_stop_target(void *ctx, bool stop, char *err, size_t errlen)
@@ -73,6 +89,17 @@ static struct ui_config ui_config(const struct options *o)
 	return (struct ui_config){ o->source_path, o->nsource_path };
 }
 
+/* The TUI is gone with its terminal: one line on stderr, in case it is
+ * still read (redirected), and the exit status a hangup gives. */
+static int say_terminal_lost(struct recorder *r, bool launched, bool ended)
+{
+	char path[512];
+	str_escape(path, sizeof(path), recorder_session_path(r));
+	fprintf(stderr, "cprof-tui: the terminal was closed: the profile is saved in %s; %s\n", path,
+		ended ? "the program had exited" : launched ? "the program was ended" : "the process runs on, detached");
+	return 128 + SIGHUP;
+}
+
 int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 {
 	const struct ui_host host = {
@@ -83,13 +110,22 @@ int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 		.run = live_run,
 		.interrupted = live_interrupted,
 		.pause = live_pause,
+		.suspend = live_suspend,
 		.stop_target = live_stop_target,
 		.target_stopped = live_target_stopped,
 	};
 	struct ui_config cfg = ui_config(o);
+	/* A hangup ends the session as q does (a launched program is ended, an
+	 * attached one let go), not as SIGTERM (detach, pass it on, wait): a
+	 * program that ignores SIGHUP would keep cprof-tui waiting for ever. */
+	struct sigaction sa = { .sa_handler = on_hangup }; /* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
 	int rc = ui_run(p, &host, &cfg);
 	bool ended = recorder_target_state(r) == TARGET_EXITED;
 	int status = recorder_finish(r, o->mode == MODE_LAUNCH);
+	if (rc == UI_TERMINAL_LOST || hung_up)
+		return say_terminal_lost(r, o->mode == MODE_LAUNCH, ended);
 	return rc ? rc : ended ? status : 0;
 }
 

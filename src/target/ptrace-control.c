@@ -253,8 +253,7 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 		signal(SIGTERM, SIG_DFL);
 		if (cfg->quiet_child) {
 			int in = open("/dev/null", O_RDONLY);
-			int out = open(cfg->log_path ? cfg->log_path : "/dev/null",
-				       O_WRONLY | O_CREAT | (cfg->log_append ? O_APPEND : O_TRUNC), 0644);
+			int out = cfg->log_fd >= 0 ? cfg->log_fd : open("/dev/null", O_WRONLY);
 			if (in >= 0)
 				dup2(in, 0);
 			if (out >= 0) {

@@ -68,9 +68,9 @@ enum sampler_target {
 struct sampler_config {
 	unsigned frequency;             /* samples per second per running thread */
 	bool wall;                      /* also sample sleeping threads */
-	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
-	const char *log_path;
-	bool log_append;                /* ... added to (a program run again), not replaced */
+	bool quiet_child;               /* launched program: stdin /dev/null, output to log_fd */
+	int log_fd;                     /* opened by the caller (-1: /dev/null), never by path
+					   here: the child would follow a planted symlink */
 	bool follow;                    /* also its child processes (fork, vfork, clone, spawn) */
 };
 

@@ -32,13 +32,10 @@
 #   share_of SPLIT NAME  the share of NAME in a split file
 #   within A B TOL       true when |A - B| <= TOL (numbers, floats allowed)
 #   ge A B               true when A >= B (numbers)
-#   proc_field PID KEY   a field of /proc/PID/status (State, TracerPid, ...)
-#   proc_utime PID       user+system CPU ticks of PID (all threads)
 #   start_wl NAME ARGS...  start a workload with -p PIDFILE, wait until ready;
 #                        sets WL_PID
-#   wait_traced PID [S]  wait until PID has a tracer
-#   task_states PID      the state letters of PID's threads
-#   assert_unharmed PID  fail unless PID runs on untraced, unstopped, progressing
+#   and the target's state (tests/lib/target.sh): proc_field, proc_utime,
+#   wait_traced, task_states, assert_unharmed
 
 set -u
 
@@ -71,6 +68,7 @@ _cleanup() {
 	fi
 }
 trap _cleanup EXIT
+. "$SRCDIR/tests/lib/target.sh"
 
 note() { echo "$TEST_NAME: $*" >&2; }
 fail() {
@@ -212,9 +210,6 @@ split_distance() {
 
 share_of() { awk -F'\t' -v k="$2" '$2 == k { s += $1 } END { printf "%.2f\n", s }' "$1"; }
 
-proc_field() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
-proc_utime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
-
 # start_wl NAME ARGS...: start workload NAME in the background with `-p
 # PIDFILE` and wait until it is ready; sets WL_PID (a child of this shell, so
 # `wait $WL_PID` gives its exit status).
@@ -226,42 +221,4 @@ start_wl() {
 	WL_PID=$!
 	wait_file "$T/$name.pid" 10 || fail "workload $name did not get ready in 10 s"
 	[ "$(cat "$T/$name.pid")" = "$WL_PID" ] || fail "workload $name: pid file says $(cat "$T/$name.pid"), started $WL_PID"
-}
-
-# wait_traced PID [S]: wait until PID has a tracer; false after S seconds.
-wait_traced() {
-	local pid=$1 limit=${2:-10} i=0 tp
-	while :; do
-		tp=$(proc_field "$pid" TracerPid)
-		[ -n "$tp" ] && [ "$tp" != 0 ] && return 0
-		[ $i -ge $((limit * 20)) ] && return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
-
-# task_states PID: the state letters of every thread of PID, e.g. "R S S".
-task_states() {
-	local f
-	for f in /proc/"$1"/task/*/stat; do
-		sed 's/.*) //' "$f" 2>/dev/null | cut -d' ' -f1
-	done | tr '\n' ' '
-}
-
-# assert_unharmed PID: PID runs on, untraced, not stopped, and makes progress.
-assert_unharmed() {
-	local pid=$1 tp st u0 u1 i
-	kill -0 "$pid" 2>/dev/null || fail "target $pid is gone"
-	for i in $(seq 40); do
-		tp=$(proc_field "$pid" TracerPid)
-		[ "$tp" = 0 ] && break
-		sleep 0.05
-	done
-	[ "$tp" = 0 ] || fail "target $pid still traced (TracerPid $tp) after the profiler let go"
-	st=$(task_states "$pid")
-	case " $st" in *" t"* | *" T"*) fail "target $pid left stopped (thread states: $st)" ;; esac
-	u0=$(proc_utime "$pid")
-	sleep 0.4
-	u1=$(proc_utime "$pid")
-	[ $((u1 - u0)) -ge 5 ] || fail "target $pid makes no progress after detach (utime $u0 -> $u1, states: $(task_states "$pid"))"
 }

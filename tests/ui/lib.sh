@@ -8,11 +8,18 @@
 # Provides:
 #   $UI_SRCDIR (tests/ui in the source tree) $BUILDDIR $CPROF $T (temp dir)
 #   fail MSG / skip MSG / pass [MSG]
+#   kill_at_exit PID...   kill -9 these processes when the test ends
 #   make_fixture          write $T/fixture.db and the fixture sources under $T
 #   run_script NAME ARGS  run cprof-tui ARGS in $T on the virtual 80x24 screen,
 #                         keys from stdin (CPROF_TUI_SCRIPT); dumps land in $T
 #   check_screen NAME     diff -u golden/NAME.txt against $T/NAME.txt
 #                         (UPDATE_GOLDEN=1 rewrites the golden file instead)
+#   the target's state (tests/lib/target.sh): proc_field, proc_utime,
+#   wait_traced, task_states, assert_unharmed
+#   session_ok DB         fail unless DB opens, is intact, its meta samples
+#                         equal its samples table, and --report reads it
+#   sample_gap DB         the longest time in seconds between two samples of
+#                         one thread
 
 set -u
 
@@ -26,7 +33,13 @@ MKFIXTURE=$BUILDDIR/tests/ui/mkfixture
 FAILED=0
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cprof-$TEST_NAME.XXXXXX")
+_kill_at_exit=
+kill_at_exit() { _kill_at_exit="$_kill_at_exit $*"; }
 _cleanup() {
+	if [ -n "$_kill_at_exit" ]; then
+		kill -9 $_kill_at_exit 2>/dev/null
+		wait 2>/dev/null
+	fi
 	if [ -n "${KEEP_TMP:-}" ]; then
 		echo "kept $T" >&2
 	else
@@ -34,6 +47,7 @@ _cleanup() {
 	fi
 }
 trap _cleanup EXIT
+. "$UI_SRCDIR/../lib/target.sh"
 
 fail() {
 	echo "FAIL: $*"
@@ -81,6 +95,23 @@ check_screen() {
 	fi
 }
 
+session_ok() {
+	local db=$1 ok meta n
+	command -v sqlite3 >/dev/null || skip "sqlite3 shell not installed (apt-get install sqlite3)"
+	ok=$(sqlite3 -batch "$db" "PRAGMA integrity_check" 2>&1) || fail "sqlite3 cannot open $db: $ok"
+	[ "$ok" = ok ] || fail "$db: integrity_check says $ok"
+	meta=$(sqlite3 -batch "$db" "SELECT value FROM meta WHERE key = 'samples'")
+	n=$(sqlite3 -batch "$db" "SELECT count(*) FROM samples")
+	[ -n "$meta" ] && [ "$meta" = "$n" ] || fail "$db: meta says ${meta:-no} samples, the samples table holds $n"
+	"$CPROF" --report "$db" --by function --format tsv >"$T/session-report.tsv" 2>"$T/report.err" ||
+		fail "--report $db failed: $(cat "$T/report.err")"
+}
+
+sample_gap() {
+	sqlite3 -batch "$1" "SELECT coalesce(max(time_us - prev), 0) / 1e6 FROM (SELECT time_us,
+		lag(time_us) OVER (PARTITION BY thread_id ORDER BY time_us) AS prev FROM samples)"
+}
+
 command -v script >/dev/null || skip "script(1) not installed (apt-get install bsdutils)"
 
 # --- tmux: the real binary on a real terminal ------------------------------
@@ -91,17 +122,42 @@ command -v script >/dev/null || skip "script(1) not installed (apt-get install b
 #   wait_screen REGEX [S] wait up to S seconds (default 10) for the pane to match
 #   wait_line N REGEX [S] the same for line N of the pane
 #   wait_exit_status [S]  wait for CMD to end; prints its exit status
+#   (CMD runs in a subshell of the pane's shell that ignores SIGHUP: its exit
+#   status is written even when the terminal is closed; CMD itself gets the
+#   SIGHUP a closed terminal sends, unless TMUX_NOHUP=1: then the pane's
+#   shell ignores it, survives the terminal, and CMD sees only its input end;
+#   the pane ends with CMD)
+#   tmux_shell            an interactive bash in the pane instead (job
+#                         control: Ctrl-Z, fg); then
+#   tmux_type CMD...      type CMD into it; its exit status lands in $T/exit
+#   pane_pid              the pid of the pane's shell
 TMUX_SOCKET=cprof-ui-$$
+UI_ENV="TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
 tmux_() { tmux -L "$TMUX_SOCKET" "$@"; }
-tmux_start() {
+tmux_new() {
 	command -v tmux >/dev/null || skip "tmux not installed (apt-get install tmux)"
-	local cmd
-	cmd=$(printf '%q ' "$@")
-	tmux_ -f /dev/null new-session -d -x 100 -y 30 \
-		"env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $cmd 2>$T/cprof.err; echo \$? >$T/exit; sleep 600" ||
-		fail "cannot start tmux"
+	tmux_ -f /dev/null new-session -d -x 100 -y 30 "$1" || fail "cannot start tmux"
 	trap 'tmux_ kill-server 2>/dev/null; _cleanup' EXIT
 }
+tmux_start() {
+	local cmd
+	cmd="env $UI_ENV $(printf '%q ' "$@") 2>$T/cprof.err; echo \$? >$T/exit"
+	if [ -n "${TMUX_NOHUP:-}" ]; then
+		tmux_new "trap '' HUP; $cmd"
+	else
+		tmux_new "(trap '' HUP; $cmd); sleep 600"
+	fi
+}
+tmux_shell() {
+	# the status of a command that ended (not stopped: no job left) at each prompt
+	tmux_new "env $UI_ENV PS1='$ ' PROMPT_COMMAND='s=\$?; jobs %% >/dev/null 2>&1 || echo \$s >$T/exit' bash --norc --noprofile -i"
+	wait_screen '^\$ *$'
+	rm -f "$T/exit"
+}
+tmux_type() {
+	tmux_keys "$(printf '%q ' "$@") 2>$T/cprof.err" Enter
+}
+pane_pid() { tmux_ display -p '#{pane_pid}'; }
 tmux_keys() { tmux_ send-keys "$@"; }
 screen() { tmux_ capture-pane -p; }
 wait_screen() {

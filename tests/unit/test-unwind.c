@@ -137,13 +137,14 @@ static void compare(struct unwinder *reusing, struct unwinder *fresh, struct sym
 static void run(char **argv, double seconds, bool symbolise, const char *what)
 {
 	char err[512];
-	struct sampler_config cfg = {.frequency = 999, .quiet_child = true, .log_path = "/dev/null"};
+	struct sampler_config cfg = {.frequency = 999, .quiet_child = true, .log_fd = -1};
 	struct sampler *s = sampler_ptrace.launch(argv, &cfg, err, sizeof(err));
 	CHECK(s != NULL);
 	if (!s) {
 		printf("  %s: %s\n", what, err);
 		return;
 	}
+	s->ops->set_stopped(s, false); /* (launched held before its exec) */
 	struct unwinder *reusing = unwind_new(s->pid), *fresh = unwind_new(s->pid);
 	struct symbolizer *sym = symbolise ? symbols_new(err, sizeof(err)) : NULL;
 	struct raw_batch b = {0};

@@ -1,0 +1,50 @@
+# tests/lib/target.sh — the state of a profiled process, for the engine
+# tests (tests/lib/common.sh) and the TUI tests (tests/ui/lib.sh) alike.
+# Needs `fail MSG` from the test's library.
+#
+#   proc_field PID KEY   a field of /proc/PID/status (State, TracerPid, ...)
+#   proc_utime PID       user+system CPU ticks of PID (all threads)
+#   wait_traced PID [S]  wait until PID has a tracer
+#   task_states PID      the state letters of PID's threads
+#   assert_unharmed PID  fail unless PID runs on untraced, unstopped, progressing
+
+proc_field() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
+proc_utime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+
+# wait_traced PID [S]: wait until PID has a tracer; false after S seconds.
+wait_traced() {
+	local pid=$1 limit=${2:-10} i=0 tp
+	while :; do
+		tp=$(proc_field "$pid" TracerPid)
+		[ -n "$tp" ] && [ "$tp" != 0 ] && return 0
+		[ $i -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# task_states PID: the state letters of every thread of PID, e.g. "R S S".
+task_states() {
+	local f
+	for f in /proc/"$1"/task/*/stat; do
+		sed 's/.*) //' "$f" 2>/dev/null | cut -d' ' -f1
+	done | tr '\n' ' '
+}
+
+# assert_unharmed PID: PID runs on, untraced, not stopped, and makes progress.
+assert_unharmed() {
+	local pid=$1 tp st u0 u1 i
+	kill -0 "$pid" 2>/dev/null || fail "target $pid is gone"
+	for i in $(seq 40); do
+		tp=$(proc_field "$pid" TracerPid)
+		[ "$tp" = 0 ] && break
+		sleep 0.05
+	done
+	[ "$tp" = 0 ] || fail "target $pid still traced (TracerPid $tp) after the profiler let go"
+	st=$(task_states "$pid")
+	case " $st" in *" t"* | *" T"*) fail "target $pid left stopped (thread states: $st)" ;; esac
+	u0=$(proc_utime "$pid")
+	sleep 0.4
+	u1=$(proc_utime "$pid")
+	[ $((u1 - u0)) -ge 5 ] || fail "target $pid makes no progress after detach (utime $u0 -> $u1, states: $(task_states "$pid"))"
+}
