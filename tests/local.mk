@@ -117,6 +117,7 @@ ENGINE_TESTS = \
 	tests/t-exec.sh \
 	tests/t-exitstatus.sh \
 	tests/t-frequency.sh \
+	tests/t-fuzz.sh \
 	tests/t-hostile.sh \
 	tests/t-inlined.sh \
 	tests/t-jobctl.sh \
@@ -143,6 +144,8 @@ TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py \
+	tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict tests/fuzz/corpus \
+	tests/fuzz/regress \
 	tests/workloads/crunch.rs
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
