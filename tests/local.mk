@@ -145,7 +145,7 @@ TESTS += $(ENGINE_TESTS)
 LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/run-all.sh tests/layout.py \
 	tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict tests/fuzz/corpus \
-	tests/fuzz/regress \
+	tests/fuzz/regress tests/sanitize.sh \
 	tests/workloads/crunch.rs
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
@@ -156,20 +156,28 @@ UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/uni
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_profile_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_sessfault_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_report_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
 tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_util_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_policy_test_SOURCES = tests/unit/test-policy.c tests/unit/check.h
 tests_unit_test_policy_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_policy_test_LDFLAGS = $(SANITIZE)
 # test-symbols reads the workloads' binaries (cxxnames, inlined, stripped-nosym)
 tests_unit_test_symbols_test_SOURCES = tests/unit/test-symbols.c tests/unit/check.h
 tests_unit_test_symbols_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_symbols_test_LDFLAGS = $(SANITIZE)
 # test-unwind samples real processes: itself re-executed, and the deep workload
 tests_unit_test_unwind_test_SOURCES = tests/unit/test-unwind.c tests/unit/check.h
 tests_unit_test_unwind_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_unwind_test_LDFLAGS = $(SANITIZE)
