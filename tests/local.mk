@@ -118,7 +118,7 @@ ENGINE_TESTS = \
 	tests/t-exitstatus.sh \
 	tests/t-frequency.sh \
 	tests/t-fuzz.sh \
-	tests/t-hostile.sh \
+	tests/t-hostile-session.sh \
 	tests/t-inlined.sh \
 	tests/t-jobctl.sh \
 	tests/t-kill9.sh \

@@ -39,6 +39,9 @@
 #   wait_traced PID [S]  wait until PID has a tracer
 #   task_states PID      the state letters of PID's threads
 #   assert_unharmed PID  fail unless PID runs on untraced, unstopped, progressing
+#   killed_session DB N  record split2 into DB until it holds N samples, then
+#                        kill -9 cprof-tui (and split2): a killed writer's
+#                        session, its WAL and -shm beside it (left unread)
 
 set -u
 
@@ -263,4 +266,23 @@ assert_unharmed() {
 	sleep 0.4
 	u1=$(proc_utime "$pid")
 	[ $((u1 - u0)) -ge 5 ] || fail "target $pid makes no progress after detach (utime $u0 -> $u1, states: $(task_states "$pid"))"
+}
+
+killed_session() {
+	local db=$1 n=$2 i w target seen=0
+	bg "$CPROF" --headless -o "$db" "$WL/split2" 20 2>/dev/null
+	w=$!
+	for i in $(seq 100); do
+		seen=$(sql "$db" "SELECT count(*) FROM samples" 2>/dev/null) || seen=0
+		[ "${seen:-0}" -ge "$n" ] && break
+		sleep 0.1
+	done
+	target=$(meta "$db" pid)
+	kill -9 "$w"
+	wait "$w" 2>/dev/null
+	# a launched target goes with its profiler; do not leave it
+	if [ -n "$target" ] && ! wait_exit "$target" 2; then
+		kill -9 "$target" 2>/dev/null
+	fi
+	ge "${seen:-0}" "$n" || fail "$db held ${seen:-0} samples after 10 s, expected $n"
 }
