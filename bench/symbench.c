@@ -8,7 +8,7 @@
  * every frame but the innermost. Output, key=value lines on stdout:
  *   addrs        unique addresses
  *   frames       frames they gave (inlined functions are frames of their own)
- *   new_ms       symbols_new: starts the worker, libdw reads PID's modules
+ *   new_ms       symbols_new: starts the worker (modules are read at their first address)
  *   cold_ms      fresh symbolizer: request every address, wait until the
  *                worker has resolved them all (opens ELF/DWARF, resolves each)
  *   cold_us      cold_ms per address
@@ -31,11 +31,18 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static struct maps maps; /* of the program measured */
+
+static uint64_t key(struct symbolizer *s, uint64_t addr)
+{
+	return symbols_key_of(s, procfs_maps_find(&maps, addr), addr, true);
+}
+
 /* Ask the worker for every address and wait until all are resolved. */
 static void resolve_all(struct symbolizer *s, const uint64_t *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		symbols_request(s, symbols_key(a[i], true));
+		symbols_request(s, key(s, a[i]));
 	if (!symbols_wait_idle(s, 600000))
 		fprintf(stderr, "symbench: worker not idle after 600 s\n");
 }
@@ -46,7 +53,7 @@ static size_t take_all(struct symbolizer *s, const uint64_t *a, size_t n)
 	struct sym_frame out[SYM_MAX_INLINE];
 	size_t frames = 0;
 	for (size_t i = 0; i < n; i++) {
-		int k = symbols_take(s, symbols_key(a[i], true), out, SYM_MAX_INLINE);
+		int k = symbols_take(s, key(s, a[i]), out, SYM_MAX_INLINE);
 		frames += k > 0 ? (size_t)k : 0;
 	}
 	return frames;
@@ -80,8 +87,12 @@ int main(int argc, char **argv)
 	}
 
 	char err[256];
+	if (procfs_read_maps(pid, &maps)) {
+		fprintf(stderr, "symbench: cannot read the maps of %d\n", (int)pid);
+		return 1;
+	}
 	double t0 = now();
-	struct symbolizer *s = symbols_new(pid, err, sizeof err);
+	struct symbolizer *s = symbols_new(err, sizeof err);
 	if (!s) {
 		fprintf(stderr, "symbench: %s\n", err);
 		return 1;
@@ -96,7 +107,7 @@ int main(int argc, char **argv)
 	symbols_free(s);
 
 	double t4 = now();
-	struct symbolizer *s2 = symbols_new(pid, err, sizeof err);
+	struct symbolizer *s2 = symbols_new(err, sizeof err);
 	if (!s2) {
 		fprintf(stderr, "symbench: %s\n", err);
 		return 1;

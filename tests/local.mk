@@ -9,6 +9,8 @@ WL_LDADD = -lpthread
 WORKLOADS = \
 	tests/workloads/split2 \
 	tests/workloads/bursty \
+	tests/workloads/mainexit \
+	tests/workloads/hostile \
 	tests/workloads/libccall \
 	tests/workloads/threads \
 	tests/workloads/inlined \
@@ -21,6 +23,7 @@ WORKLOADS = \
 	tests/workloads/exitcode \
 	tests/workloads/diesig \
 	tests/workloads/short \
+	tests/workloads/tcase \
 	tests/workloads/jobctl \
 	tests/workloads/stripped \
 	tests/workloads/stripped-nosym \
@@ -64,9 +67,16 @@ tests_workloads_libplugin_so_SOURCES = tests/workloads/plugin.c tests/workloads/
 tests_workloads_libplugin_so_CFLAGS = $(WL_CFLAGS) -fPIC
 tests_workloads_libplugin_so_LDFLAGS = -shared
 
+tests_workloads_tcase_SOURCES = tests/workloads/tcase.c tests/workloads/wl.h
+tests_workloads_tcase_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_SOURCES = tests/workloads/bursty.c tests/workloads/wl.h
 tests_workloads_bursty_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_LDADD = $(WL_LDADD)
+tests_workloads_mainexit_SOURCES = tests/workloads/mainexit.c tests/workloads/wl.h
+tests_workloads_mainexit_CFLAGS = $(WL_CFLAGS)
+tests_workloads_mainexit_LDADD = $(WL_LDADD)
+tests_workloads_hostile_SOURCES = tests/workloads/hostile.c tests/workloads/wl.h
+tests_workloads_hostile_CFLAGS = $(WL_CFLAGS)
 tests_workloads_libccall_SOURCES = tests/workloads/libccall.c tests/workloads/wl.h
 tests_workloads_libccall_CFLAGS = $(WL_CFLAGS)
 tests_workloads_threads_SOURCES = tests/workloads/threads.c tests/workloads/wl.h
@@ -118,6 +128,7 @@ ENGINE_TESTS = \
 	tests/t-exitstatus.sh \
 	tests/t-frequency.sh \
 	tests/t-fuzz.sh \
+	tests/t-hostile.sh \
 	tests/t-hostile-session.sh \
 	tests/t-inlined.sh \
 	tests/t-jobctl.sh \
@@ -125,6 +136,7 @@ ENGINE_TESTS = \
 	tests/t-layout.sh \
 	tests/t-killmidwrite.sh \
 	tests/t-libccall.sh \
+	tests/t-mainexit.sh \
 	tests/t-many-threads.sh \
 	tests/t-output.sh \
 	tests/t-overhead.sh \

@@ -42,6 +42,31 @@ cp=$!
 wait_traced "$WL_PID" || fail "first cprof-tui did not attach"
 bad "PID already traced (not permitted)" "$CPROF" --headless -p "$WL_PID" -d 1 -o "$T/x.db"
 kill -TERM "$cp"
+grep -q "kernel thread" <(timeout 10 "$CPROF" --headless -p 2 -d 1 -o "$T/x.db" 2>&1) ||
+	fail "attaching kthreadd (PID 2) does not say it is a kernel thread"
+bad "a kernel thread" "$CPROF" --headless -p 2 -d 1 -o "$T/x.db"
+# one thread of the process traced by someone else (strace on that thread
+# alone): refused with one line, and the threads seized before it let go
+if command -v strace >/dev/null; then
+	start_wl threads -b 1 -i 1 20
+	idle_tid=""
+	for t in /proc/"$WL_PID"/task/*; do
+		[ "$(cat "$t/comm")" = idle-0 ] && idle_tid=${t##*/}
+	done
+	[ -n "$idle_tid" ] || fail "no idle-0 thread in the threads workload"
+	bg strace -o /dev/null -p "$idle_tid"
+	st=$!
+	for i in $(seq 100); do
+		[ "$(awk '/TracerPid/ {print $2}' "/proc/$WL_PID/task/$idle_tid/status")" != 0 ] && break
+		sleep 0.05
+	done
+	bad "one thread traced by strace" "$CPROF" --headless -p "$WL_PID" -d 1 -o "$T/x.db"
+	grep -q "thread $idle_tid of process $WL_PID is already traced" "$T/bad.err" ||
+		fail "the refusal does not name the traced thread: $(cat "$T/bad.err")"
+	kill "$st"
+	wait "$st" 2>/dev/null
+	assert_unharmed "$WL_PID"
+fi
 if command -v setpriv >/dev/null; then
 	# an unprivileged user may not trace root's process
 	mkdir -m 777 "$T/nobody"

@@ -11,7 +11,7 @@
 
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
-	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FORCE,
+	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -25,6 +25,8 @@ static const struct option long_options[] = {
 	{"profile-all", no_argument, NULL, OPT_PROFILE_ALL},
 	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
 	{"wall", no_argument, NULL, OPT_WALL},
+	{"follow", no_argument, NULL, OPT_FOLLOW},
+	{"no-follow", no_argument, NULL, OPT_NO_FOLLOW},
 	{"pid", required_argument, NULL, 'p'},
 	{"report", required_argument, NULL, OPT_REPORT},
 	{"by", required_argument, NULL, OPT_BY},
@@ -57,7 +59,10 @@ static void usage(FILE *f)
 	      "      --profile-all         profile every file\n"
 	      "      --source-path DIR     also look for source files in DIR; repeatable\n"
 	      "      --wall                also sample sleeping threads (wall-clock profile)\n"
+	      "      --no-follow           a launched PROGRAM's child processes are not\n"
+	      "                            profiled (they are by default)\n"
 	      "  -p, --pid PID             attach to PID (all its threads)\n"
+	      "      --follow              with -p: also its child processes, now and new\n"
 	      "      --report SESSION.db   print a saved session's profile and exit\n"
 	      "      --by KIND             report rows: function (default), line or file\n"
 	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
@@ -137,6 +142,10 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_WALL:
 			o->wall = true;
 			break;
+		case OPT_FOLLOW:
+		case OPT_NO_FOLLOW:
+			o->follow = c == OPT_FOLLOW ? 1 : -1;
+			break;
 		case 'p':
 			if (!parse_ulong(optarg, 4194304, &v) || v == 0)
 				return bad("invalid PID '%s': give a process id (see ps or pgrep)", optarg);
@@ -200,6 +209,7 @@ int options_parse(struct options *o, int argc, char **argv)
 		if (nrest)
 			return bad("give either -p PID or a PROGRAM, not both ('%s')", rest[0]);
 		o->mode = MODE_ATTACH;
+		o->follow = o->follow > 0;
 		return 0;
 	}
 	if (!nrest) {
@@ -216,6 +226,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	o->mode = MODE_LAUNCH;
 	o->argv = rest;
+	o->follow = o->follow >= 0;
 	return 0;
 }
 

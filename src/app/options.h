@@ -20,6 +20,7 @@ struct options {
 	bool headless;
 	bool force;              /* --force: -o may replace a file that is not a session */
 	bool wall;
+	int follow;              /* child processes: 1 followed (launch's default, -p --follow), 0 not */
 	bool profile_all;
 	const char **profile_only; size_t nprofile_only;
 	const char **source_path;  size_t nsource_path;

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "app/recorder.h"
+#include "app/guard.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
@@ -23,18 +24,26 @@
 
 volatile int recorder_interrupted;
 
+struct seen_process {
+	uint64_t exec_count;
+	bool ended;
+};
+
 struct recorder {
 	const struct options *o;
 	struct profile *p;
 	struct sampler *s;
 	struct resolver *res;
 	struct db_session *db;
+	struct guard *guard;
 	struct raw_batch batch;
 	char *session_path;
 	char *log_path;
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
-	uint64_t seen_exec;
+	struct seen_process *seen;    /* what the model knows of each sampler.procs[i] */
+	size_t nseen, cap_seen;
+	uint64_t procs_seen;          /* the sampler's procs_changed at the last look */
 	bool paused, released, over, finished;
 	bool events;                  /* target events may be waiting (see recorder_wait) */
 	uint64_t threads_seen;        /* the sampler's threads_changed at the last sync_threads */
@@ -148,6 +157,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
 		.quiet_child = quiet_child,
+		.follow = o->follow > 0,
 	};
 	char comm[64] = "";
 	if (o->mode == MODE_LAUNCH) {
@@ -189,9 +199,10 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	if (!r->db)
 		goto fail_release;
 	r->start_ns = now_ns();
-	r->res = resolver_new(r->s->pid, p, r->start_ns, err, errlen);
+	r->res = resolver_new(p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
+	r->guard = guard_start(r->s->pid, r->session_path);
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority(r);
 	r->in_rounds = r->realtime;
@@ -202,7 +213,6 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->events = true;
 	r->last_sync_ns = r->start_ns;
 	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
-	r->seen_exec = r->s->exec_count;
 	if (db_session_sync(r->db, p, err, errlen))
 		goto fail_release;
 	return r;
@@ -247,14 +257,6 @@ static void drain_all(struct recorder *r)
 		set_error(r, "symbols took too long: samples left out of the profile");
 }
 
-/* After exec the same addresses mean other code: symbolise what was taken
- * before, then forget every address-level cache. */
-static void flush_address_caches(struct recorder *r)
-{
-	if (resolver_flush(r->res))
-		set_error(r, "symbols took too long: samples left out of the profile");
-}
-
 static void sync_threads(struct recorder *r)
 {
 	r->threads_seen = r->s->threads_changed;
@@ -262,6 +264,39 @@ static void sync_threads(struct recorder *r)
 		const struct sampler_thread *st = &r->s->threads[i];
 		struct pthread *t = profile_thread(r->p, st->tid, st->name[0] ? st->name : NULL);
 		t->state = st->state;
+	}
+}
+
+/* Processes that exec'd since the last look: their addresses mean other
+ * code from now on (before this round's samples are unwound). */
+static void see_execs(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	while (r->nseen < s->nprocs)
+		*VEC_PUSH(r->seen, r->nseen, r->cap_seen) = (struct seen_process){0};
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (s->procs[i].exec_count == r->seen[i].exec_count)
+			continue;
+		r->seen[i].exec_count = s->procs[i].exec_count;
+		resolver_exec(r->res, s->procs[i].pid);
+		if (i == 0 && s->procs[0].command[0]) { /* the launched program's exec */
+			free(r->p->command);
+			r->p->command = xstrdup(s->procs[0].command);
+		}
+	}
+}
+
+/* Processes that ended since the last look (their samples are unwound):
+ * their address spaces are freed. */
+static void see_ends(struct recorder *r)
+{
+	const struct sampler *s = r->s;
+	r->procs_seen = s->procs_changed;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (!s->procs[i].ended_ns || r->seen[i].ended)
+			continue;
+		r->seen[i].ended = true;
+		resolver_process_gone(r->res, s->procs[i].pid);
 	}
 }
 
@@ -365,19 +400,14 @@ bool recorder_step(struct recorder *r)
 	if (due) {
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
-		if (getenv("DBG")) { static unsigned long h[6]; uint64_t d = (now_ns() - t) / 1000; h[d < 100 ? 0 : d < 250 ? 1 : d < 500 ? 2 : d < 1000 ? 3 : d < 5000 ? 4 : 5]++; if (r->costs.ticks % 500 == 0) fprintf(stderr, "DBG tick <100us %lu <250 %lu <500 %lu <1ms %lu <5ms %lu more %lu\n", h[0], h[1], h[2], h[3], h[4], h[5]); }
 	}
-	if (s->exec_count != r->seen_exec) {
-		r->seen_exec = s->exec_count;
-		flush_address_caches(r);
-		char cmd[4096];
-		if (procfs_cmdline(s->pid, cmd, sizeof(cmd))) {
-			free(r->p->command);
-			r->p->command = xstrdup(cmd);
-		}
-	}
+	bool procs = s->procs_changed != r->procs_seen;
+	if (procs)
+		see_execs(r);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
+	if (procs)
+		see_ends(r);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
 	bool sampling = !r->paused && s->target == SAMPLER_RUNNING;
@@ -545,9 +575,11 @@ void recorder_free(struct recorder *r)
 {
 	if (!r)
 		return;
+	guard_stop(r->guard);
 	db_session_close(r->db);
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);
+	free(r->seen);
 	r->s->ops->free(r->s);
 	free(r->session_path);
 	free(r->log_path);

@@ -13,7 +13,8 @@
 #define MAX_PCS 256
 #define MAX_FRAMES 1024
 
-/* An unwound stack of addresses, de-duplicated: symbolised once, into a
+/* An unwound stack, its addresses as symbol keys (module file, offset:
+ * symbols.h), de-duplicated across processes: symbolised once, into a
  * profile stack, when the queue reaches it. */
 struct pcstack {
 	uint32_t off, depth;   /* in resolver.pcs */
@@ -27,46 +28,79 @@ struct queued_sample {
 	uint32_t pcstack;
 };
 
+/* A process's address space: its unwinder (maps, caches, last unwinds). */
+struct space {
+	pid_t pid;
+	struct unwinder *u;
+};
+
 struct resolver {
 	struct profile *p;
-	struct unwinder *u;
+	struct space *spaces; size_t nspaces, cap_spaces;
 	struct symbolizer *sym;
 	uint64_t start_ns;
 	struct resolver_costs costs;
 
 	struct pcstack *pcstacks; size_t npcstacks, cap_pcstacks;
-	uint64_t *pcs; size_t npcs, cap_pcs;
+	uint64_t *pcs; size_t npcs, cap_pcs; /* symbol keys of the pcstacks */
 	struct u64map pcstack_index;  /* interned by contents (intern_find) */
 	struct u64map last_pcstack;   /* tid -> its latest pcstack (wall-mode reuse) */
 	struct queued_sample *queue; size_t nqueue, head, cap_queue;
 };
 
-struct resolver *resolver_new(pid_t pid, struct profile *p, uint64_t start_ns, char *err,
-			      size_t errlen)
+struct resolver *resolver_new(struct profile *p, uint64_t start_ns, char *err, size_t errlen)
 {
 	struct resolver *r = xcalloc(1, sizeof(*r));
 	r->p = p;
 	r->start_ns = start_ns;
-	r->u = unwind_new(pid);
-	if (!r->u) {
-		snprintf(err, errlen, "libunwind: cannot create an address space");
-		free(r);
-		return NULL;
-	}
-	r->sym = symbols_new(pid, err, errlen);
+	r->sym = symbols_new(err, errlen);
 	if (!r->sym) {
-		unwind_free(r->u);
 		free(r);
 		return NULL;
 	}
 	return r;
 }
 
+/* Process pid's address space, made at its first sample; NULL when
+ * libunwind cannot make one. */
+static struct space *space_of(struct resolver *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nspaces; i++)
+		if (r->spaces[i].pid == pid)
+			return &r->spaces[i];
+	struct unwinder *u = unwind_new(pid);
+	if (!u)
+		return NULL;
+	struct space *sp = VEC_PUSH(r->spaces, r->nspaces, r->cap_spaces);
+	*sp = (struct space){pid, u};
+	return sp;
+}
+
+void resolver_exec(struct resolver *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nspaces; i++)
+		if (r->spaces[i].pid == pid)
+			unwind_flush(r->spaces[i].u);
+}
+
+void resolver_process_gone(struct resolver *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nspaces; i++)
+		if (r->spaces[i].pid == pid) {
+			unwind_stats_add(r->spaces[i].u, &r->costs.frames_stepped, &r->costs.frames_reused);
+			unwind_free(r->spaces[i].u);
+			r->spaces[i] = r->spaces[--r->nspaces];
+			return;
+		}
+}
+
 void resolver_free(struct resolver *r)
 {
 	if (!r)
 		return;
-	unwind_free(r->u);
+	for (size_t i = 0; i < r->nspaces; i++)
+		unwind_free(r->spaces[i].u);
+	free(r->spaces);
 	symbols_free(r->sym);
 	free(r->pcstacks);
 	free(r->pcs);
@@ -100,7 +134,7 @@ static uint32_t intern_pcstack(struct resolver *r, const uint64_t *pcs, uint32_t
 	if (found >= 0)
 		return (uint32_t)found;
 	for (uint32_t i = 0; i < depth; i++)
-		symbols_request(r->sym, symbols_key(pcs[i], i > 0));
+		symbols_request(r->sym, pcs[i]);
 	uint32_t id = (uint32_t)r->npcstacks;
 	struct pcstack *ps = VEC_PUSH(r->pcstacks, r->npcstacks, r->cap_pcstacks);
 	ps->off = (uint32_t)r->npcs;
@@ -134,6 +168,11 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 	}
 	uint64_t pcs[MAX_PCS];
 	bool complete;
+	struct space *sp = space_of(r, rs->pid);
+	if (!sp) {
+		r->p->counters.lost++;
+		return;
+	}
 	struct unwind_input in = {
 		.tid = rs->tid,
 		.regs = &rs->regs,
@@ -142,7 +181,9 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 		.stack_len = rs->stack_len,
 	};
 	uint64_t t0 = now_ns();
-	int n = unwind_stack(r->u, &in, pcs, MAX_PCS, &complete);
+	int n = unwind_stack(sp->u, &in, pcs, MAX_PCS, &complete);
+	for (int i = 0; i < n; i++) /* where each address is, in which file */
+		pcs[i] = symbols_key_of(r->sym, unwind_map(sp->u, pcs[i]), pcs[i], i > 0);
 	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
 	enqueue(r, time_us, rs->tid, id);
 	r->costs.unwind_ns += now_ns() - t0;
@@ -162,9 +203,9 @@ static int64_t symbolise(struct resolver *r, const struct pcstack *ps)
 {
 	uint32_t frames[MAX_FRAMES], depth = 0;
 	struct sym_frame sf[SYM_MAX_INLINE];
-	const uint64_t *pcs = r->pcs + ps->off;
+	const uint64_t *keys = r->pcs + ps->off;
 	for (uint32_t i = 0; i < ps->depth && depth < MAX_FRAMES; i++) {
-		int n = symbols_take(r->sym, symbols_key(pcs[i], i > 0), sf, SYM_MAX_INLINE);
+		int n = symbols_take(r->sym, keys[i], sf, SYM_MAX_INLINE);
 		if (n < 0)
 			return -1;
 		for (int k = 0; k < n && depth < MAX_FRAMES; k++)
@@ -206,21 +247,11 @@ uint64_t resolver_drain_all(struct resolver *r)
 	return left;
 }
 
-uint64_t resolver_flush(struct resolver *r)
-{
-	uint64_t left = resolver_drain_all(r);
-	r->npcstacks = r->npcs = 0;
-	u64map_clear(&r->pcstack_index);
-	u64map_clear(&r->last_pcstack);
-	unwind_flush(r->u);
-	symbols_flush(r->sym);
-	return left;
-}
-
 void resolver_get_costs(struct resolver *r, struct resolver_costs *c)
 {
 	*c = r->costs;
-	unwind_stats(r->u, &c->frames_stepped, &c->frames_reused);
+	for (size_t i = 0; i < r->nspaces; i++)
+		unwind_stats_add(r->spaces[i].u, &c->frames_stepped, &c->frames_reused);
 	symbols_stats(r->sym, &c->symbols_ns, &c->addresses);
 }
 

@@ -21,10 +21,10 @@
 
 struct resolver;
 
-/* For process pid, feeding p; times are counted from start_ns
- * (CLOCK_MONOTONIC). NULL with a one-line reason in err. */
-struct resolver *resolver_new(pid_t pid, struct profile *p, uint64_t start_ns, char *err,
-			      size_t errlen);
+/* Feeding p; times are counted from start_ns (CLOCK_MONOTONIC). NULL with
+ * a one-line reason in err. Samples of any number of processes: each has
+ * its own address space (unwinder), the symbols are shared. */
+struct resolver *resolver_new(struct profile *p, uint64_t start_ns, char *err, size_t errlen);
 void resolver_free(struct resolver *r);
 
 /* Unwind a raw sample of batch b and queue it. */
@@ -36,10 +36,11 @@ void resolver_drain(struct resolver *r, uint64_t deadline_ns);
  * (at most a minute). Returns how many had to be left out (then counted as
  * lost in the model). */
 uint64_t resolver_drain_all(struct resolver *r);
-/* After exec the same addresses mean other code: drain (as
- * resolver_drain_all, returning the same), then forget every address and
- * the unwinder's caches. */
-uint64_t resolver_flush(struct resolver *r);
+/* Process pid exec'd: its addresses mean other code now (its unwinder's
+ * caches are forgotten; symbols are known by file, they stay). */
+void resolver_exec(struct resolver *r, pid_t pid);
+/* Process pid has ended (its samples are unwound): free its address space. */
+void resolver_process_gone(struct resolver *r, pid_t pid);
 
 struct resolver_costs {
 	uint64_t unwind_ns;      /* unwinding from the snapshots */

@@ -10,6 +10,11 @@
 #include "model/strutil.h"
 #include "model/xalloc.h"
 #include <elfutils/libdwfl.h>
+#include <elf.h>
+#include <gelf.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,25 +23,34 @@
 #include <string.h>
 #include <time.h>
 
-/* A module of the target as the worker knows it: its names, symbol table
- * and DWARF index, made at its first address. */
+/* A module file as the worker knows it: its own libdw session, names,
+ * symbol table and DWARF index, made at its first address. Addresses come
+ * as offsets in the file, so one module serves every process that maps it,
+ * wherever it is mapped. */
 struct symmod {
-	const char *path;     /* module_path() */
+	const char *path;     /* as the target mapped it; "[vdso]" */
+	Dwfl *dwfl;           /* the module alone, at its ELF addresses */
+	Dwfl_Module *mod;     /* NULL when the file cannot be read */
 	struct namer names;
 	struct elfsyms syms;
 	struct dwindex *dw;   /* NULL without DWARF */
 	Dwarf_Addr dwbias;    /* module address - DWARF address */
 };
 
+/* A module file registered by the sampling thread: its identity. */
+struct modfile {
+	char *path;
+	uint64_t dev, inode;
+};
+
 /* Everything below `lock` is shared between the sampling thread and the
  * worker; the libdw session (dwfl) and the modules are the worker's alone. */
 struct symbolizer {
-	pid_t pid;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;   /* worker: work to do or quit */
 	pthread_cond_t idle;   /* requesters: queue drained */
-	bool quit, flush, busy;
+	bool quit, busy;
 
 	uint64_t *queue;       /* keys waiting for the worker */
 	size_t nqueue, cap_queue;
@@ -47,12 +61,13 @@ struct symbolizer {
 	char **nodebug;
 	size_t nnodebug, cap_nodebug;
 	uint64_t busy_ns, resolved;
+	struct modfile *files;    /* module id - 1 -> its file */
+	size_t nfiles, cap_files;
+	struct u64map file_index; /* interned by identity (intern_find) */
 
 	/* worker only */
-	Dwfl *dwfl;
-	struct symmod **mods;
-	size_t nmods, cap_mods;
-	struct u64map mod_index;  /* Dwfl_Module pointer -> index in mods */
+	struct symmod **mods;     /* module id - 1 -> NULL until its first address */
+	size_t nmods_seen, cap_mods;
 	bool lines_known;         /* program_has_lines is up to date with the modules */
 	bool program_has_lines;   /* a module of the program's own has line info (usercode.h) */
 };
@@ -60,52 +75,84 @@ struct symbolizer {
 #define QUEUED UINT64_MAX
 
 static char *debuginfo_path;
-static const Dwfl_Callbacks proc_callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
+static const Dwfl_Callbacks file_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
 
 /* ---- the worker's side: modules ---- */
 
-static void forget_modules(struct symbolizer *s)
+static void module_free(struct symmod *m)
 {
-	for (size_t i = 0; i < s->nmods; i++) {
-		struct symmod *m = s->mods[i];
-		dwindex_free(m->dw);
-		elfsyms_free(&m->syms);
-		namer_free(&m->names);
-		free(m);
-	}
-	s->nmods = 0;
-	u64map_clear(&s->mod_index);
-	s->lines_known = false;
+	if (!m)
+		return;
+	dwindex_free(m->dw);
+	elfsyms_free(&m->syms);
+	namer_free(&m->names);
+	if (m->dwfl)
+		dwfl_end(m->dwfl);
+	free(m);
 }
 
-/* Read the target's modules: `add` keeps those known (a module mapped since
- * the last report: dlopen), else every module is forgotten. */
-static void report(struct symbolizer *s, bool add)
+/* The vDSO has no file: it is the same image in every process of this
+ * kernel, ours too, so libdw reads ours, from a memory file. */
+static int vdso_fd(void)
 {
-	if (add) {
-		dwfl_report_begin_add(s->dwfl);
-	} else {
-		forget_modules(s); /* libdw frees the modules not reported again */
-		dwfl_report_begin(s->dwfl);
+	const unsigned char *v = (const void *)getauxval(AT_SYSINFO_EHDR);
+	if (!v || memcmp(v, ELFMAG, SELFMAG))
+		return -1;
+	const Elf64_Ehdr *eh = (const void *)v;
+	size_t size = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph = (const void *)(v + eh->e_phoff + i * (size_t)eh->e_phentsize);
+		if (ph->p_offset + ph->p_filesz > size)
+			size = ph->p_offset + ph->p_filesz;
 	}
-	dwfl_linux_proc_report(s->dwfl, s->pid);
-	dwfl_report_end(s->dwfl, NULL, NULL);
-	s->lines_known = false;
+	int fd = memfd_create("vdso", MFD_CLOEXEC);
+	if (fd >= 0 && write(fd, v, size) != (ssize_t)size) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }
 
-static const char *module_path(Dwfl_Module *mod)
+static const char *symbol_at(void *arg, uint64_t dwarf_addr);
+
+/* Module id's symmod, made at its first address. */
+static struct symmod *module_of(struct symbolizer *s, uint32_t id)
 {
-	const char *mainfile = NULL, *name;
-	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
-	if (name && !strncmp(name, "[vdso", 5))
-		return "[vdso]"; /* libdw names it "[vdso: PID]" */
-	if (name && (name[0] == '/' || name[0] == '['))
-		return name;
-	return mainfile ? mainfile : name ? name : "[unknown]";
+	pthread_mutex_lock(&s->lock);
+	const struct modfile f = s->files[id - 1];
+	pthread_mutex_unlock(&s->lock);
+	xgrow((void **)&s->mods, &s->cap_mods, id, sizeof(*s->mods));
+	for (size_t i = s->nmods_seen; i < id; i++)
+		s->mods[i] = NULL;
+	if (s->nmods_seen < id)
+		s->nmods_seen = id;
+	if (s->mods[id - 1])
+		return s->mods[id - 1];
+	struct symmod *m = xcalloc(1, sizeof(*m));
+	s->mods[id - 1] = m;
+	m->path = f.path;
+	namer_init(&m->names);
+	m->dwfl = dwfl_begin(&file_callbacks);
+	if (m->dwfl) {
+		bool vdso = !strcmp(f.path, "[vdso]");
+		int fd = vdso ? vdso_fd() : -1;
+		dwfl_report_begin(m->dwfl);
+		if (!vdso || fd >= 0) /* (libdw closes fd) */
+			m->mod = dwfl_report_elf(m->dwfl, str_basename(f.path), f.path, fd, 0, false);
+		dwfl_report_end(m->dwfl, NULL, NULL);
+	}
+	if (m->mod) {
+		elfsyms_init(&m->syms, m->mod, str_basename(m->path), &m->names);
+		Dwarf *dw = dwfl_module_getdwarf(m->mod, &m->dwbias);
+		m->dw = dw ? dwindex_new(dw, &m->names, symbol_at, m) : NULL;
+	}
+	s->lines_known = false;
+	return m;
 }
 
 static const char *symbol_at(void *arg, uint64_t dwarf_addr)
@@ -114,43 +161,17 @@ static const char *symbol_at(void *arg, uint64_t dwarf_addr)
 	return elfsyms_starting_at(&m->syms, dwarf_addr + m->dwbias);
 }
 
-static struct symmod *module_of(struct symbolizer *s, Dwfl_Module *mod)
-{
-	uint64_t *slot = u64map_slot(&s->mod_index, (uintptr_t)mod, UINT64_MAX);
-	if (*slot != UINT64_MAX)
-		return s->mods[*slot];
-	*slot = s->nmods;
-	struct symmod *m = xcalloc(1, sizeof(*m));
-	*VEC_PUSH(s->mods, s->nmods, s->cap_mods) = m;
-	m->path = module_path(mod);
-	namer_init(&m->names);
-	elfsyms_init(&m->syms, mod, str_basename(m->path), &m->names);
-	Dwarf *dw = dwfl_module_getdwarf(mod, &m->dwbias);
-	m->dw = dw ? dwindex_new(dw, &m->names, symbol_at, m) : NULL;
-	return m;
-}
-
-static int check_module_lines(Dwfl_Module *mod, void **userdata, const char *name,
-			      Dwarf_Addr start, void *arg)
-{
-	struct symbolizer *s = arg;
-	if (!is_user_code(NULL, module_path(mod), true))
-		return DWARF_CB_OK; /* a system library: its debug info stays unread */
-	struct symmod *m = module_of(s, mod);
-	if (m->dw && dwindex_has_lines(m->dw)) {
-		s->program_has_lines = true;
-		return DWARF_CB_ABORT;
-	}
-	return DWARF_CB_OK;
-}
-
 /* Does any module of the program's own (not the system's) have line
  * information? What code without lines counts as (usercode.h). */
 static bool program_has_lines(struct symbolizer *s)
 {
 	if (!s->lines_known) {
 		s->program_has_lines = false;
-		dwfl_getmodules(s->dwfl, check_module_lines, s, 0);
+		for (size_t i = 0; i < s->nmods_seen && !s->program_has_lines; i++) {
+			const struct symmod *m = s->mods[i];
+			s->program_has_lines = m && m->dw && is_user_code(NULL, m->path, true) &&
+					       dwindex_has_lines(m->dw);
+		}
 		s->lines_known = true;
 	}
 	return s->program_has_lines;
@@ -167,23 +188,23 @@ static void note_nodebug(struct symbolizer *s, const char *mod)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* The module at addr, reading the maps again when it is not known. */
-static Dwfl_Module *find_module(struct symbolizer *s, uint64_t addr)
+/* A module address (as in its ELF file's program headers) of a file offset. */
+static bool file_address(const struct symmod *m, uint64_t offset, uint64_t *addr)
 {
-	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
-	if (!mod) { /* a module mapped since the last report (dlopen, libc after exec) */
-		report(s, true);
-		mod = dwfl_addrmodule(s->dwfl, addr);
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(m->mod, &bias);
+	size_t n;
+	if (!elf || elf_getphdrnum(elf, &n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && offset >= ph.p_offset &&
+		    offset < ph.p_offset + ph.p_filesz) {
+			*addr = offset - ph.p_offset + ph.p_vaddr + bias;
+			return true;
+		}
 	}
-	Dwarf_Addr ebias;
-	if (mod && !dwfl_module_getelf(mod, &ebias)) {
-		/* not an ELF file: a mapping gone since the last report (dlopen
-		 * maps a library where ld.so had mapped /etc/ld.so.cache just
-		 * before): report the maps afresh */
-		report(s, false);
-		mod = dwfl_addrmodule(s->dwfl, addr);
-	}
-	return mod;
+	return false;
 }
 
 static const struct sym_frame unknown_frame = {
@@ -206,16 +227,17 @@ static int resolve_no_line(struct symbolizer *s, struct symmod *m, uint64_t addr
 	return 1;
 }
 
-/* Resolve one address (already adjusted for return addresses) into out
- * (SYM_MAX_INLINE frames); the strings are the worker's until published. */
-static int resolve(struct symbolizer *s, uint64_t addr, struct sym_frame *out)
+/* Resolve one address, at file offset `offset` of module id (already
+ * adjusted for return addresses), into out (SYM_MAX_INLINE frames); the
+ * strings are the worker's until published. */
+static int resolve(struct symbolizer *s, uint32_t id, uint64_t offset, struct sym_frame *out)
 {
-	Dwfl_Module *mod = find_module(s, addr);
-	if (!mod) {
+	struct symmod *m = id ? module_of(s, id) : NULL;
+	uint64_t addr;
+	if (!m || !m->mod || !file_address(m, offset, &addr)) {
 		out[0] = unknown_frame;
 		return 1;
 	}
-	struct symmod *m = module_of(s, mod);
 	struct dw_frame df[SYM_MAX_INLINE];
 	int n = m->dw ? dwindex_lookup(m->dw, addr - m->dwbias, df, SYM_MAX_INLINE) : 0;
 	if (!n)
@@ -255,22 +277,12 @@ static void publish(struct symbolizer *s, uint64_t key, const struct sym_frame *
 	s->resolved++;
 }
 
-static void reset_dwfl(struct symbolizer *s)
-{
-	forget_modules(s);
-	if (s->dwfl)
-		dwfl_end(s->dwfl);
-	s->dwfl = dwfl_begin(&proc_callbacks);
-	if (s->dwfl)
-		report(s, false);
-}
-
 static void *worker(void *arg)
 {
 	struct symbolizer *s = arg;
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (!s->quit && !s->flush && !s->nqueue) {
+		while (!s->quit && !s->nqueue) {
 			s->busy = false;
 			pthread_cond_broadcast(&s->idle);
 			pthread_cond_wait(&s->wake, &s->lock);
@@ -278,23 +290,15 @@ static void *worker(void *arg)
 		if (s->quit)
 			break;
 		s->busy = true;
-		if (s->flush && !s->nqueue) {
-			s->flush = false;
-			pthread_mutex_unlock(&s->lock);
-			reset_dwfl(s);
-			pthread_mutex_lock(&s->lock);
-			continue;
-		}
 		uint64_t key = s->queue[--s->nqueue];
 		pthread_mutex_unlock(&s->lock);
 
 		struct timespec t0, t1; /* CPU time: what resolving costs the machine */
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 		struct sym_frame rf[SYM_MAX_INLINE];
-		uint64_t pc = key & ~(1ull << 63);
-		int n = 0;
-		if (s->dwfl)
-			n = resolve(s, (key >> 63) && pc ? pc - 1 : pc, rf);
+		uint64_t off = key & SYMBOLS_OFFSET_MASK;
+		int n = resolve(s, (uint32_t)(key >> 40 & SYMBOLS_MODULE_MASK),
+				(key >> 63) && off ? off - 1 : off, rf);
 		if (!n) {
 			rf[0] = unknown_frame;
 			n = 1;
@@ -312,19 +316,11 @@ static void *worker(void *arg)
 
 /* ---- the sampling thread's side ---- */
 
-struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen)
+struct symbolizer *symbols_new(char *err, size_t errlen)
 {
 	struct symbolizer *s = xcalloc(1, sizeof(*s));
-	s->pid = pid;
 	/* debuginfod can block for minutes: not in a live profiler */
 	unsetenv("DEBUGINFOD_URLS");
-	s->dwfl = dwfl_begin(&proc_callbacks);
-	if (!s->dwfl) {
-		snprintf(err, errlen, "libdw: %s", dwfl_errmsg(-1));
-		free(s);
-		return NULL;
-	}
-	report(s, false);
 	strpool_init(&s->strings);
 	u64map_init(&s->known);
 	pthread_mutex_init(&s->lock, NULL);
@@ -339,19 +335,11 @@ struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
 		snprintf(err, errlen, "cannot start the symbol thread: %s", strerror(rc));
-		dwfl_end(s->dwfl);
+		strpool_free(&s->strings);
 		free(s);
 		return NULL;
 	}
 	return s;
-}
-
-static void forget_all(struct symbolizer *s)
-{
-	u64map_clear(&s->known);
-	s->nframes = 0;
-	strpool_free(&s->strings);
-	strpool_init(&s->strings);
 }
 
 void symbols_free(struct symbolizer *s)
@@ -363,11 +351,13 @@ void symbols_free(struct symbolizer *s)
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
-	forget_modules(s);
+	for (size_t i = 0; i < s->nmods_seen; i++)
+		module_free(s->mods[i]);
 	free(s->mods);
-	u64map_free(&s->mod_index);
-	dwfl_end(s->dwfl);
-	forget_all(s);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].path);
+	free(s->files);
+	u64map_free(&s->file_index);
 	strpool_free(&s->strings);
 	u64map_free(&s->known);
 	free(s->frames);
@@ -419,24 +409,47 @@ bool symbols_wait_idle(struct symbolizer *s, int timeout_ms)
 	}
 	pthread_mutex_lock(&s->lock);
 	int rc = 0;
-	while ((s->nqueue || s->busy || s->flush) && rc != ETIMEDOUT)
+	while ((s->nqueue || s->busy) && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&s->idle, &s->lock, &ts);
-	bool idle = !s->nqueue && !s->busy && !s->flush;
+	bool idle = !s->nqueue && !s->busy;
 	pthread_mutex_unlock(&s->lock);
 	return idle;
 }
 
-void symbols_flush(struct symbolizer *s)
+struct file_key {
+	const struct symbolizer *s;
+	const char *path;
+	uint64_t dev, inode;
+};
+
+static bool same_file(const void *ctx, uint64_t id)
 {
-	symbols_wait_idle(s, 30000);
+	const struct file_key *k = ctx;
+	const struct modfile *f = &k->s->files[id];
+	return f->dev == k->dev && f->inode == k->inode && !strcmp(f->path, k->path);
+}
+
+uint32_t symbols_module(struct symbolizer *s, const char *path, uint64_t dev, uint64_t inode)
+{
+	struct file_key k = {s, path, dev, inode};
+	uint64_t h[2] = {dev ^ hash_bytes(path, strlen(path), 4), inode}, slot = 0;
 	pthread_mutex_lock(&s->lock);
-	forget_all(s);
-	s->nqueue = 0;
-	s->flush = true;
-	s->busy = true;
-	pthread_cond_signal(&s->wake);
+	int64_t found = intern_find(&s->file_index, hash_bytes(h, sizeof(h), 5), same_file, &k, &slot);
+	if (found < 0 && s->nfiles < SYMBOLS_MODULE_MASK) {
+		found = (int64_t)s->nfiles;
+		*VEC_PUSH(s->files, s->nfiles, s->cap_files) = (struct modfile){xstrdup(path), dev, inode};
+		u64map_put(&s->file_index, slot, (uint64_t)found);
+	}
 	pthread_mutex_unlock(&s->lock);
-	symbols_wait_idle(s, 30000);
+	return found < 0 ? SYMBOLS_UNKNOWN : (uint32_t)found + 1;
+}
+
+uint64_t symbols_key_of(struct symbolizer *s, const struct map *m, uint64_t pc, bool is_return)
+{
+	if (!m || !m->path[0] || (m->path[0] == '[' && strcmp(m->path, "[vdso]")))
+		return symbols_key(SYMBOLS_UNKNOWN, 0, false); /* anonymous code (JIT), [stack]... */
+	return symbols_key(symbols_module(s, m->path, m->dev, m->inode), pc - m->start + m->offset,
+			   is_return);
 }
 
 size_t symbols_modules_without_debuginfo(struct symbolizer *s, char ***paths)

@@ -1,4 +1,9 @@
-/* symbols.h — addresses to frames (function, file, line) with libdw.
+/* symbols.h — code addresses to frames (function, file, line) with libdw.
+ *
+ * An address is known by its module file and its offset in that file (a
+ * key), not by where a process mapped it: one module serves every process,
+ * whatever its address space layout, and a program run 50 times is read
+ * once.
  *
  * Symbolising runs on a worker thread that alone owns the libdw session, so
  * loading a large module's debug info (hundreds of milliseconds for a
@@ -16,6 +21,7 @@
  * unwind table, or "[module]" (FRAME_NO_SYMBOL). */
 #ifndef CPROF_SYMBOLS_H
 #define CPROF_SYMBOLS_H
+#include "target/procfs.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,15 +42,28 @@ struct sym_frame {
 
 struct symbolizer;
 
-/* Start the worker for process pid. NULL with err on failure. */
-struct symbolizer *symbols_new(pid_t pid, char *err, size_t errlen);
+/* Start the worker. NULL with err on failure. */
+struct symbolizer *symbols_new(char *err, size_t errlen);
 /* Stop the worker and free everything. */
 void symbols_free(struct symbolizer *s);
-/* Key of an address: `is_return` (a return address: look up pc - 1). */
-static inline uint64_t symbols_key(uint64_t pc, bool is_return)
+
+/* Module ids: SYMBOLS_UNKNOWN for code in no file (or too many files). */
+#define SYMBOLS_UNKNOWN 0
+#define SYMBOLS_MODULE_MASK 0x7fffffull   /* 23 bits of module id */
+#define SYMBOLS_OFFSET_MASK 0xffffffffffull /* 40 bits of file offset */
+/* The id of a module file (path as the target mapped it, "[vdso]" for the
+ * vDSO; dev and inode its identity), registered at its first use. */
+uint32_t symbols_module(struct symbolizer *s, const char *path, uint64_t dev, uint64_t inode);
+/* Key of an address: file offset `offset` of module id; `is_return` (a
+ * return address: look up the byte before). */
+static inline uint64_t symbols_key(uint32_t module, uint64_t offset, bool is_return)
 {
-	return pc | (uint64_t)is_return << 63;
+	return (uint64_t)is_return << 63 | ((uint64_t)module & SYMBOLS_MODULE_MASK) << 40 |
+	       (offset & SYMBOLS_OFFSET_MASK);
 }
+/* Key of address pc of a process, which lies in its mapping m (NULL: in
+ * none); registers the mapping's file. */
+uint64_t symbols_key_of(struct symbolizer *s, const struct map *m, uint64_t pc, bool is_return);
 /* Queue an address for resolution (no-op when known or queued). */
 void symbols_request(struct symbolizer *s, uint64_t key);
 /* Copy the frames of a resolved address into out (at most max); returns the
@@ -52,8 +71,6 @@ void symbols_request(struct symbolizer *s, uint64_t key);
 int symbols_take(struct symbolizer *s, uint64_t key, struct sym_frame *out, int max);
 /* Wait until every queued address is resolved (at most timeout_ms). */
 bool symbols_wait_idle(struct symbolizer *s, int timeout_ms);
-/* After exec: wait for the queue, then forget every module and address. */
-void symbols_flush(struct symbolizer *s);
 /* Modules seen without debug info (user modules only), for a warning.
  * Returns a malloc'd array of malloc'd strings; caller frees. */
 size_t symbols_modules_without_debuginfo(struct symbolizer *s, char ***paths);

@@ -128,7 +128,8 @@ static bool live_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 {
 	u->read_live = true;
 	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
-	return process_vm_readv(u->pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
+	pid_t via = u->cur && u->cur->tid ? u->cur->tid : u->pid; /* alive (see procfs_live_task) */
+	return process_vm_readv(via, &local, 1, &remote, 1, 0) == (ssize_t)len;
 }
 
 struct page_key {
@@ -349,7 +350,8 @@ static void *module_upt(struct unwinder *u, const struct map *m)
 	struct module_upt *mu = VEC_PUSH(u->upts, u->nupts, u->cap_upts);
 	mu->dev = m->dev;
 	mu->inode = m->inode;
-	mu->upt = _UPT_create(u->pid);
+	pid_t live = procfs_live_task(u->pid); /* libunwind reads its maps */
+	mu->upt = _UPT_create(live > 0 ? live : u->pid);
 	return mu->upt;
 }
 
@@ -624,8 +626,13 @@ uint64_t unwind_masks_skipped(void)
 	return __atomic_load_n(&masks_skipped, __ATOMIC_RELAXED);
 }
 
-void unwind_stats(const struct unwinder *u, uint64_t *stepped, uint64_t *reused)
+const struct map *unwind_map(struct unwinder *u, uint64_t pc)
 {
-	*stepped = u->stepped;
-	*reused = u->reused;
+	return find_map(u, pc, true);
+}
+
+void unwind_stats_add(const struct unwinder *u, uint64_t *stepped, uint64_t *reused)
+{
+	*stepped += u->stepped;
+	*reused += u->reused;
 }

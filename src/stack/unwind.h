@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include "target/procfs.h"
 
 struct unwinder;
 
@@ -44,9 +45,13 @@ void unwind_flush(struct unwinder *u);
  * *complete when the unwinder reached the thread's outermost frame. */
 int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pcs, int max,
 		 bool *complete);
-/* Frames stepped by libunwind and frames reused from a thread's last unwind,
- * since the unwinder was created. */
-void unwind_stats(const struct unwinder *u, uint64_t *stepped, uint64_t *reused);
+/* The mapping of code address pc in the process (its maps read again when
+ * pc is in none known), or NULL. */
+const struct map *unwind_map(struct unwinder *u, uint64_t pc);
+/* Add the frames stepped by libunwind and the frames reused from a
+ * thread's last unwind, since the unwinder was created, to *stepped and
+ * *reused. */
+void unwind_stats_add(const struct unwinder *u, uint64_t *stepped, uint64_t *reused);
 
 /* Calls from libunwind to sigprocmask skipped, in this process (unwind.c
  * says why). */

@@ -20,7 +20,8 @@ void procfs_maps_free(struct maps *m)
 int procfs_read_maps(pid_t pid, struct maps *m)
 {
 	char path[64], line[4096];
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	pid_t live = procfs_live_task(pid);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)(live > 0 ? live : pid));
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
@@ -194,11 +195,9 @@ bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc)
 	return *pc != 0;
 }
 
-bool procfs_process_gone(pid_t pid)
+bool procfs_task_exited(pid_t pid, pid_t tid)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = procfs_open_task_file(pid, tid, "stat");
 	if (fd < 0)
 		return true;
 	char st = procfs_task_state(fd, NULL);
@@ -206,14 +205,106 @@ bool procfs_process_gone(pid_t pid)
 	return st == 0 || st == 'Z' || st == 'X';
 }
 
-int procfs_tracer_pid(pid_t pid)
+pid_t procfs_live_task(pid_t pid)
+{
+	if (!procfs_task_exited(pid, pid))
+		return pid;
+	pid_t *tids, live = -1;
+	int n = procfs_list_tasks(pid, &tids);
+	for (int i = 0; i < n && live < 0; i++)
+		if (!procfs_task_exited(pid, tids[i]))
+			live = tids[i];
+	if (n >= 0)
+		free(tids);
+	return live;
+}
+
+bool procfs_process_gone(pid_t pid)
+{
+	return procfs_live_task(pid) < 0;
+}
+
+bool procfs_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
 	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (!read_small(path, buf, sizeof(buf)))
+		return false;
+	const char *t = strstr(buf, "\nTgid:"), *p = strstr(buf, "\nPPid:");
+	if (!t || !p)
+		return false;
+	*tgid = (pid_t)atoi(t + 6);
+	*ppid = (pid_t)atoi(p + 6);
+	return true;
+}
+
+int procfs_descendants(pid_t pid, pid_t **out)
+{
+	/* every process and its parent, from /proc/N/stat ("N (comm) S PPID ...") */
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	pid_t(*all)[2] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end, path[64], buf[512];
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", p);
+		const char *c;
+		if (!read_small(path, buf, sizeof(buf)) || !(c = strrchr(buf, ')')))
+			continue;
+		int ppid;
+		if (sscanf(c + 1, " %*c %d", &ppid) != 1)
+			continue;
+		pid_t *pair = *VEC_PUSH(all, n, cap);
+		pair[0] = (pid_t)p;
+		pair[1] = ppid;
+	}
+	closedir(d);
+	/* breadth first from pid: parents before their children */
+	pid_t *v = NULL;
+	size_t len = 0, vcap = 0;
+	for (size_t next = 0; next <= len; next++) { /* next: v[next - 1]'s children */
+		pid_t parent = next ? v[next - 1] : pid;
+		for (size_t i = 0; i < n; i++)
+			if (all[i][1] == parent)
+				*VEC_PUSH(v, len, vcap) = all[i][0];
+	}
+	free(all);
+	*out = v;
+	return (int)len;
+}
+
+int procfs_task_tracer_pid(pid_t pid, pid_t tid)
+{
+	char path[96], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
 	if (!read_small(path, buf, sizeof(buf)))
 		return -1;
 	char *t = strstr(buf, "TracerPid:");
 	return t ? atoi(t + 10) : -1;
+}
+
+int procfs_tracer_pid(pid_t pid)
+{
+	return procfs_task_tracer_pid(pid, pid);
+}
+
+bool procfs_is_kernel_thread(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!read_small(path, buf, sizeof(buf)))
+		return false;
+	/* field 9, flags, after the command in parentheses: PF_KTHREAD */
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 9; field++)
+		if ((p = strchr(p + 1, ' ')))
+			p++;
+	return p && (strtoul(p, NULL, 10) & 0x00200000);
 }
 
 bool procfs_cmdline(pid_t pid, char *buf, size_t n)

@@ -43,11 +43,29 @@ bool procfs_task_comm(pid_t pid, pid_t tid, char *buf, size_t n);
 /* SP and PC of a thread blocked in a system call (/proc/.../syscall);
  * false when it is running or unreadable. */
 bool procfs_task_syscall_regs(pid_t pid, pid_t tid, uint64_t *sp, uint64_t *pc);
-/* Has the whole process gone (no /proc entry, or a zombie)? A leader's
- * "exit" is also reported when another thread execs. */
+/* A thread of process pid that is alive (not a zombie): pid itself while
+ * its first thread lives, else another one (a program whose main thread
+ * called pthread_exit runs on in its other threads, and /proc/PID/maps of
+ * the exited leader is empty); -1 when the whole process has gone. Read a
+ * process's maps and memory through it. */
+pid_t procfs_live_task(pid_t pid);
+/* Has thread tid of process pid exited (a zombie, or gone)? */
+bool procfs_task_exited(pid_t pid, pid_t tid);
+/* Has the whole process gone (every thread exited)? A leader's "exit" is
+ * also reported when another thread execs. */
 bool procfs_process_gone(pid_t pid);
 /* TracerPid of a process, -1 when unreadable. */
 int procfs_tracer_pid(pid_t pid);
+/* The process (thread group) of thread tid, and its parent process: from
+ * /proc/TID/status; false when unreadable (it is gone). */
+bool procfs_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid);
+/* TracerPid of one of its threads, -1 when unreadable. */
+int procfs_task_tracer_pid(pid_t pid, pid_t tid);
+/* Every descendant of process pid now (children, their children...),
+ * parents first; a malloc'd array (free it), its length or -1. */
+int procfs_descendants(pid_t pid, pid_t **pids);
+/* Is pid a kernel thread (no user code at all)? */
+bool procfs_is_kernel_thread(pid_t pid);
 /* Command line joined with spaces (at most n bytes). */
 bool procfs_cmdline(pid_t pid, char *buf, size_t n);
 

@@ -58,6 +58,8 @@ static struct ptrace_sampler *new_sampler(const struct sampler_config *cfg, char
 	ev._sigev_un._tid = gettid();
 	ps->have_alarm = timer_create(CLOCK_MONOTONIC, &ev, &ps->alarm) == 0;
 	ps->opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+	if (cfg->follow) /* (children seize with these options too, but never EXITKILL) */
+		ps->opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
 	return ps;
 }
 
@@ -78,7 +80,9 @@ static void ptrace_free(struct sampler *s)
 	close(ps->sigfd);
 	free(ps->t);
 	free(ps->cpu_best);
+	u64map_free(&ps->published);
 	free(s->threads);
+	free(s->procs);
 	free(ps);
 }
 
@@ -93,9 +97,80 @@ static const char *ptrace_denied_hint(void)
 	}
 	if (scope >= 3)
 		return "ptrace is disabled (kernel.yama.ptrace_scope=3)";
-	if (scope >= 1 && geteuid() != 0)
+	if (geteuid() == 0)
+		return "root may not trace it here either (a container, a security module, or a "
+		       "process of another user namespace)";
+	if (scope >= 1)
 		return "run as root, or set kernel.yama.ptrace_scope=0 (sysctl)";
 	return "run as the process's user or as root (a container may also forbid ptrace)";
+}
+
+static void ptrace_release(struct sampler *s, bool kill_launched);
+
+/* Seize every thread of process pid (rescanning until no new one appears).
+ * Returns 0, or -1 with err set: not permitted, or a thread traced by
+ * someone else. */
+static int seize_process(struct ptrace_sampler *ps, pid_t pid, char *err, size_t errlen)
+{
+	size_t seized = 0;
+	for (bool added = true; added;) {
+		added = false;
+		pid_t *tids;
+		int n = procfs_list_tasks(pid, &tids);
+		if (n < 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (pt_thread_find(ps, tids[i]))
+				continue;
+			if (ptrace(PTRACE_SEIZE, tids[i], 0, (void *)(long)ps->opts) != 0) {
+				if (errno == ESRCH || procfs_task_exited(pid, tids[i]))
+					continue; /* (an exited first thread: the others run on) */
+				int e = errno, other = procfs_task_tracer_pid(pid, tids[i]);
+				if (other == getpid())
+					continue; /* born of a thread seized a moment ago: its event comes */
+				if (other > 0) /* a debugger took this one thread */
+					snprintf(err, errlen, "thread %d of process %d is already traced by PID "
+							      "%d (a debugger?); detach it first",
+						 (int)tids[i], (int)pid, other);
+				else if (!seized)
+					snprintf(err, errlen, "not permitted to trace process %d: %s; %s",
+						 (int)pid, strerror(e), ptrace_denied_hint());
+				else
+					continue; /* a thread exiting under us */
+				free(tids);
+				return -1;
+			}
+			pt_thread_add(ps, pid, tids[i], T_RUNNING);
+			seized++;
+			added = true;
+		}
+		free(tids);
+	}
+	return 0;
+}
+
+/* --follow with -p: the process's descendants now (new ones come by their
+ * parents' fork events). One that cannot be traced is left alone, named. */
+static void seize_descendants(struct ptrace_sampler *ps, pid_t pid)
+{
+	pid_t *kids;
+	int n = procfs_descendants(pid, &kids);
+	for (int i = 0; i < n; i++) {
+		if (pt_process_find(ps, kids[i]) || procfs_is_kernel_thread(kids[i]))
+			continue;
+		pid_t tgid, ppid;
+		if (!procfs_task_ids(kids[i], &tgid, &ppid))
+			continue; /* gone */
+		char err[200];
+		struct sampler_process *p = pt_process_add(ps, kids[i], ppid);
+		if (seize_process(ps, kids[i], err, sizeof(err))) {
+			snprintf(ps->pub.error, sizeof(ps->pub.error), "not following %s", err);
+			pt_process_let_go(ps, kids[i]);
+		} else if (!pt_process_threads(ps, kids[i])) {
+			pt_process_end(ps, p->pid, -1);
+		}
+	}
+	free(kids);
 }
 
 static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg, char *err,
@@ -109,6 +184,11 @@ static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg
 	}
 	if (pid == getpid()) {
 		snprintf(err, errlen, "cannot profile cprof-tui itself (PID %d)", (int)pid);
+		return NULL;
+	}
+	if (procfs_is_kernel_thread(pid)) {
+		snprintf(err, errlen, "process %d is a kernel thread: it runs no user code to profile "
+				      "(perf top shows kernel threads)", (int)pid);
 		return NULL;
 	}
 	if (procfs_process_gone(pid)) {
@@ -125,39 +205,21 @@ static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg
 	if (!ps)
 		return NULL;
 	ps->pub.pid = pid;
-	/* seize every thread; rescan until no new ones appear */
-	for (bool added = true; added;) {
-		added = false;
-		pid_t *tids;
-		int n = procfs_list_tasks(pid, &tids);
-		if (n < 0)
-			break;
-		for (int i = 0; i < n; i++) {
-			if (pt_thread_find(ps, tids[i]))
-				continue;
-			if (ptrace(PTRACE_SEIZE, tids[i], 0, (void *)(long)ps->opts) != 0) {
-				if (errno == ESRCH)
-					continue;
-				int e = errno;
-				if (!ps->nt) {
-					snprintf(err, errlen, "not permitted to trace process %d: %s; %s",
-						 (int)pid, strerror(e), ptrace_denied_hint());
-					free(tids);
-					ptrace_free(&ps->pub);
-					return NULL;
-				}
-				continue; /* a thread exiting under us */
-			}
-			pt_thread_add(ps, tids[i], T_RUNNING);
-			added = true;
-		}
-		free(tids);
+	pid_t tgid, ppid = 0;
+	procfs_task_ids(pid, &tgid, &ppid);
+	pt_process_add(ps, pid, ppid);
+	if (seize_process(ps, pid, err, errlen)) {
+		ptrace_release(&ps->pub, false); /* the threads seized so far run on */
+		ptrace_free(&ps->pub);
+		return NULL;
 	}
 	if (!ps->nt) {
 		snprintf(err, errlen, "process %d exited while attaching", (int)pid);
 		ptrace_free(&ps->pub);
 		return NULL;
 	}
+	if (cfg->follow)
+		seize_descendants(ps, pid);
 	ps->pub.target = SAMPLER_RUNNING;
 	return &ps->pub;
 }
@@ -227,7 +289,8 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 		ptrace_free(&ps->pub);
 		return NULL;
 	}
-	pt_thread_add(ps, pid, T_RUNNING);
+	pt_process_add(ps, pid, getpid());
+	pt_thread_add(ps, pid, pid, T_RUNNING);
 	kill(pid, SIGCONT);
 	ps->pub.target = SAMPLER_RUNNING;
 	return &ps->pub;
@@ -243,32 +306,44 @@ static void check_exec_failure(struct ptrace_sampler *ps)
 			 strerror(ps->exec_errno));
 	close(ps->errpipe);
 	ps->errpipe = -1;
-	ps->self_sched_fd = open("/proc/thread-self/sched", O_RDONLY | O_CLOEXEC);
 }
 
+/* Stop or continue every process followed (SIGSTOP: a group stop each). */
 static int ptrace_set_stopped(struct sampler *s, bool stop)
 {
 	if (s->target == SAMPLER_EXITED || s->target == SAMPLER_DETACHED)
 		return -1;
-	return kill(s->pid, stop ? SIGSTOP : SIGCONT);
+	int rc = kill(s->pid, stop ? SIGSTOP : SIGCONT);
+	for (size_t i = 1; i < s->nprocs; i++)
+		if (!s->procs[i].ended_ns && !s->procs[i].let_go)
+			kill(s->procs[i].pid, stop ? SIGSTOP : SIGCONT);
+	return rc;
+}
+
+/* Kill the launched program and the followed processes a Ctrl-C at the
+ * terminal would reach (those of its process group); wait for its end. */
+static void kill_launched_tree(struct ptrace_sampler *ps)
+{
+	struct sampler *s = &ps->pub;
+	pid_t group = getpgid(s->pid);
+	for (size_t i = 1; i < s->nprocs; i++)
+		if (!s->procs[i].ended_ns && !s->procs[i].let_go && getpgid(s->procs[i].pid) == group)
+			kill(s->procs[i].pid, SIGKILL);
+	kill(s->pid, SIGKILL);
+	uint64_t deadline = now_ns() + 5000000000ull;
+	while (s->target != SAMPLER_EXITED && now_ns() < deadline)
+		pt_drain(ps, 50);
 }
 
 static void ptrace_release(struct sampler *s, bool kill_launched)
 {
 	struct ptrace_sampler *ps = PS(s);
 	pt_drain(ps, 0);
-	if (s->target == SAMPLER_EXITED || s->target == SAMPLER_DETACHED) {
-		check_exec_failure(ps);
-		return;
-	}
-	if (kill_launched && s->launched) {
-		kill(s->pid, SIGKILL);
-		uint64_t deadline = now_ns() + 5000000000ull;
-		while (s->target != SAMPLER_EXITED && now_ns() < deadline)
-			pt_drain(ps, 50);
-		return;
-	}
-	/* interrupt every running thread and detach it at its stop */
+	if (kill_launched && s->launched && s->target != SAMPLER_EXITED &&
+	    s->target != SAMPLER_DETACHED)
+		kill_launched_tree(ps);
+	/* interrupt every thread still traced (the program's, or the children
+	 * that outlive it) and detach it at its stop */
 	ps->pending = 0;
 	ps->releasing = true;
 	for (size_t i = 0; i < ps->nt; i++) {
@@ -287,11 +362,12 @@ static void ptrace_release(struct sampler *s, bool kill_launched)
 	/* until every thread is detached or gone (no tracee left: ECHILD; a
 	 * thread that died before its interrupt stays in the table) */
 	uint64_t deadline = now_ns() + 2000000000ull;
-	while (pt_threads_live(ps) && now_ns() < deadline && s->target != SAMPLER_EXITED)
+	while (pt_threads_live(ps) && now_ns() < deadline)
 		if (!pt_drain(ps, 50))
 			break;
 	if (s->target != SAMPLER_EXITED)
 		s->target = SAMPLER_DETACHED;
+	check_exec_failure(ps);
 }
 
 static void ptrace_wait_exit(struct sampler *s)

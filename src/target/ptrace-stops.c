@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -57,7 +58,8 @@ void pt_copy_stack(struct ptrace_sampler *ps, struct raw_batch *b, struct raw_sa
 {
 	struct iovec local = {b->stack + r->stack_off, SAMPLER_STACK_COPY};
 	struct iovec remote = {(void *)(uintptr_t)r->regs.rsp, SAMPLER_STACK_COPY};
-	ssize_t n = process_vm_readv(ps->pub.pid, &local, 1, &remote, 1, 0);
+	ssize_t n = process_vm_readv(r->tid, &local, 1, &remote, 1, 0); /* (the process's
+						     memory, even after its first thread exited) */
 	r->stack_len = n > 0 ? (size_t)n : 0;
 	b->stack_len -= SAMPLER_STACK_COPY - r->stack_len;
 }
@@ -86,7 +88,7 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 	struct raw_batch *b = ps->batch;
 	if (!b)
 		return;
-	struct raw_sample *r = raw_batch_add(b, th->tid, SAMPLER_STACK_COPY);
+	struct raw_sample *r = raw_batch_add(b, th->pid, th->tid, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r->regs) != 0) {
 		drop_last(b);
@@ -158,24 +160,53 @@ void pt_update_target_state(struct ptrace_sampler *ps)
 	}
 	s->target = any && all_listening ? SAMPLER_STOPPED : SAMPLER_RUNNING;
 }
-static void handle_exec(struct ptrace_sampler *ps, pid_t tid)
+/* Programs that trace their own children (or attach to processes): a
+ * child we trace could not be traced by them. A followed process that execs
+ * one is let go, with its children. */
+static bool is_debugger(const char *comm)
 {
-	/* every other thread is gone; the execing one now has the leader's tid */
-	for (size_t i = 0; i < ps->nt; i++)
-		if (ps->t[i].st != T_GONE && ps->t[i].tid != tid)
-			pt_thread_drop(ps, &ps->t[i]);
-	struct pthr *th = pt_thread_find(ps, tid);
-	if (th) /* another thread may have the leader's tid now, with new /proc files */
-		pt_thread_drop(ps, th);
-	pt_thread_add(ps, tid, T_RUNNING);
-	ps->pub.exec_count++;
-	ps->awaiting_exec = false;
-	if (ps->batch) {
-		/* samples of this round may predate the exec: their addresses mean nothing now */
-		uint64_t lost = ps->batch->lost + ps->batch->len;
-		raw_batch_clear(ps->batch);
-		ps->batch->lost = lost;
+	static const char *const names[] = {"strace", "ltrace", "gdb", "gdbserver", "lldb",
+					    "lldb-server", "rr", "cprof-tui"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(comm, names[i]))
+			return true;
+	return false;
+}
+
+/* Process pid exec'd (reported under its leader's tid, pid): every other
+ * thread of it is gone, the one that exec'd has the leader's tid now. */
+static void handle_exec(struct ptrace_sampler *ps, pid_t pid)
+{
+	pt_process_forget_threads(ps, pid);
+	pt_thread_add(ps, pid, pid, T_RUNNING);
+	pt_process_exec(ps, pid);
+	struct sampler_process *p = pt_process_find(ps, pid);
+	if (pid == ps->pub.pid)
+		ps->awaiting_exec = false;
+	else if (p && is_debugger(p->comm)) {
+		snprintf(ps->pub.error, sizeof(ps->pub.error),
+			 "process %d runs %s: not followed (it traces its own children)", (int)pid,
+			 p->comm);
+		pt_process_let_go(ps, pid);
 	}
+	if (ps->batch) /* samples of this round may predate the exec */
+		raw_batch_drop_process(ps->batch, pid);
+}
+
+/* A new task tid, announced by a fork, vfork or clone event of a thread of
+ * process parent (or by its own first stop, then parent is 0): a thread, or
+ * a process, followed or not (then detached at its first stop). */
+static struct pthr *new_task(struct ptrace_sampler *ps, pid_t parent, pid_t tid, bool process)
+{
+	struct pthr *th = pt_thread_find(ps, tid);
+	if (th)
+		return th; /* its first stop came first */
+	pid_t pid = tid, ppid = parent;
+	if (!process && !procfs_task_ids(tid, &pid, &ppid))
+		pid = tid; /* (gone already: its end will be reported) */
+	if (pid == tid && pid != parent && ps->cfg.follow)
+		pt_process_add(ps, pid, ppid);
+	return pt_thread_add(ps, pid, tid, T_NEW);
 }
 
 void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
@@ -186,8 +217,10 @@ void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		if (th)
 			pt_thread_drop(ps, th);
+		if (pt_process_find(ps, tid)) /* a process's leader: its exit status */
+			pt_process_end(ps, tid, status);
 		if (tid == s->pid && (s->launched || procfs_process_gone(s->pid))) {
-			if (s->launched || !pt_threads_live(ps)) {
+			if (s->launched || !pt_process_threads(ps, s->pid)) {
 				s->target = SAMPLER_EXITED;
 				s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 				s->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -198,10 +231,15 @@ void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	int sig = WSTOPSIG(status), ev = status >> 16;
-	if (!th) /* a new thread whose first stop came before its parent's clone event */
-		th = pt_thread_add(ps, tid, T_NEW);
-	else if (th->st == T_NEW) /* its first stop: resumed, it has not run yet */
+	bool first = !th || th->st == T_NEW;
+	if (!th) /* a new task whose first stop came before its parent's event */
+		th = new_task(ps, 0, tid, false);
+	else if (first) /* its first stop: resumed, it has not run yet */
 		pt_thread_baseline(th);
+	if (first && th->pid != s->pid && !th->detach_pending)
+		/* a child's: our options, without the launched program's EXITKILL
+		 * (inherited): were cprof-tui to die, the children would run on */
+		ptrace(PTRACE_SETOPTIONS, tid, 0, (void *)(long)ps->opts);
 	th->resumed = !(th->st == T_INTERRUPTING && ev == PTRACE_EVENT_STOP && !is_stop_signal(sig));
 	if (th->st == T_INTERRUPTING && !(ev == PTRACE_EVENT_STOP && !is_stop_signal(sig))) {
 		/* Another stop came before our interrupt's (a clone, an exec, a
@@ -256,12 +294,15 @@ void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 		pt_thread_publish(ps, th, 'R');
 		pt_resume(ps, th, 0);
 		break;
-	case PTRACE_EVENT_CLONE: {
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK: {
 		unsigned long msg = 0;
 		bool ok = ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0;
+		pid_t parent = th->pid;
 		pt_resume(ps, th, 0);
 		if (ok) /* after resume: adding may move the thread table under th */
-			pt_thread_add(ps, (pid_t)msg, T_NEW);
+			new_task(ps, parent, (pid_t)msg, ev != PTRACE_EVENT_CLONE);
 		break;
 	}
 	case PTRACE_EVENT_EXEC:

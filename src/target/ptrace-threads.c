@@ -1,11 +1,15 @@
-/* ptrace-threads.c — the ptrace backend's thread table, and what the rest of
- * the program sees of it (sampler.threads). */
+/* ptrace-threads.c — the ptrace backend's tables of threads and processes,
+ * and what the rest of the program sees of them (sampler.threads,
+ * sampler.procs). */
 #include "config.h"
 #include "target/ptrace.h"
 #include "target/procfs.h"
 #include "model/strutil.h"
 #include "model/xalloc.h"
+#include <stdio.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct pthr *pt_thread_find(struct ptrace_sampler *ps, pid_t tid)
@@ -19,13 +23,15 @@ struct pthr *pt_thread_find(struct ptrace_sampler *ps, pid_t tid)
 void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state)
 {
 	struct sampler *s = &ps->pub;
-	struct sampler_thread *st = NULL;
-	for (size_t i = 0; i < s->nthreads && !st; i++)
-		if (s->threads[i].tid == th->tid)
-			st = &s->threads[i];
-	if (!st) {
+	struct sampler_thread *st;
+	uint64_t *slot = u64map_slot(&ps->published, (uint32_t)th->tid, UINT64_MAX);
+	if (*slot != UINT64_MAX && s->threads[*slot].pid == th->pid) {
+		st = &s->threads[*slot];
+	} else { /* (a tid used again is a new thread) */
+		*slot = s->nthreads;
 		st = VEC_PUSH(s->threads, s->nthreads, s->cap_threads);
 		memset(st, 0, sizeof(*st));
+		st->pid = th->pid;
 		st->tid = th->tid;
 		s->threads_changed++;
 	}
@@ -35,7 +41,7 @@ void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state)
 	uint64_t t = now_ns();
 	if (state != 'X' && (!st->name[0] || t - th->comm_checked_ns > 1000000000ull)) {
 		char name[sizeof(st->name)];
-		if (procfs_task_comm(s->pid, th->tid, name, sizeof(name)) && strcmp(name, st->name)) {
+		if (procfs_task_comm(th->pid, th->tid, name, sizeof(name)) && strcmp(name, st->name)) {
 			memcpy(st->name, name, sizeof(name));
 			s->threads_changed++;
 		}
@@ -43,7 +49,7 @@ void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state)
 	}
 }
 
-struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st)
+struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t pid, pid_t tid, enum tstate st)
 {
 	struct pthr *th = pt_thread_find(ps, tid);
 	if (th)
@@ -55,11 +61,14 @@ struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st)
 	if (!th)
 		th = VEC_PUSH(ps->t, ps->nt, ps->cap_t);
 	memset(th, 0, sizeof(*th));
+	th->pid = pid;
 	th->tid = tid;
 	th->st = st;
-	th->detach_pending = ps->releasing; /* born while we let go: detach it too */
-	th->stat_fd = procfs_open_task_file(ps->pub.pid, tid, "stat");
-	th->sched_fd = procfs_open_task_file(ps->pub.pid, tid, "schedstat");
+	/* born while we let go, or a process we do not follow: detach it too */
+	struct sampler_process *p = pt_process_find(ps, pid);
+	th->detach_pending = ps->releasing || !p || p->let_go;
+	th->stat_fd = procfs_open_task_file(pid, tid, "stat");
+	th->sched_fd = procfs_open_task_file(pid, tid, "schedstat");
 	th->switches_fd = -1; /* opened when needed: pt_thread_on_cpu */
 	pt_thread_baseline(th);
 	pt_thread_publish(ps, th, 'R');
@@ -90,7 +99,7 @@ bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu)
 	if (th->clock.on_cpu >= 0)
 		return th->clock.on_cpu > 0;
 	if (th->switches_fd < 0)
-		th->switches_fd = procfs_open_task_file(ps->pub.pid, th->tid, "sched");
+		th->switches_fd = procfs_open_task_file(th->pid, th->tid, "sched");
 	uint64_t switches, exec_start, self_switches;
 	if (th->switches_fd < 0 || !procfs_task_sched(th->switches_fd, &switches, &exec_start))
 		return false;
@@ -103,7 +112,7 @@ bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu)
 	return th->clock.on_cpu > 0;
 }
 
-void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th)
+static void forget(struct ptrace_sampler *ps, struct pthr *th)
 {
 	if (th->st == T_INTERRUPTING && ps->pending)
 		ps->pending--;
@@ -111,6 +120,108 @@ void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th)
 	pt_thread_publish(ps, th, 'X');
 	th->st = T_GONE;
 	th->held = false;
+}
+
+void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th)
+{
+	forget(ps, th);
+	if (!pt_process_threads(ps, th->pid)) /* its last thread: the process has ended */
+		pt_process_end(ps, th->pid, -1);
+}
+
+void pt_process_forget_threads(struct ptrace_sampler *ps, pid_t pid)
+{
+	for (size_t i = 0; i < ps->nt; i++)
+		if (ps->t[i].st != T_GONE && ps->t[i].pid == pid)
+			forget(ps, &ps->t[i]);
+}
+
+size_t pt_process_threads(struct ptrace_sampler *ps, pid_t pid)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ps->nt; i++)
+		n += ps->t[i].st != T_GONE && ps->t[i].pid == pid;
+	return n;
+}
+
+struct sampler_process *pt_process_find(struct ptrace_sampler *ps, pid_t pid)
+{
+	struct sampler *s = &ps->pub;
+	for (size_t i = s->nprocs; i-- > 0;) /* (the newest first: a pid used again) */
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	return NULL;
+}
+
+static void process_comm(struct sampler_process *p)
+{
+	if (!procfs_task_comm(p->pid, p->pid, p->comm, sizeof(p->comm)))
+		p->comm[0] = '\0';
+	if (!procfs_cmdline(p->pid, p->command, sizeof(p->command)))
+		snprintf(p->command, sizeof(p->command), "%s", p->comm);
+}
+
+struct sampler_process *pt_process_add(struct ptrace_sampler *ps, pid_t pid, pid_t ppid)
+{
+	struct sampler *s = &ps->pub;
+	struct sampler_process *p = pt_process_find(ps, pid);
+	if (p && !p->ended_ns)
+		return p;
+	p = VEC_PUSH(s->procs, s->nprocs, s->cap_procs);
+	*p = (struct sampler_process){.pid = pid, .ppid = ppid, .started_ns = now_ns(),
+				      .exit_code = -1, .exit_signal = -1};
+	process_comm(p);
+	s->procs_changed++;
+	return p;
+}
+
+void pt_process_exec(struct ptrace_sampler *ps, pid_t pid)
+{
+	struct sampler_process *p = pt_process_find(ps, pid);
+	if (!p)
+		return;
+	p->exec_count++;
+	process_comm(p);
+	ps->pub.procs_changed++;
+}
+
+void pt_process_end(struct ptrace_sampler *ps, pid_t pid, int status)
+{
+	struct sampler_process *p = pt_process_find(ps, pid);
+	if (!p)
+		return;
+	if (status >= 0) {
+		p->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		p->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	if (!p->ended_ns) {
+		p->ended_ns = now_ns();
+		ps->pub.procs_changed++;
+	} else if (status >= 0) {
+		ps->pub.procs_changed++;
+	}
+}
+
+void pt_process_let_go(struct ptrace_sampler *ps, pid_t pid)
+{
+	struct sampler_process *p = pt_process_find(ps, pid);
+	if (p && !p->let_go) {
+		p->let_go = true;
+		ps->pub.procs_changed++;
+	}
+	for (size_t i = 0; i < ps->nt; i++) {
+		struct pthr *th = &ps->t[i];
+		if (th->st == T_GONE || th->pid != pid)
+			continue;
+		th->detach_pending = true;
+		if (th->st == T_LISTENING) {
+			ptrace(PTRACE_DETACH, th->tid, 0, 0);
+			pt_thread_drop(ps, th);
+		} else if (th->st == T_RUNNING && ptrace(PTRACE_INTERRUPT, th->tid, 0, 0) == 0) {
+			th->st = T_INTERRUPTING;
+			ps->pending++;
+		}
+	}
 }
 
 bool pt_threads_live(struct ptrace_sampler *ps)

@@ -20,6 +20,7 @@
 #define CPROF_TARGET_PTRACE_H
 #include "target/policy.h"
 #include "target/sampler.h"
+#include "model/hash.h"
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,6 +37,7 @@ enum tstate {
 };
 
 struct pthr {
+	pid_t pid;             /* its process */
 	pid_t tid;
 	enum tstate st;
 	int stat_fd, sched_fd, switches_fd; /* /proc/.../task/TID/{stat,schedstat,sched} */
@@ -79,6 +81,7 @@ struct ptrace_sampler {
 	bool in_round;         /* waiting for this round's stops */
 	bool holding;          /* ... and stopped threads wait to be resumed together */
 	size_t cap_cpu_best;
+	struct u64map published; /* tid -> its index in pub.threads */
 	int self_sched_fd;     /* the sampling thread's /proc/thread-self/sched */
 	uint64_t self_exec_start_ns; /* ... read this round (0: not yet) */
 };
@@ -89,8 +92,10 @@ struct ptrace_sampler {
 
 /* A live thread of the table, or NULL. */
 struct pthr *pt_thread_find(struct ptrace_sampler *ps, pid_t tid);
-/* Add a thread (or return it when known); opens its /proc files. */
-struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t tid, enum tstate st);
+/* Add thread tid of process pid (or return it when known); opens its /proc
+ * files. A thread of a process not in the table (not followed) is detached
+ * at its first stop. */
+struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t pid, pid_t tid, enum tstate st);
 /* Its CPU time and times scheduled in so far, as the policy's starting
  * point: a new thread has not run since (policy_due). */
 void pt_thread_baseline(struct pthr *th);
@@ -105,6 +110,21 @@ void pt_thread_close(struct pthr *th);
 /* Mark a thread gone and close its files. */
 void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th);
 bool pt_threads_live(struct ptrace_sampler *ps);
+/* Forget every thread of process pid (it exec'd: they are gone, it lives on). */
+void pt_process_forget_threads(struct ptrace_sampler *ps, pid_t pid);
+/* Live threads of process pid in the table. */
+size_t pt_process_threads(struct ptrace_sampler *ps, pid_t pid);
+
+/* The process table (sampler.procs): find the latest process pid; add one
+ * (or return it when running); its exec (a new address space); its end,
+ * with its leader's wait status (-1: not seen, only its threads' ends). */
+struct sampler_process *pt_process_find(struct ptrace_sampler *ps, pid_t pid);
+struct sampler_process *pt_process_add(struct ptrace_sampler *ps, pid_t pid, pid_t ppid);
+void pt_process_exec(struct ptrace_sampler *ps, pid_t pid);
+void pt_process_end(struct ptrace_sampler *ps, pid_t pid, int status);
+/* Stop following process pid: detach its threads (at their next stop) and
+ * do not follow its new children. */
+void pt_process_let_go(struct ptrace_sampler *ps, pid_t pid);
 /* Publish a thread's state letter (and, at most once a second, its name)
  * in the backend-neutral sampler.threads. */
 void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state);

@@ -71,10 +71,21 @@ void raw_batch_free(struct raw_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t tid, size_t stack_len)
+void raw_batch_drop_process(struct raw_batch *b, pid_t pid)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < b->len; i++)
+		if (b->v[i].pid != pid)
+			b->v[kept++] = b->v[i]; /* (its stack copy stays where it is) */
+	b->lost += b->len - kept;
+	b->len = kept;
+}
+
+struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t pid, pid_t tid, size_t stack_len)
 {
 	struct raw_sample *r = VEC_PUSH(b->v, b->len, b->cap);
 	memset(r, 0, sizeof(*r));
+	r->pid = pid;
 	r->tid = tid;
 	xgrow((void **)&b->stack, &b->stack_cap, b->stack_len + stack_len, 1);
 	r->stack_off = b->stack_len;

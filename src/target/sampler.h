@@ -17,6 +17,7 @@
 #define SAMPLER_STACK_COPY (32 * 1024) /* bytes of stack copied per sample */
 
 struct raw_sample {
+	pid_t pid;                      /* the process of the thread */
 	pid_t tid;
 	uint64_t time_ns;               /* CLOCK_MONOTONIC */
 	struct user_regs_struct regs;
@@ -34,9 +35,24 @@ struct raw_batch {
 };
 
 struct sampler_thread {
+	pid_t pid;                      /* its process */
 	pid_t tid;
 	char name[64];
 	char state;                     /* /proc state letter; 'X' when gone */
+};
+
+/* A process of the target: the one launched or attached, and, when
+ * following, every descendant from its first instruction. */
+struct sampler_process {
+	pid_t pid, ppid;
+	char comm[64];                  /* its command name, after its last exec */
+	char command[256];              /* its command line then (or comm) */
+	uint64_t started_ns, ended_ns;  /* CLOCK_MONOTONIC; ended_ns 0 while it runs */
+	int exit_code, exit_signal;     /* when ended: exit status or -1, killing signal or 0;
+					   both -1 when it was not seen (detached before) */
+	uint64_t exec_count;            /* bumps at each exec: a new address space */
+	bool let_go;                    /* no longer followed (it runs a debugger, or
+					   could not be traced): ended_ns is when */
 };
 
 enum sampler_target {
@@ -51,6 +67,7 @@ struct sampler_config {
 	bool wall;                      /* also sample sleeping threads */
 	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
 	const char *log_path;
+	bool follow;                    /* also its child processes (fork, vfork, clone, spawn) */
 };
 
 struct sampler_backend;
@@ -63,7 +80,6 @@ struct sampler {
 	enum sampler_target target;
 	int exit_code;                  /* valid when EXITED: exit status, or -1 */
 	int exit_signal;                /* valid when EXITED: killing signal, or 0 */
-	uint64_t exec_count;            /* bumps on each exec: flush unwind/symbol caches */
 	uint64_t stopped_ns;            /* total time threads were held stopped for samples */
 	uint64_t restarted;             /* system calls we interrupted, restarted instead of EINTR */
 	uint64_t asleep_at_stop;        /* CPU mode: stops that found the thread asleep (no sample) */
@@ -72,6 +88,9 @@ struct sampler {
 	struct sampler_thread *threads;
 	size_t nthreads, cap_threads;
 	uint64_t threads_changed;       /* bumped when threads[] changes */
+	struct sampler_process *procs;  /* procs[0] is the one launched or attached (pid) */
+	size_t nprocs, cap_procs;
+	uint64_t procs_changed;         /* bumped when procs[] changes */
 	char error[256];                /* last problem worth showing, "" if none */
 };
 
@@ -114,7 +133,11 @@ int sampler_check_program(const char *prog, char *resolved, size_t n, char *err,
 
 void raw_batch_clear(struct raw_batch *b);
 void raw_batch_free(struct raw_batch *b);
-/* Append a sample and reserve len bytes for its stack copy; returns it. */
-struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t tid, size_t stack_len);
+/* Drop the samples of process pid from b (it exec'd: their addresses mean
+ * nothing now); they count as lost. */
+void raw_batch_drop_process(struct raw_batch *b, pid_t pid);
+/* Append a sample of thread tid of process pid and reserve len bytes for
+ * its stack copy; returns it. */
+struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t pid, pid_t tid, size_t stack_len);
 
 #endif

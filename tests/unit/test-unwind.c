@@ -118,7 +118,7 @@ static void compare(struct unwinder *reusing, struct unwinder *fresh, struct sym
 		/* does the stack run from the signal handler into the code it interrupted? */
 		bool handler = false;
 		for (int k = 0; k < nf; k++) {
-			uint64_t key = symbols_key(f[k], k > 0);
+			uint64_t key = symbols_key_of(sym, unwind_map(fresh, f[k]), f[k], k > 0);
 			symbols_request(sym, key);
 			symbols_wait_idle(sym, 5000);
 			struct sym_frame sf[8];
@@ -145,7 +145,7 @@ static void run(char **argv, double seconds, bool symbolise, const char *what)
 		return;
 	}
 	struct unwinder *reusing = unwind_new(s->pid), *fresh = unwind_new(s->pid);
-	struct symbolizer *sym = symbolise ? symbols_new(s->pid, err, sizeof(err)) : NULL;
+	struct symbolizer *sym = symbolise ? symbols_new(err, sizeof(err)) : NULL;
 	struct raw_batch b = {0};
 	struct counts c = {0};
 	uint64_t end = now_ns() + (uint64_t)(seconds * 1e9);
@@ -156,8 +156,8 @@ static void run(char **argv, double seconds, bool symbolise, const char *what)
 		struct timespec ts = {0, 1000000};
 		nanosleep(&ts, NULL);
 	}
-	uint64_t stepped, reused;
-	unwind_stats(reusing, &stepped, &reused);
+	uint64_t stepped = 0, reused = 0;
+	unwind_stats_add(reusing, &stepped, &reused);
 	printf("  %s: %llu samples, %llu frames, %llu differ; reused %llu of %llu frames; "
 	       "%llu stacks from the signal handler to the thread's start (%llu in it)\n",
 	       what, (unsigned long long)c.samples, (unsigned long long)c.frames,

@@ -1,0 +1,112 @@
+/* guard.c — the watch over the sampling thread; see guard.h. */
+#include "config.h"
+#include "app/guard.h"
+#include "target/procfs.h"
+#include "model/strutil.h"
+#include "model/xalloc.h"
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GUARD_LOOK_MS 200
+#define GUARD_PATIENCE_NS 1000000000ull
+
+struct guard {
+	pthread_t thread;
+	pid_t target, watched;
+	char *session_path;
+	pthread_mutex_t lock;
+	pthread_cond_t stop;
+	bool stopping;
+};
+
+/* The process (thread group) a thread belongs to, 0 when unknown. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *t = strstr(buf, "\nTgid:");
+	return t ? (pid_t)atoi(t + 6) : 0;
+}
+
+static void *watch(void *arg)
+{
+	struct guard *g = arg;
+	uint64_t held_since = 0;
+	pthread_mutex_lock(&g->lock);
+	while (!g->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += GUARD_LOOK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g->stop, &g->lock, &ts);
+		if (g->stopping)
+			break;
+		int tracer = procfs_task_tracer_pid(getpid(), g->watched);
+		if (tracer <= 0 || tgid_of(tracer) != g->target) {
+			held_since = 0;
+			continue;
+		}
+		if (!held_since)
+			held_since = now_ns();
+		else if (now_ns() - held_since >= GUARD_PATIENCE_NS) {
+			char path[1024];
+			fprintf(stderr, "cprof-tui: process %d traces cprof-tui itself (ptrace), and each "
+					"would wait for the other for ever: cprof-tui ends here; %s holds "
+					"what was sampled until a second ago\n", (int)g->target,
+				str_escape(path, sizeof(path), g->session_path));
+			_exit(2);
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+struct guard *guard_start(pid_t target, const char *session_path)
+{
+	struct guard *g = xcalloc(1, sizeof(*g));
+	g->target = target;
+	g->watched = gettid();
+	g->session_path = xstrdup(session_path);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->stop, NULL);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old); /* signals are the sampling thread's */
+	int rc = pthread_create(&g->thread, NULL, watch, g);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		free(g->session_path);
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void guard_stop(struct guard *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->stopping = true;
+	pthread_cond_signal(&g->stop);
+	pthread_mutex_unlock(&g->lock);
+	pthread_join(g->thread, NULL);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->stop);
+	free(g->session_path);
+	free(g);
+}
