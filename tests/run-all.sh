@@ -82,7 +82,7 @@ run_one() {
 		reason=${reason#FAIL: }
 		[ -n "$reason" ] || reason=$last
 		[ $rc -eq 124 ] && reason="timed out after ${TEST_TIMEOUT}s"
-		echo "FAIL $name (${reason:+$reason; }exit $rc; log: build/test-logs/${name//\//-}.log)"
+		echo "FAIL $name (${reason:+$reason; }exit $rc; log: ${LOGDIR#"$SRCDIR"/}/${name//\//-}.log)"
 		tail -n 12 "$log" | sed 's/^/    /'
 		;;
 	esac

@@ -325,7 +325,8 @@ void profile_reset_counts(struct profile *p)
 static uint32_t *stamps(uint32_t **arr, size_t *cap, size_t n)
 {
 	xgrow((void **)arr, cap, n, sizeof(uint32_t));
-	memset(*arr, 0xff, n * sizeof(uint32_t));
+	if (n) /* *arr is still NULL when nothing was ever stamped */
+		memset(*arr, 0xff, n * sizeof(uint32_t));
 	return *arr;
 }
 
