@@ -9,11 +9,13 @@
 # it (NAMEs select tests, as there). Any sanitizer report (a memory error,
 # undefined behaviour, a leak at exit) ends cprof-tui with a non-zero status
 # and its report on stderr, so the test that ran into it fails; read
-# build-asan/test-logs/. The sanitizers make cprof-tui several times slower:
-# a time-share test may also fail from that alone (its log then shows no
-# sanitizer report). About twice the plain suite's time: not in CI, run by
-# hand (as the plain suite, under the machine lock:
-# flock /tmp/cprof-machine.lock bash tests/sanitize.sh).
+# build-asan/test-logs/. The sanitizers make cprof-tui slower: a time-share
+# test could also fail from that alone (its log then shows no sanitizer
+# report). valgrind and a tracer above cprof-tui cannot run with them:
+# t-valgrind and that case of t-badinput say so and are left out. As long
+# as the plain suite again (5 min of tests here): not in CI, run by hand,
+# as the plain suite under the machine lock:
+#   flock /tmp/cprof-machine.lock bash tests/sanitize.sh
 set -u
 cd "$(dirname "$0")/.." || exit 1
 SRCDIR=$PWD
