@@ -86,15 +86,15 @@ static int write_session(const char *path, long nsamples)
 			chain[d] = frames[rnd(nframes)];
 		stacks[s] = profile_stack(p, chain, depth, 0);
 	}
-	profile_thread(p, 100, "main");
-	profile_thread(p, 101, "worker");
+	uint32_t th[2] = {profile_thread_add(p, 100, 100, "main"),
+			  profile_thread_add(p, 100, 101, "worker")};
 
 	double sync_s = 0;
 	for (long i = 0; i < nsamples; i++) {
 		/* skewed: the square of a uniform variate favours low stack ids */
 		uint32_t u = rnd(NSTACKS);
 		uint32_t s = (uint32_t)((uint64_t)u * u / NSTACKS);
-		profile_add_sample(p, (uint64_t)i * 1001 / 2, 100 + (int)(i & 1), stacks[s]);
+		profile_add_sample(p, (uint64_t)i * 1001 / 2, th[i & 1], stacks[s]);
 		if ((i + 1) % SYNC_EVERY == 0 || i + 1 == nsamples) {
 			double t = now();
 			if (db_session_sync(db, p, err, sizeof err)) {

@@ -100,7 +100,8 @@ enum load_result { LOAD_OK, LOAD_SQL, LOAD_MISSING, LOAD_TWICE };
 struct loading {
 	struct db_session *s;
 	struct profile *p;
-	struct remap files, frames, stacks;
+	struct remap files, frames, stacks, threads, processes;
+	char **focus; size_t nfocus, cap_focus;
 };
 
 /* Step through st's rows with row(); finalizes st. */
@@ -149,21 +150,86 @@ static enum load_result frame_row(struct loading *l, sqlite3_stmt *st)
 	return LOAD_OK;
 }
 
+/* (time_us, thread id (its tid before version 3), stack id) */
 static enum load_result sample_row(struct loading *l, sqlite3_stmt *st)
 {
-	uint32_t sid;
-	if (!remap_get(&l->stacks, sqlite3_column_int64(st, 2), &sid))
+	uint32_t sid, thread;
+	if (!remap_get(&l->stacks, sqlite3_column_int64(st, 2), &sid) ||
+	    !remap_get(&l->threads, sqlite3_column_int64(st, 1), &thread))
 		return LOAD_MISSING;
-	profile_add_sample(l->p, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-			   sid);
+	profile_add_sample(l->p, (uint64_t)sqlite3_column_int64(st, 0), thread, sid);
 	return LOAD_OK;
 }
 
+static int64_t col_int64_or(sqlite3_stmt *st, int i, int64_t null)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? null : sqlite3_column_int64(st, i);
+}
+
+/* (id, pid, ppid, command, started_us, ended_us, exit_status, followed) */
+static enum load_result process_row(struct loading *l, sqlite3_stmt *st)
+{
+	struct profile *p = l->p;
+	uint32_t id = profile_process_add(p, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+					  col_text(st, 3), (uint64_t)sqlite3_column_int64(st, 4));
+	int64_t ended = col_int64_or(st, 5, 0), status = col_int64_or(st, 6, EXIT_UNKNOWN);
+	if (ended > 0)
+		profile_process_end(p, id, (uint64_t)ended,
+				    status > -1000 && status < 1000 ? (int)status : EXIT_UNKNOWN);
+	if (!sqlite3_column_int(st, 7))
+		profile_process_let_go(p, id);
+	remap_add(&l->processes, sqlite3_column_int64(st, 0), id);
+	return LOAD_OK;
+}
+
+/* (id, process id, pid, tid, name); before version 3 (tid, NULL, pid, tid, name) */
 static enum load_result thread_row(struct loading *l, sqlite3_stmt *st)
 {
-	struct pthread *t = profile_thread(l->p, sqlite3_column_int(st, 0), col_text(st, 1));
-	if (t->state == '?')
-		t->state = 'X';
+	uint32_t proc = 0, id;
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+	    !remap_get(&l->processes, sqlite3_column_int64(st, 1), &proc))
+		return LOAD_MISSING;
+	id = profile_thread_add(l->p, sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+				sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : col_text(st, 4));
+	struct pthread *t = &l->p->threads[id];
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+		t->process = proc + 1;
+	t->state = 'X';
+	remap_add(&l->threads, sqlite3_column_int64(st, 0), id);
+	return LOAD_OK;
+}
+
+static enum load_result focus_row(struct loading *l, sqlite3_stmt *st)
+{
+	*VEC_PUSH(l->focus, l->nfocus, l->cap_focus) = xstrdup(col_text(st, 0));
+	return LOAD_OK;
+}
+
+/* Processes and threads. Before version 3 there were no processes: the
+ * session's one process is made from meta, and its threads are the rows of
+ * threads and any other tid its samples name. */
+static enum load_result load_threads(struct loading *l, const char **what)
+{
+	enum load_result r;
+	*what = "processes";
+	if (l->s->version >= 3) {
+		r = query(l, "SELECT id, pid, ppid, command, started_us, ended_us, exit_status, "
+			     "followed FROM processes ORDER BY id", process_row);
+	} else {
+		remap_add(&l->processes, 0, profile_process_add(l->p, l->p->pid, 0, l->p->command, 0));
+		r = LOAD_OK;
+	}
+	if (r || !remap_seal(&l->processes))
+		return r ? r : LOAD_TWICE;
+	*what = "threads";
+	r = query(l, l->s->version >= 3
+			 ? "SELECT id, process_id, pid, tid, name FROM threads ORDER BY id"
+			 : "SELECT tid, 0, (SELECT value FROM meta WHERE key = 'pid'), tid, name "
+			   "FROM threads UNION SELECT DISTINCT tid, 0, "
+			   "(SELECT value FROM meta WHERE key = 'pid'), tid, NULL FROM samples "
+			   "WHERE tid NOT IN (SELECT tid FROM threads)", thread_row);
+	if (r || !remap_seal(&l->threads))
+		return r ? r : LOAD_TWICE;
 	return LOAD_OK;
 }
 
@@ -234,12 +300,17 @@ static enum load_result load_tables(struct loading *l, const char **what)
 	r = load_stacks(l);
 	if (r || !remap_seal(&l->stacks))
 		return r ? r : LOAD_TWICE;
-	*what = "samples";
-	r = query(l, "SELECT time_us, tid, stack_id FROM samples ORDER BY rowid", sample_row);
+	r = load_threads(l, what);
 	if (r)
 		return r;
-	*what = "threads";
-	return query(l, "SELECT tid, name FROM threads", thread_row);
+	*what = "samples";
+	r = query(l, l->s->version >= 3
+			 ? "SELECT time_us, thread_id, stack_id FROM samples ORDER BY rowid"
+			 : "SELECT time_us, tid, stack_id FROM samples ORDER BY rowid", sample_row);
+	if (r || l->s->version < 3)
+		return r;
+	*what = "focus";
+	return query(l, "SELECT pattern FROM focus ORDER BY rowid", focus_row);
 }
 
 int db_session_load(struct db_session *s, struct profile *p, char *err, size_t errlen)
@@ -262,12 +333,17 @@ int db_session_load(struct db_session *s, struct profile *p, char *err, size_t e
 	free(l.files.v);
 	free(l.frames.v);
 	free(l.stacks.v);
+	free(l.threads.v);
+	free(l.processes.v);
+	if (r == LOAD_OK && l.nfocus)
+		profile_set_focus(p, (const char *const *)l.focus, l.nfocus);
+	for (size_t i = 0; i < l.nfocus; i++)
+		free(l.focus[i]);
+	free(l.focus);
 	if (r != LOAD_OK)
 		return -1;
 	/* everything loaded is already in the file */
-	s->done = (struct db_written){p->nfiles, p->nframes, p->nstacks, p->nsamples};
-	xgrow((void **)&s->profiled_done, &s->cap_profiled, p->nfiles, sizeof(bool));
-	for (size_t i = 0; i < p->nfiles; i++)
-		s->profiled_done[i] = p->files[i].profiled;
+	db_writer_count(s, p);
+	db_writer_committed(s, p);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* schema.h — the session file schema (version DB_SCHEMA_VERSION).
  * Documented for sqlite3 users in doc/SESSION.md; keep both in step.
  * Version 1 had no frames.function_file_id: a function's file was its
- * frames' file_id (db/loader.c reads both).
+ * frames' file_id. Version 2 had no processes or focus, threads were keyed
+ * by tid and samples named their tid. (db/loader.c reads all three.)
  *
  * Counting rules of line_hits / function_hits are doc/PRODUCT.md §4 under the profiled
  * set stored in files.profiled; samples with no frame in a profiled file
@@ -20,8 +21,14 @@
 "CREATE TABLE stacks(id INTEGER PRIMARY KEY, depth INTEGER NOT NULL, flags INTEGER NOT NULL);\n" \
 "CREATE TABLE stack_frames(stack_id INTEGER NOT NULL, depth INTEGER NOT NULL,\n" \
 "                          frame_id INTEGER NOT NULL, PRIMARY KEY(stack_id, depth)) WITHOUT ROWID;\n" \
-"CREATE TABLE samples(time_us INTEGER NOT NULL, tid INTEGER NOT NULL, stack_id INTEGER NOT NULL);\n" \
-"CREATE TABLE threads(tid INTEGER PRIMARY KEY, name TEXT, samples INTEGER NOT NULL);\n" \
+"CREATE TABLE samples(time_us INTEGER NOT NULL, thread_id INTEGER NOT NULL,\n" \
+"                     stack_id INTEGER NOT NULL);\n" \
+"CREATE TABLE threads(id INTEGER PRIMARY KEY, process_id INTEGER, pid INTEGER, tid INTEGER NOT NULL,\n" \
+"                     name TEXT, samples INTEGER NOT NULL);\n" \
+"CREATE TABLE processes(id INTEGER PRIMARY KEY, pid INTEGER NOT NULL, ppid INTEGER,\n" \
+"                       command TEXT, started_us INTEGER NOT NULL, ended_us INTEGER,\n" \
+"                       exit_status INTEGER, followed INTEGER NOT NULL, samples INTEGER NOT NULL);\n" \
+"CREATE TABLE focus(pattern TEXT NOT NULL);\n" \
 "CREATE VIEW stack_counts AS SELECT stack_id, count(*) AS n FROM samples GROUP BY stack_id;\n" \
 "CREATE VIEW stack_self AS\n" \
 "  SELECT sf.stack_id, sf.frame_id FROM stack_frames sf\n" \

@@ -13,17 +13,23 @@ static int prepare(struct db_session *s, sqlite3_stmt **st, const char *sql)
 
 int db_writer_prepare(struct db_session *s)
 {
+	/* an older file is only read: its toggles and meta are saved, nothing appended */
 	if (s->version == DB_SCHEMA_VERSION &&
-	    prepare(s, &s->ins_frame, "INSERT INTO frames(id, function, function_file_id, file_id, line,"
-				      " function_line, module, flags) VALUES(?,?,?,?,?,?,?,?)"))
+	    (prepare(s, &s->ins_frame, "INSERT INTO frames(id, function, function_file_id, file_id, "
+				       "line, function_line, module, flags) VALUES(?,?,?,?,?,?,?,?)") ||
+	     prepare(s, &s->ins_sample,
+		     "INSERT INTO samples(time_us, thread_id, stack_id) VALUES(?,?,?)") ||
+	     prepare(s, &s->ins_thread, "INSERT OR REPLACE INTO threads(id, process_id, pid, tid, "
+					"name, samples) VALUES(?,?,?,?,?,?)") ||
+	     prepare(s, &s->ins_process, "INSERT OR REPLACE INTO processes(id, pid, ppid, command, "
+					 "started_us, ended_us, exit_status, followed, samples) "
+					 "VALUES(?,?,?,?,?,?,?,?,?)") ||
+	     prepare(s, &s->ins_focus, "INSERT INTO focus(pattern) VALUES(?)")))
 		return -1;
 	if (prepare(s, &s->ins_file, "INSERT INTO files(id, path, profiled, system) VALUES(?,?,?,?)") ||
 	    prepare(s, &s->ins_stack, "INSERT INTO stacks(id, depth, flags) VALUES(?,?,?)") ||
 	    prepare(s, &s->ins_stack_frame,
 		    "INSERT INTO stack_frames(stack_id, depth, frame_id) VALUES(?,?,?)") ||
-	    prepare(s, &s->ins_sample, "INSERT INTO samples(time_us, tid, stack_id) VALUES(?,?,?)") ||
-	    prepare(s, &s->ins_thread,
-		    "INSERT OR REPLACE INTO threads(tid, name, samples) VALUES(?,?,?)") ||
 	    prepare(s, &s->set_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)") ||
 	    prepare(s, &s->set_profiled, "UPDATE files SET profiled = ? WHERE id = ?"))
 		return -1;
@@ -33,9 +39,15 @@ int db_writer_prepare(struct db_session *s)
 void db_writer_finalize(struct db_session *s)
 {
 	sqlite3_stmt *all[] = {s->ins_file, s->ins_frame, s->ins_stack, s->ins_stack_frame,
-			       s->ins_sample, s->ins_thread, s->set_meta, s->set_profiled};
+			       s->ins_sample, s->ins_thread, s->ins_process, s->ins_focus,
+			       s->set_meta, s->set_profiled};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
+	struct db_counts *c[] = {&s->counts, &s->pending};
+	for (size_t i = 0; i < 2; i++) {
+		free(c[i]->threads);
+		free(c[i]->processes);
+	}
 }
 
 static int run(sqlite3_stmt *st)
@@ -133,23 +145,108 @@ static int write_stacks(struct db_session *s, const struct profile *p, size_t fr
 	return 0;
 }
 
-/* Samples from `from` on, and every thread (their counts move on). */
+static void bind_count(sqlite3_stmt *st, int i, uint64_t v)
+{
+	sqlite3_bind_int64(st, i, (int64_t)v);
+}
+
+void db_writer_count(struct db_session *s, const struct profile *p)
+{
+	struct db_counts *c = &s->pending;
+	xgrow((void **)&c->threads, &c->cap_threads, p->nthreads + 1, sizeof(uint64_t));
+	xgrow((void **)&c->processes, &c->cap_processes, p->nprocesses + 1, sizeof(uint64_t));
+	memset(c->threads, 0, p->nthreads * sizeof(uint64_t));
+	memset(c->processes, 0, p->nprocesses * sizeof(uint64_t));
+	if (s->done.threads)
+		memcpy(c->threads, s->counts.threads, s->done.threads * sizeof(uint64_t));
+	if (s->done.processes)
+		memcpy(c->processes, s->counts.processes, s->done.processes * sizeof(uint64_t));
+	for (size_t i = s->done.samples; i < p->nsamples; i++) {
+		const struct psample *sm = &p->samples[i];
+		uint32_t proc = p->threads[sm->thread].process;
+		c->threads[sm->thread]++;
+		if (proc)
+			c->processes[proc - 1]++;
+	}
+}
+
+/* Samples from `from` on. */
 static int write_samples(struct db_session *s, const struct profile *p, size_t from)
 {
+	if (from < p->nsamples && !s->ins_sample)
+		return -1; /* an older file */
 	for (size_t i = from; i < p->nsamples; i++) {
 		const struct psample *sm = &p->samples[i];
-		sqlite3_bind_int64(s->ins_sample, 1, (int64_t)sm->time_us);
-		sqlite3_bind_int64(s->ins_sample, 2, sm->tid);
+		bind_count(s->ins_sample, 1, sm->time_us);
+		sqlite3_bind_int64(s->ins_sample, 2, sm->thread);
 		sqlite3_bind_int64(s->ins_sample, 3, sm->stack);
 		if (run(s->ins_sample))
 			return -1;
 	}
+	return 0;
+}
+
+/* Threads and processes that are new or changed since the last commit
+ * (their names, states, ends, sample counts). */
+static int write_threads(struct db_session *s, const struct profile *p)
+{
+	const struct db_written *d = &s->done;
+	if (!s->ins_thread)
+		return 0; /* an older file: nothing new was sampled into it */
 	for (size_t i = 0; i < p->nthreads; i++) {
 		const struct pthread *t = &p->threads[i];
-		sqlite3_bind_int64(s->ins_thread, 1, t->tid);
-		bind_text(s->ins_thread, 2, t->name);
-		sqlite3_bind_int64(s->ins_thread, 3, (int64_t)t->samples);
+		uint64_t n = s->pending.threads[i];
+		if (i < d->threads && t->stamp <= d->generation && n == s->counts.threads[i])
+			continue;
+		sqlite3_bind_int64(s->ins_thread, 1, (int64_t)i);
+		if (t->process)
+			sqlite3_bind_int64(s->ins_thread, 2, t->process - 1);
+		else
+			sqlite3_bind_null(s->ins_thread, 2);
+		sqlite3_bind_int64(s->ins_thread, 3, t->pid);
+		sqlite3_bind_int64(s->ins_thread, 4, t->tid);
+		bind_text(s->ins_thread, 5, t->name);
+		bind_count(s->ins_thread, 6, n);
 		if (run(s->ins_thread))
+			return -1;
+	}
+	for (size_t i = 0; i < p->nprocesses; i++) {
+		const struct pprocess *pr = &p->processes[i];
+		uint64_t n = s->pending.processes[i];
+		if (i < d->processes && pr->stamp <= d->generation && n == s->counts.processes[i])
+			continue;
+		sqlite3_stmt *st = s->ins_process;
+		sqlite3_bind_int64(st, 1, (int64_t)i);
+		sqlite3_bind_int64(st, 2, pr->pid);
+		sqlite3_bind_int64(st, 3, pr->ppid);
+		bind_text(st, 4, pr->command);
+		bind_count(st, 5, pr->started_us);
+		if (pr->ended_us)
+			bind_count(st, 6, pr->ended_us);
+		else
+			sqlite3_bind_null(st, 6);
+		if (pr->exit_status != EXIT_UNKNOWN)
+			sqlite3_bind_int(st, 7, pr->exit_status);
+		else
+			sqlite3_bind_null(st, 7);
+		sqlite3_bind_int(st, 8, pr->followed);
+		bind_count(st, 9, n);
+		if (run(st))
+			return -1;
+	}
+	return 0;
+}
+
+/* The focus, when it changed since the last commit. */
+static int write_focus(struct db_session *s, const struct profile *p)
+{
+	if (!s->ins_focus || p->focus_stamp <= s->done.generation)
+		return 0;
+	if (sqlite3_exec(s->db, "DELETE FROM focus", NULL, NULL, NULL))
+		return -1;
+	for (size_t i = 0; i < p->nfocus; i++) {
+		bind_text(s->ins_focus, 1, p->focus[i]);
+		if (run(s->ins_focus))
 			return -1;
 	}
 	return 0;
@@ -172,13 +269,16 @@ static int write_meta(struct db_session *s, const struct profile *p)
 	       set_meta_u64(s, "samples_reused", c->reused) ? -1 : 0;
 }
 
-/* After a commit: what the file now holds. */
-static void committed(struct db_session *s, const struct profile *p)
+void db_writer_committed(struct db_session *s, const struct profile *p)
 {
-	s->done = (struct db_written){p->nfiles, p->nframes, p->nstacks, p->nsamples};
+	s->done = (struct db_written){p->nfiles, p->nframes, p->nstacks, p->nsamples,
+				      p->nthreads, p->nprocesses, p->generation};
 	xgrow((void **)&s->profiled_done, &s->cap_profiled, p->nfiles, sizeof(bool));
 	for (size_t i = 0; i < p->nfiles; i++)
 		s->profiled_done[i] = p->files[i].profiled;
+	struct db_counts t = s->counts; /* the pending counts are the file's now */
+	s->counts = s->pending;
+	s->pending = t;
 }
 
 int db_session_sync(struct db_session *s, struct profile *p, char *err, size_t errlen)
@@ -192,11 +292,13 @@ int db_session_sync(struct db_session *s, struct profile *p, char *err, size_t e
 		goto fail;
 	/* rows below s->done are in the file; the rest is written again until
 	 * a commit succeeds (a failed one leaves the file as it was) */
+	db_writer_count(s, p);
 	if (write_files(s, p, s->done.files) || write_frames(s, p, s->done.frames) ||
 	    write_stacks(s, p, s->done.stacks) || write_samples(s, p, s->done.samples) ||
-	    write_meta(s, p) || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL))
+	    write_threads(s, p) || write_focus(s, p) || write_meta(s, p) ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL))
 		goto fail_rollback;
-	committed(s, p);
+	db_writer_committed(s, p);
 	return 0;
 fail_rollback:
 	db_set_err(err, errlen, "cannot write session %s: %s", s->path, sqlite3_errmsg(s->db));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 struct backtrace_view {
+	uint32_t thread;    /* its index in the profile's threads */
 	int tid;
 	const char *name;   /* thread name, owned by the profile */
 	int64_t stack;      /* stack id shown, -1 when the thread has none */
@@ -21,12 +22,8 @@ static void backtrace_load(struct view *v)
 	struct backtrace_view *bv = v->priv;
 	const struct profile *p = v->ui->p;
 
-	bv->stack = -1;
-	for (size_t i = 0; i < p->nthreads; i++)
-		if (p->threads[i].tid == bv->tid) {
-			bv->stack = p->threads[i].last_stack;
-			bv->name = p->threads[i].name;
-		}
+	bv->stack = p->threads[bv->thread].last_stack;
+	bv->name = p->threads[bv->thread].name;
 	view_rows_clear(v);
 	if (bv->stack >= 0)
 		for (uint32_t d = 0; d < p->stacks[bv->stack].depth; d++)
@@ -131,10 +128,11 @@ static const struct view_ops backtrace_view_ops = {
 	.done = backtrace_done,
 };
 
-struct view *backtrace_view_new(struct ui *ui, int tid)
+struct view *backtrace_view_new(struct ui *ui, uint32_t thread)
 {
 	struct backtrace_view *bv = xcalloc(1, sizeof(*bv));
-	bv->tid = tid;
+	bv->thread = thread;
+	bv->tid = ui->p->threads[thread].tid;
 	bv->stack = -1;
 	return view_new(ui, &backtrace_view_ops, bv);
 }

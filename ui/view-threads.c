@@ -1,5 +1,6 @@
-/* view-threads.c — the target's threads; Enter shows a thread's latest
- * backtrace. Rows are identified by tid. */
+/* view-threads.c — the target's threads (of the process the views are
+ * narrowed to, if any); Enter shows a thread's latest backtrace. Rows are
+ * identified by thread index. */
 #include "config.h"
 #include "ui/columns.h"
 #include "ui/draw.h"
@@ -24,21 +25,15 @@ static const char *thread_state(char state)
 	}
 }
 
-static const struct pthread *thread_by_tid(const struct profile *p, int tid)
-{
-	for (size_t i = 0; i < p->nthreads; i++)
-		if (p->threads[i].tid == tid)
-			return &p->threads[i];
-	return NULL;
-}
-
 static int compare_rows(const void *a, const void *b, void *arg)
 {
 	const struct profile *p = arg;
-	const struct pthread *x = thread_by_tid(p, (int)*(const uint64_t *)a);
-	const struct pthread *y = thread_by_tid(p, (int)*(const uint64_t *)b);
+	const struct pthread *x = &p->threads[*(const uint64_t *)a];
+	const struct pthread *y = &p->threads[*(const uint64_t *)b];
 	if (x->samples != y->samples)
 		return x->samples < y->samples ? 1 : -1;
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
@@ -48,12 +43,14 @@ static void threads_load(struct view *v)
 
 	view_rows_clear(v);
 	for (size_t i = 0; i < p->nthreads; i++)
-		view_rows_add(v, (uint64_t)p->threads[i].tid);
+		if (!p->narrow_pid || p->threads[i].pid == p->narrow_pid)
+			view_rows_add(v, i);
 	qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, (void *)p);
 }
 
-enum { COL_TID, COL_NAME, COL_STATE, COL_SAMPLES, COL_SHARE, NCOLS };
+enum { COL_PID, COL_TID, COL_NAME, COL_STATE, COL_SAMPLES, COL_SHARE, NCOLS };
 static const struct column columns[NCOLS] = {
+	[COL_PID] = { "PID", 7, 0, 1, COL_RIGHT },
 	[COL_TID] = { "TID", 7, 0, 1, COL_RIGHT },
 	[COL_NAME] = { "Name", 19, 0, 2, COL_LEFT },
 	[COL_STATE] = { "State", 11, 0, 1, COL_LEFT },
@@ -71,13 +68,15 @@ static void threads_draw_header(struct view *v, int y, int width)
 static void threads_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
 	const struct profile *p = v->ui->p;
-	const struct pthread *t = thread_by_tid(p, (int)view_row_id(v, row));
+	const struct pthread *t = &p->threads[view_row_id(v, row)];
 	struct layout l;
 	char buf[32];
 
 	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(t->state == 'X' ? DRAW_DIM : DRAW_NORMAL, selected));
 	draw_text(y, 0, width, 0, "", true);
+	snprintf(buf, sizeof(buf), "%d", t->pid);
+	cell_text(&l, COL_PID, y, t->pid ? buf : "?");
 	snprintf(buf, sizeof(buf), "%d", t->tid);
 	cell_text(&l, COL_TID, y, buf);
 	cell_untrusted(&l, COL_NAME, y, t->name);
@@ -89,15 +88,15 @@ static void threads_draw_row(struct view *v, size_t row, int y, int width, bool 
 
 static void threads_row_text(struct view *v, size_t row, char *buf, size_t n)
 {
-	const struct pthread *t = thread_by_tid(v->ui->p, (int)view_row_id(v, row));
-	snprintf(buf, n, "%d %s", t->tid, t->name ? t->name : "");
+	const struct pthread *t = &v->ui->p->threads[view_row_id(v, row)];
+	snprintf(buf, n, "%d %d %s", t->pid, t->tid, t->name ? t->name : "");
 }
 
 static enum reaction threads_request(struct view *v, enum request req)
 {
 	if (req != REQ_ENTER || !v->nrows)
 		return REACT_NONE;
-	return ui_push(v->ui, backtrace_view_new(v->ui, (int)view_row_id(v, v->cursor)));
+	return ui_push(v->ui, backtrace_view_new(v->ui, (uint32_t)view_row_id(v, v->cursor)));
 }
 
 static const struct view_ops threads_view_ops = {

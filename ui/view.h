@@ -123,7 +123,7 @@ struct view *threads_view_new(struct ui *ui);
 struct view *source_view_new(struct ui *ui, uint32_t file, uint32_t line);
 /* Source of a function, cursor on its hottest line. */
 struct view *source_view_for_function(struct ui *ui, uint32_t func);
-struct view *backtrace_view_new(struct ui *ui, int tid);
+struct view *backtrace_view_new(struct ui *ui, uint32_t thread);
 struct view *callers_view_new(struct ui *ui, uint32_t func);
 struct view *help_view_new(struct ui *ui);
 

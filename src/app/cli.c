@@ -60,6 +60,18 @@ static struct db_session *open_session(const struct options *o, struct profile *
 		profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
 		profile_apply_rules(p);
 	}
+	if (o->nfocus) /* (stored only when the TUI changes it) */
+		profile_set_focus(p, o->focus, o->nfocus);
+	if (o->narrow_pid) {
+		if (profile_process_find(p, o->narrow_pid) < 0) {
+			snprintf(err, sizeof(err), "no process %d in %s (--report %s --by process "
+				 "lists them)", o->narrow_pid, o->session, o->session);
+			print_error(err);
+			db_session_close(s);
+			return NULL;
+		}
+		profile_narrow(p, o->narrow_pid);
+	}
 	return s;
 }
 
@@ -136,7 +148,10 @@ static void show_unsaved(struct recorder *r, const struct profile *p)
  * written (a full disk). */
 static int print_report(const struct options *o, struct profile *p)
 {
-	report_print(stdout, p, o->by, o->format, o->limit);
+	if (o->by_process)
+		report_processes(stdout, p, o->format, o->limit);
+	else
+		report_print(stdout, p, o->by, o->format, o->limit);
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return 0;
 	char msg[256];

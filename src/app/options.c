@@ -12,6 +12,7 @@
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
 	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
+	OPT_FOCUS, OPT_REPEAT,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +27,8 @@ static const struct option long_options[] = {
 	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
 	{"wall", no_argument, NULL, OPT_WALL},
 	{"follow", no_argument, NULL, OPT_FOLLOW},
+	{"focus", required_argument, NULL, OPT_FOCUS},
+	{"repeat", required_argument, NULL, OPT_REPEAT},
 	{"no-follow", no_argument, NULL, OPT_NO_FOLLOW},
 	{"pid", required_argument, NULL, 'p'},
 	{"report", required_argument, NULL, OPT_REPORT},
@@ -44,8 +47,8 @@ static void usage(FILE *f)
 	      "  cprof-tui [OPTIONS] PROGRAM [ARGS...]   launch PROGRAM and profile it live\n"
 	      "  cprof-tui [OPTIONS] -p PID              attach to a running process\n"
 	      "  cprof-tui [OPTIONS] SESSION.db          browse a saved session\n"
-	      "  cprof-tui --report SESSION.db [--by function|line|file] [--limit N]\n"
-	      "                                 [--format text|tsv|json]\n"
+	      "  cprof-tui --report SESSION.db [--by function|line|file|process] [--limit N]\n"
+	      "                   [--format text|tsv|json] [--pid PID] [--focus PATTERN]\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
@@ -63,8 +66,14 @@ static void usage(FILE *f)
 	      "                            profiled (they are by default)\n"
 	      "  -p, --pid PID             attach to PID (all its threads)\n"
 	      "      --follow              with -p: also its child processes, now and new\n"
+	      "      --repeat N            run PROGRAM N times, one after the other, into one\n"
+	      "                            session\n"
+	      "      --focus PATTERN       count only samples with a function matching\n"
+	      "                            PATTERN (a glob) on the stack; repeatable\n"
 	      "      --report SESSION.db   print a saved session's profile and exit\n"
-	      "      --by KIND             report rows: function (default), line or file\n"
+	      "      --by KIND             report rows: function (default), line, file or\n"
+	      "                            process\n"
+	      "      --pid PID             with --report: that process's samples only\n"
 	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
 	      "      --format FMT          report as text (default), tsv or json\n"
 	      "  -h, --help                show this help\n"
@@ -93,12 +102,12 @@ static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-int options_parse(struct options *o, int argc, char **argv)
+static int parse(struct options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
 	o->backend = "auto";
 	bool have_pid = false;
-	size_t cap_po = 0, cap_sp = 0;
+	size_t cap_po = 0, cap_sp = 0, cap_focus = 0;
 	unsigned long v;
 	int c;
 	opterr = 0;
@@ -133,6 +142,18 @@ int options_parse(struct options *o, int argc, char **argv)
 		case OPT_PROFILE_ONLY:
 			*VEC_PUSH(o->profile_only, o->nprofile_only, cap_po) = optarg;
 			break;
+		case OPT_FOCUS:
+			if (!*optarg)
+				return bad("empty --focus%s: give a function name or glob (e.g. "
+					   "'parse_*')", "");
+			*VEC_PUSH(o->focus, o->nfocus, cap_focus) = optarg;
+			break;
+		case OPT_REPEAT:
+			if (!parse_ulong(optarg, 1000000, &v) || v == 0)
+				return bad("invalid --repeat '%s': give how many times to run the "
+					   "program (1 or more)", optarg);
+			o->repeat = (unsigned)v;
+			break;
 		case OPT_PROFILE_ALL:
 			o->profile_all = true;
 			break;
@@ -163,8 +184,11 @@ int options_parse(struct options *o, int argc, char **argv)
 				o->by = TABLE_LINE;
 			else if (!strcmp(optarg, "file"))
 				o->by = TABLE_FILE;
+			else if (!strcmp(optarg, "process"))
+				o->by_process = true;
 			else
-				return bad("invalid --by '%s': use function, line or file", optarg);
+				return bad("invalid --by '%s': use function, line, file or process",
+					   optarg);
 			break;
 		case OPT_LIMIT:
 			if (!parse_ulong(optarg, 100000000, &v) || v == 0)
@@ -203,6 +227,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	if (o->mode == MODE_REPORT) {
 		if (nrest)
 			return bad("unexpected argument '%s' after --report SESSION.db", rest[0]);
+		o->narrow_pid = have_pid ? o->pid : 0; /* --report --pid: that process only */
 		return 0;
 	}
 	if (have_pid) {
@@ -230,8 +255,22 @@ int options_parse(struct options *o, int argc, char **argv)
 	return 0;
 }
 
+int options_parse(struct options *o, int argc, char **argv)
+{
+	int rc = parse(o, argc, argv);
+	if (rc)
+		return rc;
+	/* options that belong to one mode only */
+	if (o->repeat && o->mode != MODE_LAUNCH)
+		return bad("--repeat runs a PROGRAM again: it needs a PROGRAM to launch%s", "");
+	if (o->by_process && o->mode != MODE_REPORT)
+		return bad("--by process is for --report SESSION.db%s", "");
+	return 0;
+}
+
 void options_free(struct options *o)
 {
 	free(o->profile_only);
+	free(o->focus);
 	free(o->source_path);
 }

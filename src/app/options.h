@@ -24,6 +24,10 @@ struct options {
 	bool profile_all;
 	const char **profile_only; size_t nprofile_only;
 	const char **source_path;  size_t nsource_path;
+	const char **focus;        size_t nfocus;  /* --focus globs */
+	unsigned repeat;         /* --repeat N: run the program N times (0: once) */
+	int narrow_pid;          /* --report --pid */
+	bool by_process;         /* --report --by process */
 	enum table_by by;        /* --by */
 	size_t limit;            /* --limit, 0 = default */
 	enum report_format format;

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "app/recorder.h"
 #include "app/guard.h"
+#include "app/tracking.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
 #include "db/session.h"
@@ -24,15 +25,15 @@
 
 volatile int recorder_interrupted;
 
-struct seen_process {
-	uint64_t exec_count;
-	bool ended;
-};
-
 struct recorder {
 	const struct options *o;
 	struct profile *p;
+	const struct sampler_backend *be;
+	struct sampler_config cfg;
 	struct sampler *s;
+	unsigned run, runs;           /* --repeat: this run (1...), of how many */
+	int failed_status, failed_run; /* the first run that failed (status 0: none) */
+	struct recorder_costs before; /* the sampler's counts of the runs before */
 	struct resolver *res;
 	struct db_session *db;
 	struct guard *guard;
@@ -41,12 +42,9 @@ struct recorder {
 	char *log_path;
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
-	struct seen_process *seen;    /* what the model knows of each sampler.procs[i] */
-	size_t nseen, cap_seen;
-	uint64_t procs_seen;          /* the sampler's procs_changed at the last look */
+	struct tracking track;        /* the sampler's threads and processes -> the model */
 	bool paused, released, over, finished;
 	bool events;                  /* target events may be waiting (see recorder_wait) */
-	uint64_t threads_seen;        /* the sampler's threads_changed at the last sync_threads */
 	bool realtime;                /* SCHED_FIFO permitted: see raise_priority */
 	bool in_rounds;               /* ... and taken, for waiting and rounds */
 	char state[128];
@@ -153,6 +151,9 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	struct recorder *r = xcalloc(1, sizeof(*r));
 	r->o = o;
 	r->p = p;
+	r->be = be;
+	r->run = 1;
+	r->runs = o->repeat ? o->repeat : 1;
 	struct sampler_config cfg = {
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
@@ -191,6 +192,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
 	profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
+	if (o->nfocus)
+		profile_set_focus(p, o->focus, o->nfocus);
 	char now[32];
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 
@@ -202,6 +205,9 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->res = resolver_new(p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
+	tracking_init(&r->track, p, r->res, r->start_ns);
+	r->cfg = cfg;
+	r->cfg.log_append = true; /* for runs after the first */
 	r->guard = guard_start(r->s->pid, r->session_path);
 	prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time for each tick */
 	raise_priority(r);
@@ -215,6 +221,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->end_ns = o->duration > 0 ? r->start_ns + (uint64_t)(o->duration * 1e9) : 0;
 	if (db_session_sync(r->db, p, err, errlen))
 		goto fail_release;
+	if (r->s->launched)
+		r->s->ops->set_stopped(r->s, false); /* all is ready: it runs */
 	return r;
 
 fail_release:
@@ -255,49 +263,6 @@ static void drain_all(struct recorder *r)
 {
 	if (resolver_drain_all(r->res))
 		set_error(r, "symbols took too long: samples left out of the profile");
-}
-
-static void sync_threads(struct recorder *r)
-{
-	r->threads_seen = r->s->threads_changed;
-	for (size_t i = 0; i < r->s->nthreads; i++) {
-		const struct sampler_thread *st = &r->s->threads[i];
-		struct pthread *t = profile_thread(r->p, st->tid, st->name[0] ? st->name : NULL);
-		t->state = st->state;
-	}
-}
-
-/* Processes that exec'd since the last look: their addresses mean other
- * code from now on (before this round's samples are unwound). */
-static void see_execs(struct recorder *r)
-{
-	const struct sampler *s = r->s;
-	while (r->nseen < s->nprocs)
-		*VEC_PUSH(r->seen, r->nseen, r->cap_seen) = (struct seen_process){0};
-	for (size_t i = 0; i < s->nprocs; i++) {
-		if (s->procs[i].exec_count == r->seen[i].exec_count)
-			continue;
-		r->seen[i].exec_count = s->procs[i].exec_count;
-		resolver_exec(r->res, s->procs[i].pid);
-		if (i == 0 && s->procs[0].command[0]) { /* the launched program's exec */
-			free(r->p->command);
-			r->p->command = xstrdup(s->procs[0].command);
-		}
-	}
-}
-
-/* Processes that ended since the last look (their samples are unwound):
- * their address spaces are freed. */
-static void see_ends(struct recorder *r)
-{
-	const struct sampler *s = r->s;
-	r->procs_seen = s->procs_changed;
-	for (size_t i = 0; i < s->nprocs; i++) {
-		if (!s->procs[i].ended_ns || r->seen[i].ended)
-			continue;
-		r->seen[i].ended = true;
-		resolver_process_gone(r->res, s->procs[i].pid);
-	}
 }
 
 /* A sync failed (a full disk): said at once, in the last error. Sampling
@@ -357,6 +322,47 @@ static void update_state_text(struct recorder *r)
 	default:
 		snprintf(r->state, sizeof(r->state), r->paused ? "paused" : "running");
 	}
+	size_t n = strlen(r->state);
+	if (r->runs > 1 && s->target != SAMPLER_EXITED)
+		snprintf(r->state + n, sizeof(r->state) - n, ", run %u of %u", r->run, r->runs);
+	else if (r->runs > 1 && r->failed_status)
+		snprintf(r->state + n, sizeof(r->state) - n, " (%u runs; run %d failed first, "
+			 "status %d)", r->runs, r->failed_run, r->failed_status);
+	else if (r->runs > 1)
+		snprintf(r->state + n, sizeof(r->state) - n, " (%u runs)", r->run);
+}
+
+/* --repeat: the program ended; launch it again (its children that outlive
+ * it are let go). False when it cannot be launched: the session ends. */
+static bool next_run(struct recorder *r)
+{
+	struct sampler *old = r->s;
+	int status = recorder_exit_status(r);
+	if (status && !r->failed_status) {
+		r->failed_status = status;
+		r->failed_run = (int)r->run;
+	}
+	old->ops->release(old, false);
+	char err[512];
+	struct sampler *s = r->be->launch(r->o->argv, &r->cfg, err, sizeof(err));
+	if (!s) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "run %u of %u: %s", r->run + 1, r->runs, err);
+		set_error(r, msg);
+		return false;
+	}
+	r->before.stopped_ns += old->stopped_ns;
+	r->before.asleep_at_stop += old->asleep_at_stop;
+	r->before.unseen_ns += old->unseen_ns;
+	old->ops->free(old);
+	s->ops->set_stopped(s, false);
+	r->s = s;
+	r->run++;
+	tracking_new_sampler(&r->track);
+	guard_stop(r->guard);
+	r->guard = guard_start(s->pid, r->session_path);
+	r->next_tick_ns = now_ns();
+	return true;
 }
 
 static void end_sampling(struct recorder *r)
@@ -401,21 +407,16 @@ bool recorder_step(struct recorder *r)
 		r->costs.ticks++;
 		r->costs.tick_ns += now_ns() - t;
 	}
-	bool procs = s->procs_changed != r->procs_seen;
-	if (procs)
-		see_execs(r);
+	tracking_before(&r->track, s, &r->batch);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
-	if (procs)
-		see_ends(r);
+	tracking_after(&r->track, s);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
 	bool sampling = !r->paused && s->target == SAMPLER_RUNNING;
 	resolver_drain(r->res, sampling ? (r->next_tick_ns > t + 100000 ? r->next_tick_ns - 100000 : t + 1)
 				    : t + 20000000);
 	r->p->counters.lost += r->batch.lost;
-	if (s->threads_changed != r->threads_seen) /* not every round: 60 threads cost 3 us */
-		sync_threads(r);
 	if (s->error[0]) {
 		set_error(r, s->error);
 		s->error[0] = '\0';
@@ -424,8 +425,11 @@ bool recorder_step(struct recorder *r)
 	if (t - r->last_sync_ns >= SYNC_INTERVAL_NS)
 		do_sync(r);
 	if (s->target == SAMPLER_EXITED) {
-		sync_threads(r);
-		end_sampling(r);
+		tracking_before(&r->track, s, NULL);
+		tracking_after(&r->track, s);
+		if (r->run >= r->runs || recorder_interrupted || (r->end_ns && t >= r->end_ns) ||
+		    !next_run(r))
+			end_sampling(r);
 	} else if ((r->end_ns && t >= r->end_ns) || recorder_interrupted) {
 		end_sampling(r);
 		s->ops->release(s, false);
@@ -474,6 +478,8 @@ enum target_state recorder_target_state(const struct recorder *r)
 
 int recorder_exit_status(const struct recorder *r)
 {
+	if (r->failed_status)
+		return r->failed_status;
 	if (r->s->target != SAMPLER_EXITED)
 		return 0;
 	return r->s->exit_signal ? 128 + r->s->exit_signal : r->s->exit_code;
@@ -501,9 +507,9 @@ double recorder_rate(const struct recorder *r)
 const struct recorder_costs *recorder_get_costs(const struct recorder *r)
 {
 	struct recorder *w = (struct recorder *)r;
-	w->costs.stopped_ns = r->s->stopped_ns;
-	w->costs.asleep_at_stop = r->s->asleep_at_stop;
-	w->costs.unseen_ns = r->s->unseen_ns;
+	w->costs.stopped_ns = r->before.stopped_ns + r->s->stopped_ns;
+	w->costs.asleep_at_stop = r->before.asleep_at_stop + r->s->asleep_at_stop;
+	w->costs.unseen_ns = r->before.unseen_ns + r->s->unseen_ns;
 	resolver_get_costs(r->res, &w->costs.stack);
 	return &r->costs;
 }
@@ -579,7 +585,7 @@ void recorder_free(struct recorder *r)
 	db_session_close(r->db);
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);
-	free(r->seen);
+	tracking_free(&r->track);
 	r->s->ops->free(r->s);
 	free(r->session_path);
 	free(r->log_path);

@@ -43,6 +43,128 @@ static void tsv_field(FILE *out, const char *s)
 	free(e);
 }
 
+/* JSON: "pid" and "focus" members (each followed by a comma) when set. */
+static void json_scope(FILE *out, const struct profile *p)
+{
+	if (p->narrow_pid)
+		fprintf(out, "\"pid\":%d,", p->narrow_pid);
+	if (!p->nfocus)
+		return;
+	fputs("\"focus\":[", out);
+	for (size_t i = 0; i < p->nfocus; i++) {
+		fputs(i ? "," : "", out);
+		json_string(out, p->focus[i]);
+	}
+	fputs("],", out);
+}
+
+/* Text: what the numbers are of, when narrowed or focused. */
+static void text_scope(FILE *out, const struct profile *p)
+{
+	char a[512];
+	if (p->narrow_pid) {
+		int64_t k = profile_process_find(p, p->narrow_pid);
+		fprintf(out, "only process %d (%s)\n", p->narrow_pid,
+			str_escape(a, sizeof(a), k >= 0 ? p->processes[k].command : "?"));
+	}
+	if (p->nfocus) {
+		fputs("focus:", out);
+		for (size_t i = 0; i < p->nfocus; i++)
+			fprintf(out, " %s", str_escape(a, sizeof(a), p->focus[i]));
+		fprintf(out, " (%llu samples without a focus function left out)\n",
+			(unsigned long long)p->out_of_focus);
+	}
+}
+
+/* A process's exit as words: "exit 3", "SIGKILL", "running", "not followed". */
+static const char *exit_words(const struct pprocess *pr, char *buf, size_t n)
+{
+	if (!pr->ended_us)
+		snprintf(buf, n, "%s", pr->followed ? "running" : "not followed");
+	else if (pr->exit_status == EXIT_UNKNOWN)
+		snprintf(buf, n, "ended");
+	else if (pr->exit_status < 0)
+		snprintf(buf, n, "SIG%s", sigabbrev_np(-pr->exit_status) ? sigabbrev_np(-pr->exit_status)
+									  : "?");
+	else
+		snprintf(buf, n, "exit %d", pr->exit_status);
+	return buf;
+}
+
+void report_processes(FILE *out, struct profile *p, enum report_format fmt, size_t limit)
+{
+	struct process_row *rows;
+	size_t n = table_processes(p, &rows);
+	uint64_t all = 0;
+	for (size_t i = 0; i < p->nprocesses; i++)
+		all += p->processes[i].samples;
+	if (!limit || limit > n)
+		limit = n;
+	char a[512], st[32];
+	if (fmt == FORMAT_TSV)
+		fputs("samples\tshare_pct\tpid\tppid\tdepth\texit_status\tsignal\tstarted_us\t"
+		      "ended_us\tfollowed\tcommand\n", out);
+	else if (fmt == FORMAT_JSON) {
+		fprintf(out, "{\"samples\":%llu,\"by\":\"process\",", (unsigned long long)all);
+		json_scope(out, p);
+		fputs("\"rows\":[", out);
+	} else {
+		fprintf(out, "%s (pid %d): %zu processes, %llu samples\n",
+			str_escape(a, sizeof(a), p->command), p->pid, p->nprocesses,
+			(unsigned long long)all);
+		text_scope(out, p);
+		fprintf(out, "%8s %6s %7s %7s %-12s %8s  %s\n", "samples", "share", "pid", "ppid",
+			"status", "time", "command");
+	}
+	for (size_t i = 0; i < limit; i++) {
+		const struct pprocess *pr = &p->processes[rows[i].id];
+		int status = pr->ended_us ? pr->exit_status : EXIT_UNKNOWN;
+		if (fmt == FORMAT_TSV) {
+			fprintf(out, "%llu\t%.1f\t%d\t%d\t%u\t", (unsigned long long)pr->samples,
+				pct(pr->samples, all), pr->pid, pr->ppid, rows[i].depth);
+			if (status != EXIT_UNKNOWN)
+				fprintf(out, "%d\t%d", status < 0 ? -1 : status, status < 0 ? -status : 0);
+			else
+				fputc('\t', out);
+			fprintf(out, "\t%llu\t", (unsigned long long)pr->started_us);
+			if (pr->ended_us)
+				fprintf(out, "%llu", (unsigned long long)pr->ended_us);
+			fprintf(out, "\t%d\t", pr->followed);
+			tsv_field(out, pr->command);
+			fputc('\n', out);
+		} else if (fmt == FORMAT_JSON) {
+			fprintf(out, "%s{\"samples\":%llu,\"share_pct\":%.1f,\"pid\":%d,\"ppid\":%d,"
+				     "\"depth\":%u,", i ? "," : "", (unsigned long long)pr->samples,
+				pct(pr->samples, all), pr->pid, pr->ppid, rows[i].depth);
+			if (status != EXIT_UNKNOWN)
+				fprintf(out, "\"exit_status\":%d,\"signal\":%d,", status < 0 ? -1 : status,
+					status < 0 ? -status : 0);
+			else
+				fputs("\"exit_status\":null,\"signal\":null,", out);
+			fprintf(out, "\"started_us\":%llu,\"ended_us\":", (unsigned long long)pr->started_us);
+			if (pr->ended_us)
+				fprintf(out, "%llu", (unsigned long long)pr->ended_us);
+			else
+				fputs("null", out);
+			fprintf(out, ",\"followed\":%s,\"command\":", pr->followed ? "true" : "false");
+			json_string(out, pr->command);
+			fputc('}', out);
+		} else {
+			double secs = pr->ended_us ? (double)(pr->ended_us - pr->started_us) / 1e6 : 0;
+			char t[32] = "";
+			if (pr->ended_us)
+				snprintf(t, sizeof(t), "%.2fs", secs);
+			fprintf(out, "%8llu %5.1f%% %7d %7d %-12s %8s  %*s%s\n",
+				(unsigned long long)pr->samples, pct(pr->samples, all), pr->pid, pr->ppid,
+				exit_words(pr, st, sizeof(st)), t, (int)(2 * (rows[i].depth < 8 ? rows[i].depth : 8)),
+				"", str_escape(a, sizeof(a), pr->command));
+		}
+	}
+	if (fmt == FORMAT_JSON)
+		fputs("]}\n", out);
+	free(rows);
+}
+
 void report_print(FILE *out, struct profile *p, enum table_by by, enum report_format fmt,
 		  size_t limit)
 {
@@ -76,8 +198,10 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 			fputc('\n', out);
 		}
 	} else if (fmt == FORMAT_JSON) {
-		fprintf(out, "{\"samples\":%llu,\"by\":\"%s\",\"rows\":[", (unsigned long long)all,
+		fprintf(out, "{\"samples\":%llu,\"by\":\"%s\",", (unsigned long long)all,
 			by_name[by]);
+		json_scope(out, p);
+		fputs("\"rows\":[", out);
 		for (size_t i = 0; i < limit; i++) {
 			const struct table_row *r = &rows[i];
 			fprintf(out, "%s{\"self\":%llu,\"total\":%llu,\"self_pct\":%.1f,\"total_pct\":%.1f",
@@ -104,6 +228,7 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 			p->frequency_hz, p->wall ? "wall" : "cpu",
 			str_escape(a, sizeof(a), p->started_at ? p->started_at : "?"),
 			str_escape(b, sizeof(b), p->ended_at ? p->ended_at : "?"));
+		text_scope(out, p);
 		fprintf(out, "%7s %7s %8s  %s\n", "self%", "total%", "samples",
 			by == TABLE_FUNCTION ? "function  file:line" : by == TABLE_LINE ? "file:line" : "file");
 		for (size_t i = 0; i < limit; i++) {

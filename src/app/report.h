@@ -7,8 +7,15 @@
  * Percentages are of all samples, with one decimal. The row for samples with
  * no frame in a profiled file has function/file "(outside profiled files)"
  * and line 0; it is always present (possibly 0).
- * JSON: {"samples":N,"by":"function","rows":[{"self":..,"total":..,...}]}.
- * Text: a header with the session facts, then an aligned table. */
+ *   --by process:  samples share_pct pid ppid depth exit_status signal
+ *                  started_us ended_us followed command
+ *                  (a tree: each process after its parent; exit_status and
+ *                  signal empty while it runs or when unknown)
+ * JSON: {"samples":N,"by":"function","pid":N,"focus":[..],"rows":[{"self":..,...}]}
+ * ("pid" and "focus" only when the report is narrowed or focused).
+ * Text: a header with the session facts, then an aligned table.
+ * Narrowed (--pid) or focused (--focus), every number is of the samples
+ * that are in: the header says which. */
 #ifndef CPROF_REPORT_H
 #define CPROF_REPORT_H
 #include "app/options.h"
@@ -17,6 +24,8 @@
 
 void report_print(FILE *out, struct profile *p, enum table_by by, enum report_format fmt,
 		  size_t limit);
+/* --by process */
+void report_processes(FILE *out, struct profile *p, enum report_format fmt, size_t limit);
 /* The short end-of-recording summary of --headless. */
 void report_summary(FILE *out, struct profile *p, const char *session_path, double elapsed_s);
 

@@ -23,6 +23,13 @@ void profile_free(struct profile *p)
 		free(p->stacks[i].frames);
 	for (size_t i = 0; i < p->nthreads; i++)
 		free(p->threads[i].name);
+	for (size_t i = 0; i < p->nprocesses; i++)
+		free(p->processes[i].command);
+	for (size_t i = 0; i < p->nfocus; i++)
+		free(p->focus[i]);
+	free(p->focus);
+	free(p->func_focus);
+	free(p->processes);
 	for (size_t i = 0; i < p->nprofile_only; i++)
 		free(p->profile_only[i]);
 	free(p->profile_only);
@@ -45,7 +52,7 @@ void profile_free(struct profile *p)
 	u64map_free(&p->line_index);
 	u64map_free(&p->frame_index);
 	u64map_free(&p->stack_index);
-	u64map_free(&p->thread_index);
+	u64map_free(&p->process_index);
 	free(p);
 }
 
@@ -53,6 +60,13 @@ static void changed(struct profile *p)
 {
 	p->dirty = true;
 	p->generation++;
+}
+
+/* A change to a row the session writer rewrites when its stamp moved. */
+static void touch(struct profile *p, uint64_t *stamp)
+{
+	changed(p);
+	*stamp = p->generation;
 }
 
 static bool matches_profile_only(const struct profile *p, const char *path)
@@ -249,25 +263,77 @@ uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth
 	return id;
 }
 
-struct pthread *profile_thread(struct profile *p, int tid, const char *name)
+uint32_t profile_thread_add(struct profile *p, int pid, int tid, const char *name)
 {
-	uint64_t *slot = u64map_slot(&p->thread_index, (uint32_t)tid, UINT64_MAX);
-	if (*slot == UINT64_MAX) {
-		*slot = p->nthreads;
-		struct pthread *t = VEC_PUSH(p->threads, p->nthreads, p->cap_threads);
-		memset(t, 0, sizeof(*t));
-		t->tid = tid;
-		t->state = '?';
-		t->last_stack = -1;
-		changed(p);
-	}
-	struct pthread *t = &p->threads[*slot];
+	uint32_t id = (uint32_t)p->nthreads;
+	struct pthread *t = VEC_PUSH(p->threads, p->nthreads, p->cap_threads);
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->pid = pid;
+	int64_t proc = pid ? profile_process_find(p, pid) : -1;
+	t->process = proc < 0 ? 0 : (uint32_t)proc + 1;
+	t->name = name ? xstrdup(name) : NULL;
+	t->state = '?';
+	t->last_stack = -1;
+	touch(p, &t->stamp);
+	return id;
+}
+
+void profile_thread_update(struct profile *p, uint32_t thread, const char *name, char state)
+{
+	struct pthread *t = &p->threads[thread];
 	if (name && (!t->name || strcmp(t->name, name) != 0)) {
 		free(t->name);
 		t->name = xstrdup(name);
+		touch(p, &t->stamp);
+	}
+	if (state && t->state != state) {
+		t->state = state;
 		changed(p);
 	}
-	return t;
+}
+
+uint32_t profile_process_add(struct profile *p, int pid, int ppid, const char *command,
+			     uint64_t started_us)
+{
+	uint32_t id = (uint32_t)p->nprocesses;
+	struct pprocess *pr = VEC_PUSH(p->processes, p->nprocesses, p->cap_processes);
+	*pr = (struct pprocess){.pid = pid, .ppid = ppid, .command = xstrdup(command ? command : ""),
+				.started_us = started_us, .exit_status = EXIT_UNKNOWN,
+				.followed = true};
+	u64map_put(&p->process_index, (uint32_t)pid, id);
+	touch(p, &pr->stamp);
+	return id;
+}
+
+int64_t profile_process_find(const struct profile *p, int pid)
+{
+	uint64_t id;
+	return u64map_get(&p->process_index, (uint32_t)pid, &id) ? (int64_t)id : -1;
+}
+
+void profile_process_command(struct profile *p, uint32_t proc, const char *command)
+{
+	struct pprocess *pr = &p->processes[proc];
+	if (!strcmp(pr->command, command))
+		return;
+	free(pr->command);
+	pr->command = xstrdup(command);
+	touch(p, &pr->stamp);
+}
+
+void profile_process_end(struct profile *p, uint32_t proc, uint64_t ended_us, int exit_status)
+{
+	struct pprocess *pr = &p->processes[proc];
+	pr->ended_us = ended_us ? ended_us : 1;
+	pr->exit_status = exit_status;
+	touch(p, &pr->stamp);
+}
+
+void profile_process_let_go(struct profile *p, uint32_t proc)
+{
+	p->processes[proc].followed = false;
+	touch(p, &p->processes[proc].stamp);
 }
 
 /* Count one sample of stack s against the problem counters. */
@@ -284,19 +350,16 @@ static void count_problems(struct profile *p, const struct pstack *s, int64_t n)
 	}
 }
 
-void profile_add_sample(struct profile *p, uint64_t time_us, int tid, uint32_t stack)
+void profile_add_sample(struct profile *p, uint64_t time_us, uint32_t thread, uint32_t stack)
 {
 	struct psample *smp = VEC_PUSH(p->samples, p->nsamples, p->cap_samples);
 	smp->time_us = time_us;
-	smp->tid = tid;
+	smp->thread = thread;
 	smp->stack = stack;
-	struct pstack *s = &p->stacks[stack];
-	s->count++;
-	p->counted++;
-	count_problems(p, s, 1);
-	struct pthread *t = profile_thread(p, tid, NULL);
-	t->samples++;
+	count_problems(p, &p->stacks[stack], 1);
+	struct pthread *t = &p->threads[thread];
 	t->last_stack = stack;
+	profile_count_sample(p, t, stack);
 	changed(p);
 }
 
@@ -313,13 +376,8 @@ void profile_set_profiled(struct profile *p, uint32_t file, bool profiled, bool 
 
 void profile_reset_counts(struct profile *p)
 {
-	for (size_t i = 0; i < p->nstacks; i++)
-		p->stacks[i].count = 0;
-	for (size_t i = 0; i < p->nthreads; i++)
-		p->threads[i].samples = 0;
-	p->counted = 0;
-	memset(&p->counters, 0, sizeof(p->counters));
-	changed(p);
+	p->counted_from = p->nsamples;
+	profile_recount(p);
 }
 
 static uint32_t *stamps(uint32_t **arr, size_t *cap, size_t n)

@@ -71,15 +71,31 @@ struct pstack {
 
 struct pthread {
 	int tid;
+	int pid;             /* its process; 0 unknown (sessions before version 3) */
+	uint32_t process;    /* index + 1 in processes; 0 none */
 	char *name;
 	char state;          /* last /proc state letter, 'X' when gone */
-	uint64_t samples;
+	uint64_t samples;    /* in the counts (the focus applies, the narrowing not) */
 	int64_t last_stack;  /* stack id of its latest sample, -1 if none */
+	uint64_t stamp;      /* generation of its last change: the session writer's cue */
+};
+
+/* A process of the target: the one launched or attached, and each child
+ * followed. A pid used again is a new process. */
+#define EXIT_UNKNOWN (-1000) /* exit_status while running, or when not seen */
+struct pprocess {
+	int pid, ppid;
+	char *command;
+	uint64_t started_us, ended_us; /* since the session's start; ended_us 0 while it runs */
+	int exit_status;     /* its exit code, -N when killed by signal N, or EXIT_UNKNOWN */
+	bool followed;       /* false: let go (it runs a debugger, or could not be traced) */
+	uint64_t samples;    /* in the counts (the focus applies, the narrowing not) */
+	uint64_t stamp;      /* generation of its last change */
 };
 
 struct psample {
 	uint64_t time_us; /* since session start */
-	int32_t tid;
+	uint32_t thread;  /* index in threads */
 	uint32_t stack;
 };
 
@@ -101,9 +117,18 @@ struct profile {
 	struct pframe *frames; size_t nframes, cap_frames;
 	struct pstack *stacks; size_t nstacks, cap_stacks;
 	struct pthread *threads; size_t nthreads, cap_threads;
+	struct pprocess *processes; size_t nprocesses, cap_processes;
 	struct psample *samples; size_t nsamples, cap_samples;
 
-	uint64_t counted;   /* samples in the counts (all since the last reset) */
+	/* What counts (scope.c): samples since the last reset (samples[counted_from...]),
+	 * of one process when narrowed, with a focus function on their stack. */
+	size_t counted_from;
+	int narrow_pid;            /* 0: every process */
+	char **focus; size_t nfocus; /* function name globs; none: every sample */
+	uint64_t focus_stamp;      /* generation when the focus was last set */
+	uint8_t *func_focus; size_t cap_func_focus; /* per function: 0 unknown, 1 no, 2 matches */
+	uint64_t out_of_focus;     /* samples left out by the focus */
+	uint64_t counted;   /* samples in the counts */
 	uint64_t outside;   /* samples with no frame in a profiled file */
 	struct pcounters counters;
 
@@ -122,7 +147,7 @@ struct profile {
 	bool dirty;          /* aggregates need profile_update() */
 
 	/* private indexes */
-	struct u64map file_index, func_index, line_index, frame_index, stack_index, thread_index;
+	struct u64map file_index, func_index, line_index, frame_index, stack_index, process_index;
 	uint32_t *stamp_line, *stamp_func, *stamp_file;
 	size_t cap_stamp_line, cap_stamp_func, cap_stamp_file;
 };
@@ -140,10 +165,39 @@ uint32_t profile_frame(struct profile *p, const char *function, uint32_t func_fi
 		       uint32_t line, uint32_t decl_line, const char *module, uint32_t flags);
 /* Intern a stack (innermost first); returns its id. */
 uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth, uint32_t flags);
-/* Record one sample. */
-void profile_add_sample(struct profile *p, uint64_t time_us, int tid, uint32_t stack);
-/* Find or add a thread; name may be NULL to keep the current one. */
-struct pthread *profile_thread(struct profile *p, int tid, const char *name);
+/* Record one sample of thread `thread` (an index in threads). */
+void profile_add_sample(struct profile *p, uint64_t time_us, uint32_t thread, uint32_t stack);
+/* Add a thread tid of process pid (its latest process; pid 0: unknown);
+ * returns its index. A tid used again (by a new process) is a new thread. */
+uint32_t profile_thread_add(struct profile *p, int pid, int tid, const char *name);
+/* A thread's new name (NULL keeps it) and /proc state letter. */
+void profile_thread_update(struct profile *p, uint32_t thread, const char *name, char state);
+/* Add a process (a pid used again is a new one); returns its index. */
+uint32_t profile_process_add(struct profile *p, int pid, int ppid, const char *command,
+			     uint64_t started_us);
+/* The latest process of pid, or -1. */
+int64_t profile_process_find(const struct profile *p, int pid);
+/* A process's command after an exec; its end (exit_status as in pprocess);
+ * let go. */
+void profile_process_command(struct profile *p, uint32_t proc, const char *command);
+void profile_process_end(struct profile *p, uint32_t proc, uint64_t ended_us, int exit_status);
+void profile_process_let_go(struct profile *p, uint32_t proc);
+
+/* scope.c: what counts. Narrow to the samples of process pid (0: all);
+ * count only samples with a function matching one of the globs on their
+ * stack (n = 0: all). A glob matches a function's full name, its name
+ * without the parameter list, or its last name (after "::"). Both re-count
+ * from the samples. */
+void profile_narrow(struct profile *p, int pid);
+void profile_set_focus(struct profile *p, const char *const *globs, size_t n);
+/* Does the stack have a function in the focus (true without a focus)? */
+bool profile_stack_in_focus(struct profile *p, uint32_t stack);
+/* Does one glob match this function name (the rules above)? */
+bool profile_focus_match(const char *glob, const char *function);
+/* (Between profile.c and scope.c: count one new sample of thread t, as the
+ * scope says; re-count every sample since the reset.) */
+void profile_count_sample(struct profile *p, struct pthread *t, uint32_t stack);
+void profile_recount(struct profile *p);
 
 /* The rules for files seen from now on: --profile-all, or the
  * --profile-only patterns (globs, or substrings of the path; a glob without

@@ -83,3 +83,66 @@ size_t table_build(struct profile *p, enum table_by by, enum table_sort sort, bo
 	*out = rows;
 	return n;
 }
+
+size_t table_processes(const struct profile *p, struct process_row **out)
+{
+	size_t np = p->nprocesses, n = 0;
+	/* parents, in start order: the latest process of the ppid so far */
+	int64_t *parent = xmalloc((np + 1) * sizeof(int64_t));
+	struct u64map latest;
+	u64map_init(&latest);
+	for (uint32_t i = 0; i < np; i++) {
+		const struct pprocess *c = &p->processes[i];
+		uint64_t k;
+		parent[i] = -1;
+		if (u64map_get(&latest, (uint32_t)c->ppid, &k) &&
+		    (!p->processes[k].ended_us || p->processes[k].ended_us >= c->started_us))
+			parent[i] = (int64_t)k;
+		u64map_put(&latest, (uint32_t)c->pid, i);
+	}
+	u64map_free(&latest);
+	/* children lists (first[k] .. next[]) in start order, then depth first
+	 * with a stack: a chain of thousands must not overflow ours */
+	int64_t *first = xmalloc((np + 1) * sizeof(int64_t)), *next = xmalloc((np + 1) * sizeof(int64_t));
+	int64_t *last = xmalloc((np + 1) * sizeof(int64_t));
+	for (size_t i = 0; i < np; i++)
+		first[i] = last[i] = next[i] = -1;
+	for (uint32_t i = 0; i < np; i++) {
+		int64_t par = parent[i];
+		if (par < 0)
+			continue;
+		if (last[par] < 0)
+			first[par] = i;
+		else
+			next[last[par]] = i;
+		last[par] = i;
+	}
+	struct process_row *rows = xmalloc((np + 1) * sizeof(*rows));
+	struct process_row *stack = xmalloc((np + 1) * sizeof(*stack));
+	for (uint32_t root = 0; root < np; root++) {
+		if (parent[root] >= 0)
+			continue;
+		size_t top = 0;
+		stack[top++] = (struct process_row){root, 0};
+		while (top) {
+			struct process_row r = stack[--top];
+			rows[n++] = r;
+			/* children pushed last first, so the first started comes out first */
+			size_t mark = top;
+			for (int64_t k = first[r.id]; k >= 0; k = next[k])
+				stack[top++] = (struct process_row){(uint32_t)k, r.depth + 1};
+			for (size_t a = mark, b = top; a + 1 < b; a++, b--) {
+				struct process_row t = stack[a];
+				stack[a] = stack[b - 1];
+				stack[b - 1] = t;
+			}
+		}
+	}
+	free(parent);
+	free(first);
+	free(next);
+	free(last);
+	free(stack);
+	*out = rows;
+	return n;
+}

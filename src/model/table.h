@@ -40,4 +40,13 @@ struct table_row {
 size_t table_build(struct profile *p, enum table_by by, enum table_sort sort, bool all,
 		   struct table_row **rows);
 
+/* The processes as a tree by parent: each after its parent, siblings in
+ * the order they started. A process's parent is the process of its ppid
+ * that was running when it started. */
+struct process_row {
+	uint32_t id;         /* index in processes */
+	uint32_t depth;      /* 0 for a root */
+};
+size_t table_processes(const struct profile *p, struct process_row **rows);
+
 #endif

@@ -24,7 +24,7 @@ struct pcstack {
 
 struct queued_sample {
 	uint64_t time_us;
-	int tid;
+	uint32_t thread;       /* the sampler's (and the model's) thread index */
 	uint32_t pcstack;
 };
 
@@ -44,7 +44,7 @@ struct resolver {
 	struct pcstack *pcstacks; size_t npcstacks, cap_pcstacks;
 	uint64_t *pcs; size_t npcs, cap_pcs; /* symbol keys of the pcstacks */
 	struct u64map pcstack_index;  /* interned by contents (intern_find) */
-	struct u64map last_pcstack;   /* tid -> its latest pcstack (wall-mode reuse) */
+	struct u64map last_pcstack;   /* thread -> its latest pcstack (wall-mode reuse) */
 	struct queued_sample *queue; size_t nqueue, head, cap_queue;
 };
 
@@ -149,10 +149,10 @@ static uint32_t intern_pcstack(struct resolver *r, const uint64_t *pcs, uint32_t
 	return id;
 }
 
-static void enqueue(struct resolver *r, uint64_t time_us, int tid, uint32_t pcstack)
+static void enqueue(struct resolver *r, uint64_t time_us, uint32_t thread, uint32_t pcstack)
 {
-	*VEC_PUSH(r->queue, r->nqueue, r->cap_queue) = (struct queued_sample){time_us, tid, pcstack};
-	u64map_put(&r->last_pcstack, (uint32_t)tid, pcstack);
+	*VEC_PUSH(r->queue, r->nqueue, r->cap_queue) = (struct queued_sample){time_us, thread, pcstack};
+	u64map_put(&r->last_pcstack, thread, pcstack);
 }
 
 void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs)
@@ -160,9 +160,9 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 	uint64_t time_us = (rs->time_ns - r->start_ns) / 1000, last;
 	if (rs->reuse) {
 		/* wall mode: asleep since its last sample, so the same stack */
-		if (u64map_get(&r->last_pcstack, (uint32_t)rs->tid, &last)) {
+		if (u64map_get(&r->last_pcstack, rs->thread, &last)) {
 			r->p->counters.reused++;
-			enqueue(r, time_us, rs->tid, (uint32_t)last);
+			enqueue(r, time_us, rs->thread, (uint32_t)last);
 		}
 		return;
 	}
@@ -185,7 +185,7 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 	for (int i = 0; i < n; i++) /* where each address is, in which file */
 		pcs[i] = symbols_key_of(r->sym, unwind_map(sp->u, pcs[i]), pcs[i], i > 0);
 	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
-	enqueue(r, time_us, rs->tid, id);
+	enqueue(r, time_us, rs->thread, id);
 	r->costs.unwind_ns += now_ns() - t0;
 	r->costs.unwound++;
 }
@@ -224,7 +224,10 @@ void resolver_drain(struct resolver *r, uint64_t deadline_ns)
 		struct pcstack *ps = &r->pcstacks[q->pcstack];
 		if (ps->stack < 0 && (ps->stack = symbolise(r, ps)) < 0)
 			break;
-		profile_add_sample(r->p, q->time_us, q->tid, (uint32_t)ps->stack);
+		if (q->thread < r->p->nthreads)
+			profile_add_sample(r->p, q->time_us, q->thread, (uint32_t)ps->stack);
+		else /* (the recorder tells the model of each thread first) */
+			r->p->counters.lost++;
 		r->head++;
 	}
 	if (r->head == r->nqueue)

@@ -253,7 +253,7 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 		if (cfg->quiet_child) {
 			int in = open("/dev/null", O_RDONLY);
 			int out = open(cfg->log_path ? cfg->log_path : "/dev/null",
-				       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+				       O_WRONLY | O_CREAT | (cfg->log_append ? O_APPEND : O_TRUNC), 0644);
 			if (in >= 0)
 				dup2(in, 0);
 			if (out >= 0) {
@@ -291,8 +291,7 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 	}
 	pt_process_add(ps, pid, getpid());
 	pt_thread_add(ps, pid, pid, T_RUNNING);
-	kill(pid, SIGCONT);
-	ps->pub.target = SAMPLER_RUNNING;
+	ps->pub.target = SAMPLER_RUNNING; /* (held: set_stopped(false) lets it run) */
 	return &ps->pub;
 }
 

@@ -145,7 +145,7 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 		same = th->have_sleep_stack && sp == th->sleep_sp && pc == th->sleep_pc;
 	th->sleep_switches = sw;
 	if (same) {
-		struct raw_sample *r = raw_batch_add(b, th->pid, th->tid, 0);
+		struct raw_sample *r = pt_sample_add(ps, th, 0);
 		r->time_ns = now_ns();
 		r->reuse = true;
 		return false;
@@ -153,7 +153,7 @@ static bool sleeper_needs_stop(struct ptrace_sampler *ps, struct pthr *th, char 
 	th->have_sleep_stack = false;
 	if (!pc) /* not in a system call: only a stop tells its stack */
 		return state == 'S' && (th->sleep_stop = true);
-	struct raw_sample *r = raw_batch_add(b, th->pid, th->tid, SAMPLER_STACK_COPY);
+	struct raw_sample *r = pt_sample_add(ps, th, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	r->regs.rsp = sp;
 	r->regs.rip = pc;

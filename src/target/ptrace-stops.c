@@ -88,7 +88,7 @@ static void take_sample(struct ptrace_sampler *ps, struct pthr *th)
 	struct raw_batch *b = ps->batch;
 	if (!b)
 		return;
-	struct raw_sample *r = raw_batch_add(b, th->pid, th->tid, SAMPLER_STACK_COPY);
+	struct raw_sample *r = pt_sample_add(ps, th, SAMPLER_STACK_COPY);
 	r->time_ns = now_ns();
 	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r->regs) != 0) {
 		drop_last(b);

@@ -24,17 +24,22 @@ void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state)
 {
 	struct sampler *s = &ps->pub;
 	struct sampler_thread *st;
+	uint64_t before = s->threads_changed;
+	if (th->proc == UINT32_MAX)
+		return; /* a process not followed: let go at its first stop */
 	uint64_t *slot = u64map_slot(&ps->published, (uint32_t)th->tid, UINT64_MAX);
-	if (*slot != UINT64_MAX && s->threads[*slot].pid == th->pid) {
+	if (*slot != UINT64_MAX && s->threads[*slot].pid == th->pid && s->threads[*slot].proc == th->proc) {
 		st = &s->threads[*slot];
-	} else { /* (a tid used again is a new thread) */
+	} else { /* (a tid used again, by a new process or not, is a new thread) */
 		*slot = s->nthreads;
 		st = VEC_PUSH(s->threads, s->nthreads, s->cap_threads);
 		memset(st, 0, sizeof(*st));
 		st->pid = th->pid;
+		st->proc = th->proc;
 		st->tid = th->tid;
 		s->threads_changed++;
 	}
+	th->pub = (uint32_t)*slot;
 	if (st->state != state)
 		s->threads_changed++;
 	st->state = state;
@@ -47,6 +52,8 @@ void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state)
 		}
 		th->comm_checked_ns = t;
 	}
+	if (s->threads_changed != before)
+		st->changed = s->threads_changed;
 }
 
 struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t pid, pid_t tid, enum tstate st)
@@ -67,6 +74,7 @@ struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t pid, pid_t tid, enum
 	/* born while we let go, or a process we do not follow: detach it too */
 	struct sampler_process *p = pt_process_find(ps, pid);
 	th->detach_pending = ps->releasing || !p || p->let_go;
+	th->proc = p ? (uint32_t)(p - ps->pub.procs) : UINT32_MAX;
 	th->stat_fd = procfs_open_task_file(pid, tid, "stat");
 	th->sched_fd = procfs_open_task_file(pid, tid, "schedstat");
 	th->switches_fd = -1; /* opened when needed: pt_thread_on_cpu */
@@ -92,6 +100,11 @@ void pt_thread_close(struct pthr *th)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+}
+
+struct raw_sample *pt_sample_add(struct ptrace_sampler *ps, struct pthr *th, size_t len)
+{
+	return raw_batch_add(ps->batch, th->pub, th->pid, th->tid, len);
 }
 
 bool pt_thread_on_cpu(struct ptrace_sampler *ps, struct pthr *th, bool own_cpu)

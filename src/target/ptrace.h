@@ -39,6 +39,8 @@ enum tstate {
 struct pthr {
 	pid_t pid;             /* its process */
 	pid_t tid;
+	uint32_t pub;          /* its index in sampler.threads */
+	uint32_t proc;         /* its process's index in sampler.procs (UINT32_MAX: not followed) */
 	enum tstate st;
 	int stat_fd, sched_fd, switches_fd; /* /proc/.../task/TID/{stat,schedstat,sched} */
 	struct cpu_clock clock; /* CPU mode: what the policy knows of it */
@@ -128,6 +130,8 @@ void pt_process_let_go(struct ptrace_sampler *ps, pid_t pid);
 /* Publish a thread's state letter (and, at most once a second, its name)
  * in the backend-neutral sampler.threads. */
 void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state);
+/* Add a sample of th to this round's batch, with len bytes for its stack. */
+struct raw_sample *pt_sample_add(struct ptrace_sampler *ps, struct pthr *th, size_t len);
 
 /* ---- ptrace-stops.c: the stop state machine ---- */
 

@@ -81,10 +81,12 @@ void raw_batch_drop_process(struct raw_batch *b, pid_t pid)
 	b->len = kept;
 }
 
-struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t pid, pid_t tid, size_t stack_len)
+struct raw_sample *raw_batch_add(struct raw_batch *b, uint32_t thread, pid_t pid, pid_t tid,
+				 size_t stack_len)
 {
 	struct raw_sample *r = VEC_PUSH(b->v, b->len, b->cap);
 	memset(r, 0, sizeof(*r));
+	r->thread = thread;
 	r->pid = pid;
 	r->tid = tid;
 	xgrow((void **)&b->stack, &b->stack_cap, b->stack_len + stack_len, 1);

@@ -19,6 +19,7 @@
 struct raw_sample {
 	pid_t pid;                      /* the process of the thread */
 	pid_t tid;
+	uint32_t thread;                /* the thread's index in sampler.threads */
 	uint64_t time_ns;               /* CLOCK_MONOTONIC */
 	struct user_regs_struct regs;
 	bool regs_partial;              /* only rsp/rip (thread seen blocked, not stopped) */
@@ -36,9 +37,11 @@ struct raw_batch {
 
 struct sampler_thread {
 	pid_t pid;                      /* its process */
+	uint32_t proc;                  /* ... its index in procs (UINT32_MAX: none) */
 	pid_t tid;
 	char name[64];
 	char state;                     /* /proc state letter; 'X' when gone */
+	uint64_t changed;               /* sampler.threads_changed at its last change */
 };
 
 /* A process of the target: the one launched or attached, and, when
@@ -67,6 +70,7 @@ struct sampler_config {
 	bool wall;                      /* also sample sleeping threads */
 	bool quiet_child;               /* launched program: stdin /dev/null, output to log_path */
 	const char *log_path;
+	bool log_append;                /* ... added to (a program run again), not replaced */
 	bool follow;                    /* also its child processes (fork, vfork, clone, spawn) */
 };
 
@@ -85,7 +89,7 @@ struct sampler {
 	uint64_t asleep_at_stop;        /* CPU mode: stops that found the thread asleep (no sample) */
 	uint64_t unseen_ns;             /* CPU mode: CPU time run in rounds a thread was not looked
 					   at (long asleep, backing off): no sample stands for it */
-	struct sampler_thread *threads;
+	struct sampler_thread *threads; /* every thread seen, in order (only appended) */
 	size_t nthreads, cap_threads;
 	uint64_t threads_changed;       /* bumped when threads[] changes */
 	struct sampler_process *procs;  /* procs[0] is the one launched or attached (pid) */
@@ -96,6 +100,8 @@ struct sampler {
 
 struct sampler_backend {
 	const char *name;
+	/* The program is held stopped before its exec until set_stopped(s,
+	 * false): the caller gets ready first (not a sample of it lost). */
 	struct sampler *(*launch)(char *const argv[], const struct sampler_config *cfg, char *err,
 				  size_t errlen);
 	struct sampler *(*attach)(pid_t pid, const struct sampler_config *cfg, char *err,
@@ -136,8 +142,9 @@ void raw_batch_free(struct raw_batch *b);
 /* Drop the samples of process pid from b (it exec'd: their addresses mean
  * nothing now); they count as lost. */
 void raw_batch_drop_process(struct raw_batch *b, pid_t pid);
-/* Append a sample of thread tid of process pid and reserve len bytes for
- * its stack copy; returns it. */
-struct raw_sample *raw_batch_add(struct raw_batch *b, pid_t pid, pid_t tid, size_t stack_len);
+/* Append a sample of thread tid of process pid (sampler.threads[thread])
+ * and reserve len bytes for its stack copy; returns it. */
+struct raw_sample *raw_batch_add(struct raw_batch *b, uint32_t thread, pid_t pid, pid_t tid,
+				 size_t stack_len);
 
 #endif

@@ -70,8 +70,11 @@ int main(int argc, char **argv)
 	uint32_t ids[6];
 	int left[6];
 
-	profile_thread(p, 4242, "fixture-prog")->state = 'R';
-	profile_thread(p, 4243, "worker\x1b]0;pwned\x07")->state = 'S';
+	profile_process_add(p, 4242, 1, "fixture-prog --fast", 0);
+	uint32_t th[2] = {profile_thread_add(p, 4242, 4242, "fixture-prog"),
+			  profile_thread_add(p, 4242, 4243, "worker\x1b]0;pwned\x07")};
+	profile_thread_update(p, th[0], NULL, 'R');
+	profile_thread_update(p, th[1], NULL, 'S');
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = profile_stack(p, stacks[i].frames, stacks[i].depth, 0);
 		left[i] = stacks[i].count;
@@ -82,7 +85,7 @@ int main(int argc, char **argv)
 		more = false;
 		for (size_t i = 0; i < n; i++)
 			if (left[i]-- > 0) {
-				profile_add_sample(p, t += 1000, stacks[i].tid, ids[i]);
+				profile_add_sample(p, t += 1000, th[stacks[i].tid - 4242], ids[i]);
 				more = true;
 			}
 	}

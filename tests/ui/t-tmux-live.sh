@@ -49,7 +49,7 @@ wait_screen '^ Functions '
 
 # Threads, the latest backtrace, its innermost frame's source.
 tmux_keys Tab Tab
-wait_screen '^ +TID +Name'
+wait_screen '^ +PID +TID +Name'
 tmux_keys Enter
 wait_screen 'Threads > Backtrace of [0-9]+'
 wait_screen '#[0-9] +main '
@@ -68,7 +68,7 @@ wait_screen 'sampling resumed'
 tmux_ resize-window -x 70 -y 20
 wait_screen 'needs 80x24; this terminal is 70x20'
 tmux_ resize-window -x 100 -y 30
-wait_screen '^ +TID +Name'
+wait_screen '^ +PID +TID +Name'
 
 # q in a top view quits: the launched program is ended after the save.
 tmux_keys q

@@ -8,6 +8,16 @@
 
 static int check_failures, check_count;
 
+/* The model's thread tid of process 100 (added the first time). */
+#include "model/profile.h"
+static inline uint32_t check_thread(struct profile *p, int tid, const char *name)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return (uint32_t)i;
+	return profile_thread_add(p, 100, tid, name);
+}
+
 #define CHECK(cond)                                                                  \
 	do {                                                                         \
 		check_count++;                                                       \

@@ -29,7 +29,7 @@ static void add(struct profile *p, const uint32_t *frames, uint32_t depth, int n
 {
 	uint32_t s = profile_stack(p, frames, depth, 0);
 	for (int i = 0; i < n; i++)
-		profile_add_sample(p, (uint64_t)i, 42, s);
+		profile_add_sample(p, (uint64_t)i, check_thread(p, 42, "t"), s);
 }
 
 /* A function is its name and its own file: its frames at lines of another

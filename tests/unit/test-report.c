@@ -75,9 +75,9 @@ int main(void)
 	uint32_t file = profile_file(p, evil_path, true);
 	uint32_t fr = profile_frame(p, evil_name, file, file, 3, 1, "/bin/prog", 0);
 	uint32_t st = profile_stack(p, &fr, 1, 0);
-	profile_thread(p, 1, "t");
+	uint32_t th = profile_thread_add(p, 1, 1, "t");
 	for (int i = 0; i < 10; i++)
-		profile_add_sample(p, (uint64_t)i * 1000, 1, st);
+		profile_add_sample(p, (uint64_t)i * 1000, th, st);
 	profile_update(p);
 
 	char *out;

@@ -46,8 +46,7 @@ static void fill(struct profile *p, int from, int to)
 		uint32_t file = profile_file(p, i / 10 % 2 ? "/src/odd.c" : "/src/user.c", true);
 		uint32_t f = profile_frame(p, name, file, file, (uint32_t)i / 10, 1, "/src/a.out", 0);
 		uint32_t st = profile_stack(p, (uint32_t[]){f, fmain}, 2, 0);
-		profile_thread(p, 100 + i % 3, "t");
-		profile_add_sample(p, (uint64_t)i * 1000, 100 + i % 3, st);
+		profile_add_sample(p, (uint64_t)i * 1000, check_thread(p, 100 + i % 3, "t"), st);
 	}
 }
 

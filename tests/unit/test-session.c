@@ -3,7 +3,9 @@
  * before and after a profiled toggle saved to the file (a function is one
  * row at its own file, whatever files its lines are in); a sync waits for a
  * lock another process holds on the file instead of failing; a file of
- * schema version 1 opens, loads and saves toggles; foreign, corrupt,
+ * schema version 1 opens, loads and saves toggles; processes (a pid used
+ * twice), their threads and the focus load back, and narrowing and focus
+ * count the same after a reload; foreign, corrupt,
  * truncated and newer-schema files are refused with a reason. */
 #include "config.h"
 #include "check.h"
@@ -42,10 +44,9 @@ static void fill(struct profile *p, int from, int to)
 	uint32_t s2 = profile_stack(p, (uint32_t[]){fh, fw, fmain}, 3, 0);
 	uint32_t s3 = profile_stack(p, (uint32_t[]){fm}, 1, STACK_INCOMPLETE);
 	uint32_t s4 = profile_stack(p, (uint32_t[]){fwh, fmain}, 2, 0);
-	profile_thread(p, 100, "main-thread");
-	profile_thread(p, 101, "worker");
+	uint32_t t0 = check_thread(p, 100, "main-thread"), t1 = check_thread(p, 101, "worker");
 	for (int i = from; i < to; i++)
-		profile_add_sample(p, (uint64_t)i * 1000, i % 2 ? 101 : 100,
+		profile_add_sample(p, (uint64_t)i * 1000, i % 2 ? t1 : t0,
 				   i % 10 == 0 ? s3 : i % 7 == 0 ? s4 : i % 3 ? s1 : s2);
 }
 
@@ -156,8 +157,9 @@ static void check_version1(void)
 		"  (1, 'main', 0, 30, 28, '/src/old/a.out', 0), (2, 'memset', 1, 0, 0, '/usr/lib/libc.so.6', 2);"
 		"INSERT INTO stacks VALUES(0, 2, 0), (1, 3, 0);"
 		"INSERT INTO stack_frames VALUES(0, 0, 0), (0, 1, 1), (1, 0, 2), (1, 1, 0), (1, 2, 1);"
-		"INSERT INTO samples VALUES(1000, 7, 0), (2000, 7, 1), (3000, 7, 1);"
-		"INSERT INTO threads VALUES(7, 'old', 3);", NULL, NULL, NULL) == SQLITE_OK);
+		"INSERT INTO samples VALUES(1000, 7, 0), (2000, 7, 1), (3000, 8, 1);"
+		"INSERT INTO meta VALUES('pid', 7);"
+		"INSERT INTO threads VALUES(7, 'old', 2);", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(h);
 	char err[512] = "";
 	struct profile *p = profile_new();
@@ -166,6 +168,13 @@ static void check_version1(void)
 	CHECK_EQ(s ? db_session_load(s, p, err, sizeof(err)) : -1, 0);
 	CHECK_EQ(p->nsamples, 3);
 	CHECK_EQ(p->nfuncs, 3);
+	/* one process, from meta; thread 8 (no row of its own) from its sample */
+	CHECK_EQ(p->nprocesses, 1);
+	CHECK_EQ(p->processes[0].pid, 7);
+	CHECK_EQ(p->processes[0].samples, 3);
+	CHECK_EQ(p->nthreads, 2);
+	for (size_t i = 0; i < p->nthreads; i++)
+		CHECK_EQ(p->threads[i].process, 1);
 	int64_t main_c = profile_find_file(p, "/src/old/main.c");
 	for (size_t i = 0; i < p->nframes; i++)
 		CHECK_EQ(p->funcs[p->frames[i].func].file, p->frames[i].file);
@@ -179,6 +188,80 @@ static void check_version1(void)
 	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"), 1);
 	db_session_close(s);
 	profile_free(p);
+}
+
+/* A runner (pid 10) and its children: pid 11 twice (the second a new
+ * process), one killed by a signal, one let go. */
+static void check_processes(void)
+{
+	const char *db = path_in_dir("procs.db");
+	char err[512] = "";
+	struct profile *p = profile_new();
+	p->command = strdup("./runner");
+	p->pid = 10;
+	uint32_t user = profile_file(p, "/src/t.c", true);
+	uint32_t fmain = profile_frame(p, "main", user, user, 5, 1, "/t", 0);
+	uint32_t fwork = profile_frame(p, "ns::work(int)", user, user, 9, 8, "/t", 0);
+	uint32_t s_main = profile_stack(p, (uint32_t[]){fmain}, 1, 0);
+	uint32_t s_work = profile_stack(p, (uint32_t[]){fwork, fmain}, 2, 0);
+	uint32_t r = profile_process_add(p, 10, 1, "/bin/sh ./runner", 0);
+	uint32_t a = profile_process_add(p, 11, 10, "./t parse", 100);
+	uint32_t ta = profile_thread_add(p, 11, 11, "t"), tr = profile_thread_add(p, 10, 10, "sh");
+	for (int i = 0; i < 30; i++)
+		profile_add_sample(p, 200 + (uint64_t)i, ta, i % 3 ? s_work : s_main);
+	profile_add_sample(p, 300, tr, s_main);
+	profile_process_end(p, a, 400, -9);
+	struct db_session *w = db_session_create(db, false, err, sizeof(err));
+	CHECK(w && db_session_sync(w, p, err, sizeof(err)) == 0);
+	uint32_t b = profile_process_add(p, 11, 10, "./t sort", 500); /* pid 11 again */
+	uint32_t tb = profile_thread_add(p, 11, 11, "t");
+	for (int i = 0; i < 10; i++)
+		profile_add_sample(p, 600 + (uint64_t)i, tb, s_work);
+	profile_process_end(p, b, 700, 3);
+	profile_process_let_go(p, profile_process_add(p, 12, 10, "strace ./t", 800));
+	profile_process_end(p, r, 900, 0);
+	CHECK(w && db_session_sync(w, p, err, sizeof(err)) == 0);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM processes"), 4);
+	CHECK_EQ(view_value(db, "SELECT sum(samples) FROM processes"), 41);
+	CHECK_EQ(view_value(db, "SELECT samples FROM processes WHERE command = './t parse'"), 30);
+	CHECK_EQ(view_value(db, "SELECT exit_status FROM processes WHERE command = './t parse'"), -9);
+	CHECK_EQ(view_value(db, "SELECT exit_status FROM processes WHERE command = './t sort'"), 3);
+	CHECK_EQ(view_value(db, "SELECT followed FROM processes WHERE pid = 12"), 0);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM processes WHERE pid = 12 AND ended_us IS NULL"), 1);
+	CHECK_EQ(view_value(db, "SELECT count(*) FROM threads WHERE pid = 11"), 2);
+	db_session_close(w);
+
+	struct profile *q = profile_new();
+	struct db_session *s = db_session_open(db, false, err, sizeof(err));
+	CHECK(s && db_session_load(s, q, err, sizeof(err)) == 0);
+	CHECK_EQ(q->nprocesses, 4);
+	CHECK_EQ(q->nthreads, 3);
+	for (size_t i = 0; i < q->nprocesses && i < p->nprocesses; i++) {
+		CHECK_EQ(q->processes[i].samples, p->processes[i].samples);
+		CHECK_EQ(q->processes[i].exit_status, p->processes[i].exit_status);
+		CHECK_EQ(q->processes[i].ended_us, p->processes[i].ended_us);
+		CHECK_EQ(q->processes[i].followed, p->processes[i].followed);
+	}
+	/* narrowed to pid 11: both of its processes; then a focus on work */
+	profile_narrow(q, 11);
+	CHECK_EQ(q->counted, 40);
+	profile_narrow(q, 0);
+	const char *focus[] = {"work"};
+	profile_set_focus(q, focus, 1);
+	CHECK_EQ(q->counted, 30);
+	CHECK_EQ(q->out_of_focus, 11);
+	CHECK_EQ(q->processes[b].samples, 10);
+	CHECK(s && db_session_sync(s, q, err, sizeof(err)) == 0);
+	db_session_close(s);
+	struct profile *q2 = profile_new();
+	s = db_session_open(db, true, err, sizeof(err));
+	CHECK(s && db_session_load(s, q2, err, sizeof(err)) == 0);
+	CHECK_EQ(q2->nfocus, 1);
+	CHECK_EQ(q2->counted, 30);
+	db_session_close(s);
+	profile_free(p);
+	profile_free(q);
+	profile_free(q2);
 }
 
 static void write_file(const char *path, const void *data, size_t n)
@@ -281,6 +364,7 @@ int main(void)
 	db_session_close(r);
 
 	check_version1();
+	check_processes();
 
 	/* refusals */
 	expect_refused(path_in_dir("missing.db"), "No such file");
