@@ -7,7 +7,7 @@
  *    $CPROF_FUZZ_BASE), as a user or an attacker with sqlite3 would edit it
  *    (ids, counts, names, NULLs, the schema itself with writable_schema).
  * The file is then read as cprof-tui reads it: opened for --report and
- * loaded, every table built and every report format printed, then opened
+ * loaded, every table (and the processes) printed in every format, then opened
  * for browsing, a file toggled and the toggle saved. Any crash, leak or
  * undefined behaviour is a finding (built with ASan and UBSan, see
  * tests/fuzz/fuzz.sh).
@@ -83,9 +83,11 @@ static void read_session(void)
 	struct db_session *s = db_session_open(path, true, err, sizeof(err));
 	if (s && db_session_load(s, p, err, sizeof(err)) == 0) {
 		profile_update(p);
-		for (int by = TABLE_FUNCTION; by <= TABLE_FILE; by++)
-			for (int fmt = FORMAT_TEXT; fmt <= FORMAT_JSON; fmt++)
+		for (int fmt = FORMAT_TEXT; fmt <= FORMAT_JSON; fmt++) {
+			for (int by = TABLE_FUNCTION; by <= TABLE_FILE; by++)
 				report_print(devnull, p, by, fmt, 0);
+			report_processes(devnull, p, fmt, 0);
+		}
 		report_summary(devnull, p, path, 1.0);
 	}
 	db_session_close(s);
