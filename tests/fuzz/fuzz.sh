@@ -12,7 +12,8 @@
 # Exits 0 (nothing found), 1 (a finding: the input's path is printed; keep
 # it in tests/fuzz/regress/ with the fix) or 77 (no clang with libFuzzer).
 # BUILDDIR is $CPROF_BUILDDIR or ./build (configured: its config.h is used).
-# By hand, for longer: bash tests/fuzz/fuzz.sh 3600
+# By hand, for longer (under the machine lock, as the suite):
+#   flock /tmp/cprof-machine.lock bash tests/fuzz/fuzz.sh 3600
 set -u
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 BUILDDIR=$(cd "${CPROF_BUILDDIR:-$SRCDIR/build}" 2>/dev/null && pwd) ||
@@ -29,16 +30,17 @@ sources=("$SRCDIR"/tests/fuzz/fuzz-session.c "$SRCDIR"/db/*.c "$SRCDIR"/src/mode
 	"$SRCDIR"/src/app/report.c)
 if [ ! -x "$BIN" ] || [ -n "$(find "${sources[@]}" "$SRCDIR"/db "$SRCDIR"/src/model "$SRCDIR"/src/app \
 	-newer "$BIN" -name '*.[ch]' 2>/dev/null | head -n 1)" ]; then
+	echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }' >"$OUT/probe.c"
+	clang -fsanitize=fuzzer,address,undefined "$OUT/probe.c" -o "$OUT/probe" 2>/dev/null || {
+		echo "SKIP: clang cannot build a libFuzzer target here (libclang-rt-14-dev; ./bootstrap.sh installs it)"
+		exit 77
+	}
 	# shellcheck disable=SC2046
 	if ! clang -std=gnu11 -g -O1 -Wall -Wno-unused-parameter \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$SRCDIR/src" -I"$SRCDIR" -I"$BUILDDIR" \
 		-DFUZZ_BASE="\"$SRCDIR/tests/fuzz/corpus/base.db\"" \
 		"${sources[@]}" $(pkg-config --cflags --libs sqlite3) -o "$BIN" 2>"$OUT/build.log"; then
-		if grep -q "fuzzer" "$OUT/build.log" && ! clang -fsanitize=fuzzer -x c /dev/null -o /dev/null 2>/dev/null; then
-			echo "SKIP: clang has no libFuzzer here (libclang-rt-14-dev; ./bootstrap.sh installs it)"
-			exit 77
-		fi
 		cat "$OUT/build.log"
 		echo "FAIL: the fuzz target does not build (see above)"
 		exit 1
