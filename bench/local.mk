@@ -17,10 +17,13 @@ bench_bwl_SOURCES = bench/bwl.c tests/workloads/stages.h
 bench_bwl_CFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra -pthread
 bench_bwl_LDADD = -lpthread
 bench_ptrace_floor_SOURCES = bench/ptrace-floor.c
+bench_ptrace_floor_LDFLAGS = $(SANITIZE)
 bench_symbench_SOURCES = bench/symbench.c
 bench_symbench_LDADD = $(ENGINE_LIBS)
+bench_symbench_LDFLAGS = $(SANITIZE)
 bench_sessbench_SOURCES = bench/sessbench.c
 bench_sessbench_LDADD = $(ENGINE_LIBS)
+bench_sessbench_LDFLAGS = $(SANITIZE)
 
 .PHONY: bench-programs
 bench-programs: cprof-tui $(BENCH_PROGS)

@@ -246,26 +246,26 @@ static int open_db(struct db_session *s, int flags, bool immutable, sqlite3_stmt
 				  st, NULL);
 }
 
-/* Open s->path for reading, or for toggles when `writable`: on read-only
- * media (no -shm can be made beside the file) read-only, then as an
- * immutable file when no WAL holds data. The schema query prepared in *st,
- * or SQLite's error code with err set. */
+/* Open s->path for toggles when `writable`, else only to read it. Read
+ * only, it is opened as an immutable file when no WAL holds data (SQLite
+ * then reads the file alone and makes no -wal or -shm beside it: nothing
+ * changes, on read-only media too); otherwise read-only through its WAL,
+ * which needs a -shm beside it. The schema query prepared in *st, or
+ * SQLite's error code with err set. */
 static int open_for_reading(struct db_session *s, bool writable, sqlite3_stmt **st, char *err,
 			    size_t errlen)
 {
 	const char *path = s->path;
 	int rc = SQLITE_CANTOPEN;
-	if (writable)
+	if (writable) {
 		rc = open_db(s, SQLITE_OPEN_READWRITE, false, st);
-	if (rc == SQLITE_OK && sqlite3_db_readonly(s->db, "main") == 1) /* SQLite's own fallback */
-		snprintf(s->read_only, sizeof(s->read_only), "the file is write-protected");
-	if (rc == SQLITE_CANTOPEN) {
-		if (writable)
+		if (rc == SQLITE_OK && sqlite3_db_readonly(s->db, "main") == 1) /* SQLite's fallback */
+			snprintf(s->read_only, sizeof(s->read_only), "the file is write-protected");
+		else if (rc == SQLITE_CANTOPEN) /* no -wal or -shm can be made */
 			snprintf(s->read_only, sizeof(s->read_only), "its directory is read-only");
-		rc = open_db(s, SQLITE_OPEN_READONLY, false, st);
 	}
-	if (rc == SQLITE_CANTOPEN && !wal_has_data(path))
-		rc = open_db(s, SQLITE_OPEN_READONLY, true, st);
+	if (rc == SQLITE_CANTOPEN)
+		rc = open_db(s, SQLITE_OPEN_READONLY, !wal_has_data(path), st);
 	if (rc == SQLITE_CANTOPEN)
 		db_set_err(err, errlen, "cannot read session %s where it is: its -wal file holds data "
 			"and no -shm file can be made beside it (read-only media?): copy %s and its "

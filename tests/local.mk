@@ -130,6 +130,7 @@ ENGINE_TESTS = \
 	tests/t-exitstatus.sh \
 	tests/t-focus.sh \
 	tests/t-frequency.sh \
+	tests/t-fuzz.sh \
 	tests/t-hostile.sh \
 	tests/t-hostile-session.sh \
 	tests/t-inlined.sh \
@@ -161,7 +162,9 @@ TESTS += $(ENGINE_TESTS)
 # Tests without a registered extension (.test is one) run under bash.
 LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
-	tests/layout.py tests/workloads/crunch.rs tests/workloads/runner.sh
+	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
+	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
+	tests/workloads/crunch.rs tests/workloads/runner.sh
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
@@ -171,22 +174,31 @@ UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/uni
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_profile_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
-tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
-tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
+EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
+	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
+	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
+	tests/workloads/crunch.rs tests/workloads/runner.sh
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_report_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_util_test_SOURCES = tests/unit/test-util.c tests/unit/check.h
 tests_unit_test_util_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_util_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_policy_test_SOURCES = tests/unit/test-policy.c tests/unit/check.h
 tests_unit_test_policy_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_policy_test_LDFLAGS = $(SANITIZE)
 # test-symbols reads the workloads' binaries (cxxnames, inlined, stripped-nosym)
 tests_unit_test_symbols_test_SOURCES = tests/unit/test-symbols.c tests/unit/check.h
 tests_unit_test_symbols_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_symbols_test_LDFLAGS = $(SANITIZE)
 # test-unwind samples real processes: itself re-executed, and the deep workload
 tests_unit_test_unwind_test_SOURCES = tests/unit/test-unwind.c tests/unit/check.h
 tests_unit_test_unwind_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_unwind_test_LDFLAGS = $(SANITIZE)

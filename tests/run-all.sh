@@ -12,17 +12,19 @@
 # Prints "PASS|FAIL|SKIP name (reason)" per test and ends with the line
 # "N passed, N failed, N skipped"; exits 1 when anything failed.
 # NAMEs (e.g. t-split2) select tests by name. Logs: build/test-logs/NAME.log.
+# CPROF_BUILDDIR: another configured build directory to build and test
+# (tests/sanitize.sh's build-asan) instead of ./build.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 SRCDIR=$PWD
-BUILDDIR=$SRCDIR/build
+BUILDDIR=${CPROF_BUILDDIR:-$SRCDIR/build}
 TEST_TIMEOUT=${TEST_TIMEOUT:-180}
 build=1
 names=()
 for a in "$@"; do
 	case $a in
 	--no-build) build=0 ;;
-	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) names+=("$(basename "$a" .sh)") ;;
 	esac
 done
@@ -38,7 +40,8 @@ finish() {
 
 if [ $build = 1 ]; then
 	mkdir -p "$BUILDDIR"
-	if ! bash "$SRCDIR/bootstrap.sh" --build-only >"$BUILDDIR/build.log" 2>&1 ||
+	if ! { [ "$BUILDDIR" != "$SRCDIR/build" ] || bash "$SRCDIR/bootstrap.sh" --build-only; } \
+		>"$BUILDDIR/build.log" 2>&1 ||
 		! make -C "$BUILDDIR" -j2 check TESTS= >>"$BUILDDIR/build.log" 2>&1; then
 		echo "FAIL build (see build/build.log)"
 		tail -n 25 "$BUILDDIR/build.log" | sed 's/^/    /'
@@ -46,7 +49,7 @@ if [ $build = 1 ]; then
 		finish
 	fi
 fi
-[ -x "$BUILDDIR/cprof-tui" ] || { echo "FAIL build (no build/cprof-tui)"; failed=1; finish; }
+[ -x "$BUILDDIR/cprof-tui" ] || { echo "FAIL build (no $BUILDDIR/cprof-tui)"; failed=1; finish; }
 mkdir -p "$LOGDIR"
 
 selected() {
@@ -79,7 +82,7 @@ run_one() {
 		reason=${reason#FAIL: }
 		[ -n "$reason" ] || reason=$last
 		[ $rc -eq 124 ] && reason="timed out after ${TEST_TIMEOUT}s"
-		echo "FAIL $name (${reason:+$reason; }exit $rc; log: build/test-logs/${name//\//-}.log)"
+		echo "FAIL $name (${reason:+$reason; }exit $rc; log: ${LOGDIR#"$SRCDIR"/}/${name//\//-}.log)"
 		tail -n 12 "$log" | sed 's/^/    /'
 		;;
 	esac

@@ -63,13 +63,6 @@ k=$(sed -n 's/^cprof-tui: \([0-9]*\) samples in .*/\1/p' "$T/first.err")
 	fail "the first recorder took $k samples, same.db holds $n (meta $(meta same.db samples))"
 
 # a writer killed with SIGKILL: its lock goes with it
-bg "$CPROF" --headless -o killed.db "$WL/split2" 10 2>/dev/null
-killed=$!
-wait_file killed.db 10 || fail "no killed.db"
-sleep 0.5
-target=$(meta killed.db pid)
-kill -9 "$killed"
-wait "$killed" 2>/dev/null
-[ -n "$target" ] && ! wait_exit "$target" 2 && kill -9 "$target" 2>/dev/null
+killed_session killed.db 100
 cprof --headless -o killed.db "$WL/short" || fail "after the writer was killed: exit $?: $(cat "$T/cprof.err")"
 pass "refused: the program itself (forced or not), a text file, a session being written; replaced: a session, an empty file, a forced text file, a killed writer's session"

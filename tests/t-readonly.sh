@@ -15,21 +15,14 @@ mount -t tmpfs -o size=8m cprof-readonly "$mnt" 2>"$T/mount.err" ||
 trap 'umount "$mnt" 2>/dev/null; _cleanup' EXIT
 
 cprof --headless -o "$mnt/clean.db" "$WL/split2" 0.5 || fail "cannot record clean.db"
-bg "$CPROF" --headless -o "$mnt/killed.db" "$WL/split2" 10 2>/dev/null
-w=$!
-for i in $(seq 50); do
-	[ "$(sql "$mnt/killed.db" "SELECT count(*) FROM samples" 2>/dev/null || echo 0)" -ge 500 ] && break
-	sleep 0.1
-done
-target=$(meta "$mnt/killed.db" pid)
-kill -9 "$w"
-wait "$w" 2>/dev/null
-[ -n "$target" ] && ! wait_exit "$target" 2 && kill -9 "$target" 2>/dev/null
+killed_session "$mnt/killed.db" 500
 [ -s "$mnt/killed.db-wal" ] && [ -e "$mnt/killed.db-shm" ] || fail "the killed writer left no WAL and -shm"
 cp "$mnt/killed.db" "$mnt/noshm.db"
 cp "$mnt/killed.db-wal" "$mnt/noshm.db-wal"
 clean_n=$(meta "$mnt/clean.db" samples)
-killed_n=$(sql "$mnt/killed.db" "SELECT count(*) FROM samples")
+# read-only: a read-write reader, the last to close it, would fold the WAL in
+killed_n=$(sqlite3 -readonly -batch "$mnt/killed.db" "SELECT count(*) FROM samples")
+[ -s "$mnt/killed.db-wal" ] || fail "killed.db's WAL went before the medium was made read-only"
 mount -o remount,ro "$mnt" || fail "cannot remount the tmpfs read-only"
 before=$(cd "$mnt" && ls -l --time-style=+%s && cat ./* | cksum)
 

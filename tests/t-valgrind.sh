@@ -4,6 +4,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 command -v valgrind >/dev/null || skip "valgrind not installed (apt-get install valgrind)"
+ldd "$CPROF" | grep -q libasan && skip "an ASan build (tests/sanitize.sh) does not run under valgrind"
 vg() {
 	local what=$1
 	shift

@@ -19,4 +19,5 @@ cprof_tui_SOURCES += \
 check_PROGRAMS += tests/ui/mkfixture
 tests_ui_mkfixture_SOURCES = tests/ui/mkfixture.c
 tests_ui_mkfixture_LDADD = $(ENGINE_LIBS)
+tests_ui_mkfixture_LDFLAGS = $(SANITIZE)
 EXTRA_DIST += tests/ui/fixture/main.c tests/ui/fixture/util.c tests/ui/fixture/util.h

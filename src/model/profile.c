@@ -237,8 +237,9 @@ static bool same_stack(const void *ctx, uint64_t id)
 {
 	const struct stack_key *k = ctx;
 	const struct pstack *s = &k->p->stacks[id];
+	/* a stack without frames (a damaged file) may come with frames == NULL */
 	return s->depth == k->depth && s->flags == k->flags &&
-	       memcmp(s->frames, k->frames, k->depth * sizeof(uint32_t)) == 0;
+	       (!k->depth || memcmp(s->frames, k->frames, k->depth * sizeof(uint32_t)) == 0);
 }
 
 uint32_t profile_stack(struct profile *p, const uint32_t *frames, uint32_t depth, uint32_t flags)
@@ -382,7 +383,8 @@ void profile_reset_counts(struct profile *p)
 static uint32_t *stamps(uint32_t **arr, size_t *cap, size_t n)
 {
 	xgrow((void **)arr, cap, n, sizeof(uint32_t));
-	memset(*arr, 0xff, n * sizeof(uint32_t));
+	if (n) /* *arr is still NULL when nothing was ever stamped */
+		memset(*arr, 0xff, n * sizeof(uint32_t));
 	return *arr;
 }
 

@@ -406,7 +406,8 @@ static void emit(struct segs *out, size_t first, uint64_t lo, uint64_t hi, uint3
  * the open ones. */
 static void flatten(struct segs *out, struct ival *iv, size_t n)
 {
-	qsort(iv, n, sizeof(*iv), cmp_ival);
+	if (n > 1) /* iv may be NULL when n is 0 */
+		qsort(iv, n, sizeof(*iv), cmp_ival);
 	size_t *open = xmalloc((n ? n : 1) * sizeof(*open)), nopen = 0, first = out->n;
 	uint64_t pos = 0;
 	for (size_t i = 0; i <= n; i++) {

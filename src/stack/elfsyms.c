@@ -76,7 +76,8 @@ void elfsyms_init(struct elfsyms *t, Dwfl_Module *mod, const char *base, struct 
 	*t = (struct elfsyms){.mod = mod, .base = base, .names = names};
 	struct candidate *c;
 	size_t n = read_symbols(mod, &c);
-	qsort(c, n, sizeof(*c), cmp_candidate);
+	if (n > 1) /* c may be NULL when n is 0 */
+		qsort(c, n, sizeof(*c), cmp_candidate);
 	Dwarf_Addr mod_end = 0;
 	dwfl_module_info(mod, NULL, NULL, &mod_end, NULL, NULL, NULL, NULL);
 	t->syms = xmalloc((n ? n : 1) * sizeof(*t->syms));

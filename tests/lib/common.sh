@@ -36,6 +36,9 @@
 #                        sets WL_PID
 #   and the target's state (tests/lib/target.sh): proc_field, proc_utime,
 #   wait_traced, task_states, assert_unharmed
+#   killed_session DB N  record split2 into DB until it holds N samples, then
+#                        kill -9 cprof-tui (and split2): a killed writer's
+#                        session, its WAL and -shm beside it (left unread)
 
 set -u
 
@@ -221,4 +224,23 @@ start_wl() {
 	WL_PID=$!
 	wait_file "$T/$name.pid" 10 || fail "workload $name did not get ready in 10 s"
 	[ "$(cat "$T/$name.pid")" = "$WL_PID" ] || fail "workload $name: pid file says $(cat "$T/$name.pid"), started $WL_PID"
+}
+
+killed_session() {
+	local db=$1 n=$2 i w target seen=0
+	bg "$CPROF" --headless -o "$db" "$WL/split2" 20 2>/dev/null
+	w=$!
+	for i in $(seq 100); do
+		seen=$(sql "$db" "SELECT count(*) FROM samples" 2>/dev/null) || seen=0
+		[ "${seen:-0}" -ge "$n" ] && break
+		sleep 0.1
+	done
+	target=$(meta "$db" pid)
+	kill -9 "$w"
+	wait "$w" 2>/dev/null
+	# a launched target goes with its profiler; do not leave it
+	if [ -n "$target" ] && ! wait_exit "$target" 2; then
+		kill -9 "$target" 2>/dev/null
+	fi
+	ge "${seen:-0}" "$n" || fail "$db held ${seen:-0} samples after 10 s, expected $n"
 }

@@ -1,0 +1,1 @@
+DELETE FROM meta; DELETE FROM samples;

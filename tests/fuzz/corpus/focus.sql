@@ -1,0 +1,1 @@
+INSERT INTO focus VALUES('*'), ('[[[['), (char(27) || '[2J'), (''), ('sort*'), (CAST(X'FF' AS TEXT));

@@ -1,0 +1,1 @@
+UPDATE files SET id = id + 1099511627776; UPDATE frames SET file_id = file_id + 1099511627776, function_file_id = function_file_id + 1099511627776;

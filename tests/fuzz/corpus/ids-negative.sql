@@ -1,0 +1,1 @@
+UPDATE stacks SET id = id - 9000000000; UPDATE stack_frames SET stack_id = stack_id - 9000000000; UPDATE samples SET stack_id = stack_id - 9000000000;

@@ -1,0 +1,1 @@
+UPDATE samples SET stack_id = 'abc' WHERE rowid % 3 = 0; UPDATE frames SET id = 'x' || id WHERE id = 1;

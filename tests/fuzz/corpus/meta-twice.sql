@@ -1,0 +1,1 @@
+PRAGMA legacy_alter_table = ON; CREATE TABLE m2 AS SELECT * FROM meta; DROP TABLE meta; ALTER TABLE m2 RENAME TO meta; INSERT INTO meta SELECT * FROM meta;

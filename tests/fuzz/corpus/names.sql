@@ -1,0 +1,1 @@
+UPDATE frames SET function = 'f' || char(27) || '[2J' || char(155) || CAST(X'FF41C0AFEDA080' AS TEXT) || char(9) || char(10) WHERE id % 2 = 0; UPDATE files SET path = CAST(X'E282' AS TEXT) || path; UPDATE threads SET name = char(7) || name; UPDATE meta SET value = char(27) || '[2J' WHERE key IN ('command', 'started_at');

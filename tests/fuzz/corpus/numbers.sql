@@ -1,0 +1,1 @@
+UPDATE threads SET tid = 9999999999, samples = -1; UPDATE frames SET line = -5, function_line = 4294967296, flags = -1; UPDATE stacks SET flags = 123456789012; UPDATE samples SET time_us = -5;

@@ -1,0 +1,1 @@
+INSERT INTO processes VALUES(1, 18204, 18205, 'parent' || char(27) || '[2J', 5, NULL, NULL, 1, 0); UPDATE processes SET ppid = pid WHERE id = 0; INSERT INTO processes VALUES(2, 7, 7, NULL, 0, 0, -9, 0, 0);

@@ -1,0 +1,1 @@
+UPDATE processes SET id = id + 4611686018427387904, started_us = -1, ended_us = 1e300, exit_status = 99999999999, samples = -3; UPDATE threads SET process_id = process_id + 4611686018427387904;

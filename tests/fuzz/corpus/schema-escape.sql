@@ -1,0 +1,1 @@
+PRAGMA writable_schema = ON; INSERT INTO sqlite_master VALUES('table', 'x' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J', 'x', 0, 'CREATE TABLE' || char(27) || '[2J' || char(10) || 'line two');

@@ -1,0 +1,1 @@
+UPDATE meta SET value = 3 WHERE key = 'schema_version';

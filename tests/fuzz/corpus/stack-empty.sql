@@ -1,0 +1,1 @@
+INSERT INTO stacks VALUES(99999, 0, 0); INSERT INTO samples VALUES(1, 1, 99999); DELETE FROM stack_frames WHERE stack_id = 0;

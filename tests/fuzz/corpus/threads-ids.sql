@@ -1,0 +1,1 @@
+UPDATE threads SET id = id + 3000000000; UPDATE samples SET thread_id = thread_id + 3000000000;

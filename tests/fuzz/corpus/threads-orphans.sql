@@ -1,0 +1,1 @@
+UPDATE threads SET process_id = 77; DELETE FROM processes;

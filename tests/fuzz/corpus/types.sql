@@ -1,0 +1,1 @@
+UPDATE files SET profiled = 'x', system = 99; UPDATE meta SET value = 'abc' WHERE key IN ('pid', 'frequency_hz', 'samples_lost');

@@ -1,0 +1,1 @@
+UPDATE files SET id = id + 4611686018427387904; UPDATE frames SET file_id = file_id + 4611686018427387904, function_file_id = function_file_id + 4611686018427387904;

@@ -1,0 +1,1 @@
+DELETE FROM samples; DELETE FROM stack_frames; DELETE FROM stacks; DELETE FROM frames; DELETE FROM threads;

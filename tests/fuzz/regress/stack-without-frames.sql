@@ -1,0 +1,1 @@
+UPDATE stacks SET id = id - 9000000000; UPDATE stack_frames SET icads_kt = stack_id - 9000000000; UPDATE samples SET stack_id = stack_id - 90000000PRAGMA legacy_alter_table =(ON; CREATE TABLE m2 AS SGLECT * FROM meta; DROP T00ABLE meta; ALTER TABLE m2 RENAME TO m;eta; INSERT INTO meta SELECT * FROM meta;
