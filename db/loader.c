@@ -37,6 +37,8 @@ static int load_meta(struct db_session *s, struct profile *p)
 			set_str(&p->started_at, v);
 		else if (!strcmp(k, "ended_at"))
 			set_str(&p->ended_at, v);
+		else if (!strcmp(k, "backend"))
+			set_str(&p->backend, v);
 		else if (!strcmp(k, "samples_lost"))
 			p->counters.lost = strtoull(v, NULL, 10);
 		else if (!strcmp(k, "samples_reused"))

@@ -266,7 +266,8 @@ static int write_meta(struct db_session *s, const struct profile *p)
 	       set_meta_u64(s, "samples_no_line", c->no_line) ||
 	       set_meta_u64(s, "samples_no_symbol", c->no_symbol) ||
 	       set_meta_u64(s, "samples_lost", c->lost) ||
-	       set_meta_u64(s, "samples_reused", c->reused) ? -1 : 0;
+	       set_meta_u64(s, "samples_reused", c->reused) ||
+	       (p->backend && set_meta(s, "backend", p->backend)) ? -1 : 0;
 }
 
 void db_writer_committed(struct db_session *s, const struct profile *p)

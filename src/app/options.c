@@ -54,7 +54,9 @@ static void usage(FILE *f)
 	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
 	      "      --force               let -o replace a file that is not a cprof-tui session\n"
 	      "  -F, --frequency HZ        samples per second per running thread (default 999)\n"
-	      "      --backend NAME        ptrace, perf or auto (default auto = ptrace)\n"
+	      "      --backend NAME        ptrace, perf or auto: perf where perf events may\n"
+	      "                            sample the target, else ptrace (default auto, or\n"
+	      "                            $CPROF_BACKEND)\n"
 	      "  -d, --duration SEC        stop sampling after SEC seconds, then detach\n"
 	      "      --headless            no TUI: record, then print a summary\n"
 	      "      --profile-only PAT    profile files whose path matches PAT (glob or\n"
@@ -105,7 +107,8 @@ static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 static int parse(struct options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
-	o->backend = "auto";
+	o->backend = getenv("CPROF_BACKEND") && *getenv("CPROF_BACKEND") ? getenv("CPROF_BACKEND")
+									 : "auto";
 	bool have_pid = false;
 	size_t cap_po = 0, cap_sp = 0, cap_focus = 0;
 	unsigned long v;

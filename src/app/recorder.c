@@ -31,6 +31,7 @@ struct recorder {
 	const struct options *o;
 	struct profile *p;
 	const struct sampler_backend *be;
+	char backend_why[256];        /* auto chose ptrace: why not perf ("" otherwise) */
 	struct sampler_config cfg;
 	struct sampler *s;
 	unsigned run, runs;           /* --repeat: this run (1...), of how many */
@@ -145,19 +146,17 @@ static void round_priority(struct recorder *r, bool rounds)
 	r->in_rounds = rounds;
 }
 
+/* The unwinder's view of a process's mappings: the backend's, when it
+ * keeps them (perf), else /proc (read_maps -1). */
+static int read_maps(void *ctx, pid_t pid, struct maps *m, uint64_t *version)
+{
+	struct sampler *s = ((struct recorder *)ctx)->s;
+	return s->ops->read_maps ? s->ops->read_maps(s, pid, m, version) : -1;
+}
+
 struct recorder *recorder_start(const struct options *o, struct profile *p, bool quiet_child,
 				char *err, size_t errlen)
 {
-	const struct sampler_backend *be = sampler_backend_find(o->backend, err, errlen);
-	if (!be)
-		return NULL;
-	struct recorder *r = xcalloc(1, sizeof(*r));
-	r->log_fd = -1;
-	r->o = o;
-	r->p = p;
-	r->be = be;
-	r->run = 1;
-	r->runs = o->repeat ? o->repeat : 1;
 	struct sampler_config cfg = {
 		.frequency = o->frequency ? o->frequency : DEFAULT_FREQUENCY,
 		.wall = o->wall,
@@ -165,6 +164,19 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		.log_fd = -1,
 		.follow = o->follow > 0,
 	};
+	char why[256];
+	const struct sampler_backend *be = sampler_backend_find(
+		o->backend, o->mode == MODE_LAUNCH ? 0 : o->pid, &cfg, why, sizeof(why), err, errlen);
+	if (!be)
+		return NULL;
+	struct recorder *r = xcalloc(1, sizeof(*r));
+	r->log_fd = -1;
+	r->o = o;
+	r->p = p;
+	r->be = be;
+	snprintf(r->backend_why, sizeof(r->backend_why), "%s", why);
+	r->run = 1;
+	r->runs = o->repeat ? o->repeat : 1;
 	char comm[64] = "";
 	if (o->mode == MODE_LAUNCH) {
 		char resolved[4096];
@@ -199,6 +211,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->pid = r->s->pid;
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
+	p->backend = xstrdup(be->name);
 	profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
 	if (o->nfocus)
 		profile_set_focus(p, o->focus, o->nfocus);
@@ -213,6 +226,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	r->res = resolver_new(p, r->start_ns, err, errlen);
 	if (!r->res)
 		goto fail_release;
+	resolver_set_maps_source(r->res, read_maps, r);
 	tracking_init(&r->track, p, r->res, r->start_ns);
 	r->cfg = cfg;
 	r->guard = guard_start(r->s->pid, r->session_path);
@@ -405,10 +419,10 @@ bool recorder_step(struct recorder *r)
 	bool due = !r->paused && s->target == SAMPLER_RUNNING && t >= r->next_tick_ns;
 	raw_batch_clear(&r->batch);
 	if (due) { /* the next round, known to this one: its wait ends there */
-		r->next_tick_ns += jittered_period(r);
+		r->next_tick_ns += s->round_ns ? s->round_ns : jittered_period(r);
 		if (r->next_tick_ns < t) { /* fell behind: do not burst to catch up */
 			r->costs.late_ticks++;
-			r->next_tick_ns = t + r->period_ns;
+			r->next_tick_ns = t + (s->round_ns ? s->round_ns : r->period_ns);
 		}
 		s->ops->wake_at(s, r->next_tick_ns);
 	}
@@ -464,6 +478,8 @@ void recorder_pause(struct recorder *r, bool paused)
 		r->next_tick_ns = t;
 	}
 	r->paused = paused;
+	if (r->s->ops->pause)
+		r->s->ops->pause(r->s, paused);
 	update_state_text(r);
 }
 

@@ -48,7 +48,8 @@ static void see_processes(struct tracking *t, const struct sampler *s)
 		const struct sampler_process *sp = &s->procs[i];
 		if (i == t->nseen) {
 			struct seen_process *n = VEC_PUSH(t->seen, t->nseen, t->cap_seen);
-			*n = (struct seen_process){.exec_count = sp->exec_count};
+			*n = (struct seen_process){.exec_count = sp->exec_count,
+						   .described = sp->described};
 			n->model = profile_process_add(p, sp->pid, sp->ppid, sp->command,
 						       session_us(t, sp->started_ns));
 		}
@@ -56,8 +57,11 @@ static void see_processes(struct tracking *t, const struct sampler *s)
 		if (sp->exec_count != seen->exec_count) {
 			seen->exec_count = sp->exec_count;
 			resolver_exec(t->res, sp->pid);
+		}
+		if (sp->described != seen->described) { /* (an exec, or read again after it) */
+			seen->described = sp->described;
 			profile_process_command(p, seen->model, sp->command);
-			if (i == 0) { /* the launched program's exec */
+			if (i == 0) { /* the launched program's */
 				free(p->command);
 				p->command = xstrdup(sp->command);
 			}

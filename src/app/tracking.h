@@ -20,6 +20,7 @@ struct tracking {
 	struct seen_process {
 		uint32_t model;       /* its index in the model's processes */
 		uint64_t exec_count;
+		uint32_t described;   /* the sampler's count of its command reads */
 		bool ended;
 		int status;           /* its exit status when ended */
 	} *seen;                      /* what the model knows of each sampler.procs[i] */

@@ -46,6 +46,7 @@ void profile_free(struct profile *p)
 	free(p->command);
 	free(p->started_at);
 	free(p->ended_at);
+	free(p->backend);
 	strpool_free(&p->strings);
 	u64map_free(&p->file_index);
 	u64map_free(&p->func_index);

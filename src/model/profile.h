@@ -138,6 +138,7 @@ struct profile {
 	unsigned frequency_hz;
 	bool wall;
 	char *started_at, *ended_at;   /* ISO 8601 UTC */
+	char *backend;                 /* how samples were taken: "ptrace", "perf"; NULL: unknown */
 
 	/* Profiled-set rules applied to files seen for the first time. */
 	char **profile_only; size_t nprofile_only;

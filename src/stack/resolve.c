@@ -38,6 +38,8 @@ struct resolver {
 	struct profile *p;
 	struct space *spaces; size_t nspaces, cap_spaces;
 	struct symbolizer *sym;
+	unwind_maps_fn maps_fn;       /* where unwinders read mappings (NULL: /proc) */
+	void *maps_ctx;
 	uint64_t start_ns;
 	struct resolver_costs costs;
 
@@ -71,9 +73,16 @@ static struct space *space_of(struct resolver *r, pid_t pid)
 	struct unwinder *u = unwind_new(pid);
 	if (!u)
 		return NULL;
+	unwind_set_maps_source(u, r->maps_fn, r->maps_ctx);
 	struct space *sp = VEC_PUSH(r->spaces, r->nspaces, r->cap_spaces);
 	*sp = (struct space){pid, u};
 	return sp;
+}
+
+void resolver_set_maps_source(struct resolver *r, unwind_maps_fn fn, void *ctx)
+{
+	r->maps_fn = fn;
+	r->maps_ctx = ctx;
 }
 
 void resolver_exec(struct resolver *r, pid_t pid)

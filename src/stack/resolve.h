@@ -14,6 +14,7 @@
 #define CPROF_STACK_RESOLVE_H
 #include "model/profile.h"
 #include "target/sampler.h"
+#include "stack/unwind.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,8 @@ struct resolver;
 struct resolver *resolver_new(struct profile *p, uint64_t start_ns, char *err, size_t errlen);
 void resolver_free(struct resolver *r);
 
+/* Unwinders read a process's mappings through fn (unwind.h). */
+void resolver_set_maps_source(struct resolver *r, unwind_maps_fn fn, void *ctx);
 /* Unwind a raw sample of batch b and queue it. */
 void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs);
 /* Move queued samples, in order, into the model until the queue is empty,

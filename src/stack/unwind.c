@@ -65,6 +65,9 @@ struct unwinder {
 	pid_t pid;
 	unw_addr_space_t as;
 	struct maps maps;
+	unwind_maps_fn maps_fn;    /* a backend's record of them, or NULL */
+	void *maps_ctx;
+	uint64_t maps_version;     /* of the backend's record copied into maps */
 	uint64_t maps_read_ns;
 	uint64_t maps_backoff_ns;  /* no re-read sooner than this after the last */
 
@@ -98,8 +101,11 @@ static void forget_memos(struct unwinder *u)
 static int reload_maps(struct unwinder *u)
 {
 	u->maps_read_ns = now_ns();
+	int rc = u->maps_fn ? u->maps_fn(u->maps_ctx, u->pid, &u->maps, &u->maps_version) : -1;
+	if (rc == 0)
+		return 0; /* unchanged: the memos stand */
 	forget_memos(u); /* what was code may be no longer */
-	return procfs_read_maps(u->pid, &u->maps);
+	return rc > 0 ? 0 : procfs_read_maps(u->pid, &u->maps);
 }
 
 /* The mapping of addr. An address in none (for code: in none that is
@@ -457,6 +463,12 @@ struct unwinder *unwind_new(pid_t pid)
 	return u;
 }
 
+void unwind_set_maps_source(struct unwinder *u, unwind_maps_fn fn, void *ctx)
+{
+	u->maps_fn = fn;
+	u->maps_ctx = ctx;
+}
+
 void unwind_flush(struct unwinder *u)
 {
 	forget_memos(u);
@@ -472,6 +484,7 @@ void unwind_flush(struct unwinder *u)
 	u->vdso_start = 0;
 	u->vdso_ok = false;
 	procfs_maps_free(&u->maps);
+	u->maps_version = 0;
 	unw_flush_cache(u->as, 0, 0);
 }
 

@@ -38,6 +38,13 @@ struct unwind_input {
 };
 
 struct unwinder *unwind_new(pid_t pid);
+/* A backend's record of a process's mappings (perf keeps them from its
+ * MMAP2 records, also once the process is gone): when they changed since
+ * *version, copy them into m, update *version and return 1; unchanged: 0;
+ * not known: -1 (then /proc/PID/maps is read). */
+typedef int (*unwind_maps_fn)(void *ctx, pid_t pid, struct maps *m, uint64_t *version);
+/* Read u's mappings through fn (NULL: /proc/PID/maps only). */
+void unwind_set_maps_source(struct unwinder *u, unwind_maps_fn fn, void *ctx);
 void unwind_free(struct unwinder *u);
 /* Forget every cached mapping, page and table (after exec). */
 void unwind_flush(struct unwinder *u);

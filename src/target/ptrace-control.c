@@ -80,9 +80,7 @@ static void ptrace_free(struct sampler *s)
 	close(ps->sigfd);
 	free(ps->t);
 	free(ps->cpu_best);
-	u64map_free(&ps->published);
-	free(s->threads);
-	free(s->procs);
+	sampler_free_tables(s);
 	free(ps);
 }
 
@@ -156,18 +154,18 @@ static void seize_descendants(struct ptrace_sampler *ps, pid_t pid)
 	pid_t *kids;
 	int n = procfs_descendants(pid, &kids);
 	for (int i = 0; i < n; i++) {
-		if (pt_process_find(ps, kids[i]) || procfs_is_kernel_thread(kids[i]))
+		if (sampler_process_find(&ps->pub, kids[i]) || procfs_is_kernel_thread(kids[i]))
 			continue;
 		pid_t tgid, ppid;
 		if (!procfs_task_ids(kids[i], &tgid, &ppid))
 			continue; /* gone */
 		char err[200];
-		struct sampler_process *p = pt_process_add(ps, kids[i], ppid);
+		struct sampler_process *p = sampler_process_add(&ps->pub, kids[i], ppid, now_ns());
 		if (seize_process(ps, kids[i], err, sizeof(err))) {
 			snprintf(ps->pub.error, sizeof(ps->pub.error), "not following %s", err);
 			pt_process_let_go(ps, kids[i]);
 		} else if (!pt_process_threads(ps, kids[i])) {
-			pt_process_end(ps, p->pid, -1);
+			sampler_process_end(&ps->pub, p->pid, -1, now_ns());
 		}
 	}
 	free(kids);
@@ -176,25 +174,8 @@ static void seize_descendants(struct ptrace_sampler *ps, pid_t pid)
 static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg, char *err,
 				     size_t errlen)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (pid <= 0 || access(path, F_OK) != 0) {
-		snprintf(err, errlen, "no process with PID %d (check the PID with ps or pgrep)", (int)pid);
+	if (sampler_check_attach(pid, err, errlen))
 		return NULL;
-	}
-	if (pid == getpid()) {
-		snprintf(err, errlen, "cannot profile cprof-tui itself (PID %d)", (int)pid);
-		return NULL;
-	}
-	if (procfs_is_kernel_thread(pid)) {
-		snprintf(err, errlen, "process %d is a kernel thread: it runs no user code to profile "
-				      "(perf top shows kernel threads)", (int)pid);
-		return NULL;
-	}
-	if (procfs_process_gone(pid)) {
-		snprintf(err, errlen, "process %d has exited (it is a zombie); nothing to profile", (int)pid);
-		return NULL;
-	}
 	int tracer = procfs_tracer_pid(pid);
 	if (tracer > 0) {
 		snprintf(err, errlen, "process %d is already traced by PID %d (a debugger?); detach it first",
@@ -207,7 +188,7 @@ static struct sampler *ptrace_attach(pid_t pid, const struct sampler_config *cfg
 	ps->pub.pid = pid;
 	pid_t tgid, ppid = 0;
 	procfs_task_ids(pid, &tgid, &ppid);
-	pt_process_add(ps, pid, ppid);
+	sampler_process_add(&ps->pub, pid, ppid, now_ns());
 	if (seize_process(ps, pid, err, errlen)) {
 		ptrace_release(&ps->pub, false); /* the threads seized so far run on */
 		ptrace_free(&ps->pub);
@@ -231,45 +212,11 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 	struct ptrace_sampler *ps = new_sampler(cfg, err, errlen);
 	if (!ps)
 		return NULL;
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		ptrace_free(&ps->pub);
-		return NULL;
-	}
-	pid_t pid = fork();
+	pid_t pid = sampler_fork_held(argv, cfg, false, &ps->errpipe, err, errlen);
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
 		ptrace_free(&ps->pub);
 		return NULL;
 	}
-	if (pid == 0) {
-		sigset_t set;
-		sigemptyset(&set);
-		pthread_sigmask(SIG_SETMASK, &set, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		if (cfg->quiet_child) {
-			int in = open("/dev/null", O_RDONLY);
-			int out = cfg->log_fd >= 0 ? cfg->log_fd : open("/dev/null", O_WRONLY);
-			if (in >= 0)
-				dup2(in, 0);
-			if (out >= 0) {
-				dup2(out, 1);
-				dup2(out, 2);
-			}
-		}
-		raise(SIGSTOP);
-		execvp(argv[0], argv);
-		int e = errno;
-		if (write(pfd[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(pfd[1]);
-	ps->errpipe = pfd[0];
 	ps->pub.pid = pid;
 	ps->pub.launched = true;
 	ps->awaiting_exec = true;
@@ -289,46 +236,19 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 		ptrace_free(&ps->pub);
 		return NULL;
 	}
-	pt_process_add(ps, pid, getpid());
+	sampler_process_add(&ps->pub, pid, getpid(), now_ns());
 	pt_thread_add(ps, pid, pid, T_RUNNING);
 	ps->pub.target = SAMPLER_RUNNING; /* (held: set_stopped(false) lets it run) */
 	return &ps->pub;
 }
 
-/* After the program exited: did execvp fail in the child? */
-static void check_exec_failure(struct ptrace_sampler *ps)
-{
-	if (ps->errpipe < 0)
-		return;
-	if (read(ps->errpipe, &ps->exec_errno, sizeof(int)) == sizeof(int))
-		snprintf(ps->pub.error, sizeof(ps->pub.error), "cannot run the program: %s",
-			 strerror(ps->exec_errno));
-	close(ps->errpipe);
-	ps->errpipe = -1;
-}
-
-/* Stop or continue every process followed (SIGSTOP: a group stop each). */
-static int ptrace_set_stopped(struct sampler *s, bool stop)
-{
-	if (s->target == SAMPLER_EXITED || s->target == SAMPLER_DETACHED)
-		return -1;
-	int rc = kill(s->pid, stop ? SIGSTOP : SIGCONT);
-	for (size_t i = 1; i < s->nprocs; i++)
-		if (!s->procs[i].ended_ns && !s->procs[i].let_go)
-			kill(s->procs[i].pid, stop ? SIGSTOP : SIGCONT);
-	return rc;
-}
 
 /* Kill the launched program and the followed processes a Ctrl-C at the
- * terminal would reach (those of its process group); wait for its end. */
+ * terminal would reach (sampler_kill_tree); wait for its end. */
 static void kill_launched_tree(struct ptrace_sampler *ps)
 {
 	struct sampler *s = &ps->pub;
-	pid_t group = getpgid(s->pid);
-	for (size_t i = 1; i < s->nprocs; i++)
-		if (!s->procs[i].ended_ns && !s->procs[i].let_go && getpgid(s->procs[i].pid) == group)
-			kill(s->procs[i].pid, SIGKILL);
-	kill(s->pid, SIGKILL);
+	sampler_kill_tree(s);
 	uint64_t deadline = now_ns() + 5000000000ull;
 	while (s->target != SAMPLER_EXITED && now_ns() < deadline)
 		pt_drain(ps, 50);
@@ -367,14 +287,14 @@ static void ptrace_release(struct sampler *s, bool kill_launched)
 			break;
 	if (s->target != SAMPLER_EXITED)
 		s->target = SAMPLER_DETACHED;
-	check_exec_failure(ps);
+	sampler_exec_failure(s, &ps->errpipe);
 }
 
 static void ptrace_wait_exit(struct sampler *s)
 {
 	struct ptrace_sampler *ps = PS(s);
 	if (!s->launched || s->target == SAMPLER_EXITED) {
-		check_exec_failure(ps);
+		sampler_exec_failure(s, &ps->errpipe);
 		return;
 	}
 	int status;
@@ -383,7 +303,7 @@ static void ptrace_wait_exit(struct sampler *s)
 	s->target = SAMPLER_EXITED;
 	s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	s->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	check_exec_failure(ps);
+	sampler_exec_failure(s, &ps->errpipe);
 }
 
 const struct sampler_backend sampler_ptrace = {
@@ -393,7 +313,7 @@ const struct sampler_backend sampler_ptrace = {
 	.event_fd = ptrace_event_fd,
 	.wake_at = ptrace_wake_at,
 	.tick = pt_tick,
-	.set_stopped = ptrace_set_stopped,
+	.set_stopped = sampler_set_stopped,
 	.release = ptrace_release,
 	.wait_exit = ptrace_wait_exit,
 	.free = ptrace_free,

@@ -180,8 +180,8 @@ static void handle_exec(struct ptrace_sampler *ps, pid_t pid)
 {
 	pt_process_forget_threads(ps, pid);
 	pt_thread_add(ps, pid, pid, T_RUNNING);
-	pt_process_exec(ps, pid);
-	struct sampler_process *p = pt_process_find(ps, pid);
+	sampler_process_exec(&ps->pub, pid);
+	struct sampler_process *p = sampler_process_find(&ps->pub, pid);
 	if (pid == ps->pub.pid)
 		ps->awaiting_exec = false;
 	else if (p && is_debugger(p->comm)) {
@@ -206,7 +206,7 @@ static struct pthr *new_task(struct ptrace_sampler *ps, pid_t parent, pid_t tid,
 	if (!process && !procfs_task_ids(tid, &pid, &ppid))
 		pid = tid; /* (gone already: its end will be reported) */
 	if (pid == tid && pid != parent && ps->cfg.follow)
-		pt_process_add(ps, pid, ppid);
+		sampler_process_add(&ps->pub, pid, ppid, now_ns());
 	return pt_thread_add(ps, pid, tid, T_NEW);
 }
 
@@ -218,8 +218,8 @@ void pt_handle_status(struct ptrace_sampler *ps, pid_t tid, int status)
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		if (th)
 			pt_thread_drop(ps, th);
-		if (pt_process_find(ps, tid)) /* a process's leader: its exit status */
-			pt_process_end(ps, tid, status);
+		if (sampler_process_find(s, tid)) /* a process's leader: its exit status */
+			sampler_process_end(s, tid, status, now_ns());
 		if (tid == s->pid && (s->launched || procfs_process_gone(s->pid))) {
 			if (s->launched || !pt_process_threads(ps, s->pid)) {
 				pt_account_cpu(ps);

@@ -23,37 +23,16 @@ struct pthr *pt_thread_find(struct ptrace_sampler *ps, pid_t tid)
 void pt_thread_publish(struct ptrace_sampler *ps, struct pthr *th, char state)
 {
 	struct sampler *s = &ps->pub;
-	struct sampler_thread *st;
-	uint64_t before = s->threads_changed;
 	if (th->proc == UINT32_MAX)
 		return; /* a process not followed: let go at its first stop */
-	uint64_t *slot = u64map_slot(&ps->published, (uint32_t)th->tid, UINT64_MAX);
-	if (*slot != UINT64_MAX && s->threads[*slot].pid == th->pid && s->threads[*slot].proc == th->proc) {
-		st = &s->threads[*slot];
-	} else { /* (a tid used again, by a new process or not, is a new thread) */
-		*slot = s->nthreads;
-		st = VEC_PUSH(s->threads, s->nthreads, s->cap_threads);
-		memset(st, 0, sizeof(*st));
-		st->pid = th->pid;
-		st->proc = th->proc;
-		st->tid = th->tid;
-		s->threads_changed++;
-	}
-	th->pub = (uint32_t)*slot;
-	if (st->state != state)
-		s->threads_changed++;
-	st->state = state;
+	th->pub = sampler_thread_publish(s, th->pid, th->proc, th->tid, state);
 	uint64_t t = now_ns();
-	if (state != 'X' && (!st->name[0] || t - th->comm_checked_ns > 1000000000ull)) {
-		char name[sizeof(st->name)];
-		if (procfs_task_comm(th->pid, th->tid, name, sizeof(name)) && strcmp(name, st->name)) {
-			memcpy(st->name, name, sizeof(name));
-			s->threads_changed++;
-		}
+	if (state != 'X' && (!s->threads[th->pub].name[0] || t - th->comm_checked_ns > 1000000000ull)) {
+		char name[sizeof(s->threads[0].name)];
+		if (procfs_task_comm(th->pid, th->tid, name, sizeof(name)))
+			sampler_thread_name(s, th->pub, name);
 		th->comm_checked_ns = t;
 	}
-	if (s->threads_changed != before)
-		st->changed = s->threads_changed;
 }
 
 struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t pid, pid_t tid, enum tstate st)
@@ -72,7 +51,7 @@ struct pthr *pt_thread_add(struct ptrace_sampler *ps, pid_t pid, pid_t tid, enum
 	th->tid = tid;
 	th->st = st;
 	/* born while we let go, or a process we do not follow: detach it too */
-	struct sampler_process *p = pt_process_find(ps, pid);
+	struct sampler_process *p = sampler_process_find(&ps->pub, pid);
 	th->detach_pending = ps->releasing || !p || p->let_go;
 	th->proc = p ? (uint32_t)(p - ps->pub.procs) : UINT32_MAX;
 	th->stat_fd = procfs_open_task_file(pid, tid, "stat");
@@ -171,7 +150,7 @@ void pt_thread_drop(struct ptrace_sampler *ps, struct pthr *th)
 {
 	forget(ps, th);
 	if (!pt_process_threads(ps, th->pid)) /* its last thread: the process has ended */
-		pt_process_end(ps, th->pid, -1);
+		sampler_process_end(&ps->pub, th->pid, -1, now_ns());
 }
 
 void pt_process_forget_threads(struct ptrace_sampler *ps, pid_t pid)
@@ -189,67 +168,9 @@ size_t pt_process_threads(struct ptrace_sampler *ps, pid_t pid)
 	return n;
 }
 
-struct sampler_process *pt_process_find(struct ptrace_sampler *ps, pid_t pid)
-{
-	struct sampler *s = &ps->pub;
-	for (size_t i = s->nprocs; i-- > 0;) /* (the newest first: a pid used again) */
-		if (s->procs[i].pid == pid)
-			return &s->procs[i];
-	return NULL;
-}
-
-static void process_comm(struct sampler_process *p)
-{
-	if (!procfs_task_comm(p->pid, p->pid, p->comm, sizeof(p->comm)))
-		p->comm[0] = '\0';
-	if (!procfs_cmdline(p->pid, p->command, sizeof(p->command)))
-		snprintf(p->command, sizeof(p->command), "%s", p->comm);
-}
-
-struct sampler_process *pt_process_add(struct ptrace_sampler *ps, pid_t pid, pid_t ppid)
-{
-	struct sampler *s = &ps->pub;
-	struct sampler_process *p = pt_process_find(ps, pid);
-	if (p && !p->ended_ns)
-		return p;
-	p = VEC_PUSH(s->procs, s->nprocs, s->cap_procs);
-	*p = (struct sampler_process){.pid = pid, .ppid = ppid, .started_ns = now_ns(),
-				      .exit_code = -1, .exit_signal = -1};
-	process_comm(p);
-	s->procs_changed++;
-	return p;
-}
-
-void pt_process_exec(struct ptrace_sampler *ps, pid_t pid)
-{
-	struct sampler_process *p = pt_process_find(ps, pid);
-	if (!p)
-		return;
-	p->exec_count++;
-	process_comm(p);
-	ps->pub.procs_changed++;
-}
-
-void pt_process_end(struct ptrace_sampler *ps, pid_t pid, int status)
-{
-	struct sampler_process *p = pt_process_find(ps, pid);
-	if (!p)
-		return;
-	if (status >= 0) {
-		p->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		p->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	}
-	if (!p->ended_ns) {
-		p->ended_ns = now_ns();
-		ps->pub.procs_changed++;
-	} else if (status >= 0) {
-		ps->pub.procs_changed++;
-	}
-}
-
 void pt_process_let_go(struct ptrace_sampler *ps, pid_t pid)
 {
-	struct sampler_process *p = pt_process_find(ps, pid);
+	struct sampler_process *p = sampler_process_find(&ps->pub, pid);
 	if (p && !p->let_go) {
 		p->let_go = true;
 		ps->pub.procs_changed++;

@@ -74,7 +74,6 @@ struct ptrace_sampler {
 	unsigned opts;
 	bool releasing;
 	int errpipe;           /* launched: exec failure reported by the child */
-	int exec_errno;
 	bool awaiting_exec;    /* launched: no samples of our own pre-exec code */
 	struct raw_batch *batch; /* where the current round's samples go */
 	uint64_t period_ns;    /* sampling period per running thread */
@@ -84,7 +83,6 @@ struct ptrace_sampler {
 	bool in_round;         /* waiting for this round's stops */
 	bool holding;          /* ... and stopped threads wait to be resumed together */
 	size_t cap_cpu_best;
-	struct u64map published; /* tid -> its index in pub.threads */
 	int self_sched_fd;     /* the sampling thread's /proc/thread-self/sched */
 	uint64_t self_exec_start_ns; /* ... read this round (0: not yet) */
 	uint64_t gone_cpu_ns;  /* CPU time seen of the followed threads gone */
@@ -127,13 +125,6 @@ void pt_process_forget_threads(struct ptrace_sampler *ps, pid_t pid);
 /* Live threads of process pid in the table. */
 size_t pt_process_threads(struct ptrace_sampler *ps, pid_t pid);
 
-/* The process table (sampler.procs): find the latest process pid; add one
- * (or return it when running); its exec (a new address space); its end,
- * with its leader's wait status (-1: not seen, only its threads' ends). */
-struct sampler_process *pt_process_find(struct ptrace_sampler *ps, pid_t pid);
-struct sampler_process *pt_process_add(struct ptrace_sampler *ps, pid_t pid, pid_t ppid);
-void pt_process_exec(struct ptrace_sampler *ps, pid_t pid);
-void pt_process_end(struct ptrace_sampler *ps, pid_t pid, int status);
 /* Stop following process pid: detach its threads (at their next stop) and
  * do not follow its new children. */
 void pt_process_let_go(struct ptrace_sampler *ps, pid_t pid);

@@ -1,11 +1,12 @@
 /* sampler.h — how samples are taken: a small backend interface.
  *
  * A backend owns the target: it launches or attaches to it, keeps track of
- * its threads, and on each tick copies the registers and the top of the stack
- * of every thread that is due a sample into a raw batch. It never unwinds or
- * symbolises (unwind.c, symbols.c do) and never draws. The ptrace backend
- * (sampler-ptrace.c) is the one that exists; a perf-events backend can be
- * added behind the same table. */
+ * its threads and processes, and on each tick puts the registers and a copy
+ * of the top of the stack of the threads sampled into a raw batch. It never
+ * unwinds or symbolises (unwind.c, symbols.c do) and never draws. Two
+ * backends: ptrace (ptrace-*.c: stops each running thread to copy it) and
+ * perf (perf-*.c: the kernel copies them at its timer interrupt into ring
+ * buffers, and no thread stops). backends.c picks one. */
 #ifndef CPROF_SAMPLER_H
 #define CPROF_SAMPLER_H
 #include <stdbool.h>
@@ -13,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include "model/hash.h"
+#include "target/procfs.h"
 
 #define SAMPLER_STACK_COPY (32 * 1024) /* bytes of stack copied per sample */
 
@@ -54,6 +57,7 @@ struct sampler_process {
 	int exit_code, exit_signal;     /* when ended: exit status or -1, killing signal or 0;
 					   both -1 when it was not seen (detached before) */
 	uint64_t exec_count;            /* bumps at each exec: a new address space */
+	uint32_t described;             /* bumps each time comm and command are read */
 	bool let_go;                    /* no longer followed (it runs a debugger, or
 					   could not be traced): ended_ns is when */
 };
@@ -101,6 +105,9 @@ struct sampler {
 	struct sampler_process *procs;  /* procs[0] is the one launched or attached (pid) */
 	size_t nprocs, cap_procs;
 	uint64_t procs_changed;         /* bumped when procs[] changes */
+	struct u64map published;        /* tid -> its latest row in threads[] */
+	uint64_t round_ns;              /* how often tick() wants a round: 0 at every sampling
+					   period (ptrace); perf reads its buffers less often */
 	char error[256];                /* last problem worth showing, "" if none */
 };
 
@@ -131,13 +138,74 @@ struct sampler_backend {
 	/* Wait for a released launched program to end; sets exit fields. */
 	void (*wait_exit)(struct sampler *s);
 	void (*free)(struct sampler *s);
+	/* Optional. Pause sampling (the kernel takes none) or resume it. */
+	void (*pause)(struct sampler *s, bool paused);
+	/* Optional: backends that see mappings as they are made (perf's MMAP2
+	 * records) and keep them after the process is gone. When process pid's
+	 * mappings changed since *version, copy them into m and update
+	 * *version: 1; unchanged: 0; not known here: -1 (read /proc/PID/maps). */
+	int (*read_maps)(struct sampler *s, pid_t pid, struct maps *m, uint64_t *version);
 };
 
 extern const struct sampler_backend sampler_ptrace;
+extern const struct sampler_backend sampler_perf;
 
-/* Pick a backend by name ("ptrace", "perf", "auto"); NULL with err when unknown
- * or unavailable. */
-const struct sampler_backend *sampler_backend_find(const char *name, char *err, size_t errlen);
+/* Can the perf backend sample process pid (0: a program we launch) with cfg?
+ * 0, or -1 with why (one line: the cause and the remedy). */
+int sampler_perf_usable(pid_t pid, const struct sampler_config *cfg, char *why, size_t n);
+
+/* Pick a backend by name ("ptrace", "perf", "auto") for process pid (0: a
+ * program to launch): auto is perf where it can sample the target, else
+ * ptrace, and `why` (may be NULL) says why perf could not. NULL with err
+ * when unknown or unusable. */
+const struct sampler_backend *sampler_backend_find(const char *name, pid_t pid,
+						   const struct sampler_config *cfg, char *why,
+						   size_t whylen, char *err, size_t errlen);
+
+/* ---- what every backend publishes (sampler.c) ---- */
+
+/* The latest process pid in procs, or NULL. */
+struct sampler_process *sampler_process_find(struct sampler *s, pid_t pid);
+/* Add process pid, child of ppid, started at started_ns (or return it when
+ * it runs); its comm and command line from /proc. */
+struct sampler_process *sampler_process_add(struct sampler *s, pid_t pid, pid_t ppid,
+					    uint64_t started_ns);
+/* Read p's comm and command line from /proc (the command is its comm when
+ * the line cannot be read: false). */
+bool sampler_process_describe(struct sampler_process *p);
+/* Process pid exec'd: a new address space, its new command. */
+void sampler_process_exec(struct sampler *s, pid_t pid);
+/* Process pid has ended at ended_ns; status as waitpid gives it, or -1 when
+ * not seen (a second call may bring the status). */
+void sampler_process_end(struct sampler *s, pid_t pid, int status, uint64_t ended_ns);
+/* Publish thread tid of process pid (procs[proc]) in state `state` (a /proc
+ * letter, 'X' when gone): a tid seen before in the same process keeps its
+ * row, a tid used again by another process gets a new one. Returns the row. */
+uint32_t sampler_thread_publish(struct sampler *s, pid_t pid, uint32_t proc, pid_t tid,
+				char state);
+/* Name a published thread (from /proc, or a backend's record). */
+void sampler_thread_name(struct sampler *s, uint32_t thread, const char *name);
+/* Fork the child that will run argv (stdin and output per cfg): it stops
+ * itself (SIGSTOP) before its exec, for the backend to get ready and let it
+ * go (set_stopped false); with die_with_us it is killed if cprof-tui dies.
+ * *errpipe reads a failed exec's errno (sampler_exec_failure). Returns its
+ * pid (not waited for), or -1 with err. */
+pid_t sampler_fork_held(char *const argv[], const struct sampler_config *cfg, bool die_with_us,
+			int *errpipe, char *err, size_t errlen);
+/* Once the launched program is gone: did its exec fail? Then say why in
+ * s->error. Closes *errpipe. */
+void sampler_exec_failure(struct sampler *s, int *errpipe);
+/* Can process pid be profiled at all (it exists, is not cprof-tui, not a
+ * kernel thread, not a zombie)? 0, or -1 with err. */
+int sampler_check_attach(pid_t pid, char *err, size_t errlen);
+/* set_stopped of either backend: SIGSTOP or SIGCONT to every process
+ * followed (a group stop each); -1 once the target is gone. */
+int sampler_set_stopped(struct sampler *s, bool stop);
+/* SIGKILL the launched program and the followed processes a Ctrl-C at the
+ * terminal would reach (those of its process group). */
+void sampler_kill_tree(struct sampler *s);
+/* Free the tables above. */
+void sampler_free_tables(struct sampler *s);
 
 /* Check that argv[0] names something we can launch (found in PATH, executable,
  * an ELF or a #! script). 0, or -1 with a one-line reason in err. */
