@@ -36,17 +36,19 @@ while kill -0 "$pid" 2>/dev/null; do pid=$((pid - 1)); done
 bad "no such PID" "$CPROF" --headless -p "$pid" -d 1 -o "$T/x.db"
 bad "PID 0" "$CPROF" --headless -p 0 -d 1 -o "$T/x.db"
 bad "PID not a number" "$CPROF" --headless -p abc -d 1 -o "$T/x.db"
+# (a traced process: refused by the ptrace backend; perf events sample it)
 start_wl jobctl 20
-bg "$CPROF" --headless -p "$WL_PID" -d 15 -o "$T/first.db" 2>"$T/first.err"
+bg "$CPROF" --backend ptrace --headless -p "$WL_PID" -d 15 -o "$T/first.db" 2>"$T/first.err"
 cp=$!
 wait_traced "$WL_PID" || fail "first cprof-tui did not attach"
-bad "PID already traced (not permitted)" "$CPROF" --headless -p "$WL_PID" -d 1 -o "$T/x.db"
+bad "PID already traced (not permitted)" "$CPROF" --backend ptrace --headless -p "$WL_PID" -d 1 -o "$T/x.db"
 kill -TERM "$cp"
 grep -q "kernel thread" <(timeout 10 "$CPROF" --headless -p 2 -d 1 -o "$T/x.db" 2>&1) ||
 	fail "attaching kthreadd (PID 2) does not say it is a kernel thread"
 bad "a kernel thread" "$CPROF" --headless -p 2 -d 1 -o "$T/x.db"
 # one thread of the process traced by someone else (strace on that thread
-# alone): refused with one line, and the threads seized before it let go
+# alone): refused with one line by the ptrace backend, and the threads
+# seized before it let go
 if command -v strace >/dev/null; then
 	start_wl threads -b 1 -i 1 20
 	idle_tid=""
@@ -60,7 +62,7 @@ if command -v strace >/dev/null; then
 		[ "$(awk '/TracerPid/ {print $2}' "/proc/$WL_PID/task/$idle_tid/status")" != 0 ] && break
 		sleep 0.05
 	done
-	bad "one thread traced by strace" "$CPROF" --headless -p "$WL_PID" -d 1 -o "$T/x.db"
+	bad "one thread traced by strace" "$CPROF" --backend ptrace --headless -p "$WL_PID" -d 1 -o "$T/x.db"
 	grep -q "thread $idle_tid of process $WL_PID is already traced" "$T/bad.err" ||
 		fail "the refusal does not name the traced thread: $(cat "$T/bad.err")"
 	kill "$st"
@@ -81,10 +83,11 @@ else
 fi
 
 # cprof-tui itself under a tracer: the program it launches is traced already
+# (the ptrace backend cannot trace it)
 if ldd "$CPROF" | grep -q libasan; then
 	note "an ASan build (tests/sanitize.sh): its leak check cannot run under strace, launching under a tracer not checked"
 elif command -v strace >/dev/null; then
-	bad "launched under strace" strace -f -o /dev/null "$CPROF" --headless -o "$T/x.db" "$WL/short"
+	bad "launched under strace" strace -f -o /dev/null "$CPROF" --backend ptrace --headless -o "$T/x.db" "$WL/short"
 	grep -q "already traced" "$T/bad.err" || fail "under strace: $(cat "$T/bad.err")"
 else
 	note "strace missing (./bootstrap.sh installs it): launching under a tracer not checked"

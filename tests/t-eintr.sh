@@ -31,7 +31,7 @@ rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui eintr exited $rc"
 check "$T/launch.out" "launched, cpu"
 
-cprof --headless --wall -o "$T/w.db" "$WL/eintr" -o "$T/wall.out" 2.5
+cprof --backend ptrace --headless --wall -o "$T/w.db" "$WL/eintr" -o "$T/wall.out" 2.5
 rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui --wall eintr exited $rc"
 check "$T/wall.out" "launched, --wall"

@@ -48,7 +48,7 @@ running "$pid" || fail "untraced: SIGCONT did not resume ($(task_states "$pid"))
 
 bg "$CPROF" --headless -p "$pid" -d 5 -o "$T/s.db" 2>"$T/cprof.err"
 cp=$!
-wait_traced "$pid" || fail "cprof-tui did not attach"
+wait_sampled "$pid" "$cp" || fail "cprof-tui did not attach"
 sigs=STOP
 [ $tstp = 1 ] && sigs="STOP TSTP"
 for sig in $sigs; do

@@ -6,7 +6,7 @@
 start_wl jobctl 5
 bg "$CPROF" --headless -p "$WL_PID" -o "$T/s.db" 2>"$T/cprof.err"
 cp=$!
-wait_traced "$WL_PID" || fail "cprof-tui did not attach within 10 s"
+wait_sampled "$WL_PID" "$cp" || fail "cprof-tui did not attach within 10 s"
 sleep 1.5
 kill -9 "$cp"
 wait "$cp" 2>/dev/null

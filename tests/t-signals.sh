@@ -50,9 +50,9 @@ check_counts() {
 start_wl signals -o "$T/attach.out" 4
 bg "$CPROF" --headless -p "$WL_PID" -d 3 -o "$T/a.db" 2>"$T/cprof.err"
 cp=$!
-wait_traced "$WL_PID" || fail "cprof-tui did not attach to $WL_PID within 10 s"
+wait_sampled "$WL_PID" "$cp" || fail "cprof-tui did not attach to $WL_PID within 10 s"
 send_signals "$WL_PID" "$T/attach.out"
-[ "$(proc_field "$WL_PID" TracerPid)" = "$cp" ] || fail "signals were not all sent while traced (cprof-tui detached too early?)"
+sampled_by "$WL_PID" "$cp" || fail "signals were not all sent while sampled (cprof-tui detached too early?)"
 wait "$cp"
 rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui -p exited $rc"
@@ -67,7 +67,7 @@ bg "$CPROF" --headless -o "$T/l.db" "$WL/signals" -p "$T/signals.pid" -o "$T/lau
 cp=$!
 wait_file "$T/signals.pid" || fail "launched workload did not start"
 pid=$(cat "$T/signals.pid")
-wait_traced "$pid" || fail "launched target $pid is not traced"
+wait_sampled "$pid" "$cp" || fail "launched target $pid is not sampled"
 send_signals "$pid" "$T/launch.out"
 wait "$cp"
 rc=$?

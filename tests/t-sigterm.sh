@@ -8,7 +8,7 @@ for sig in INT TERM; do
 	rm -f "$T/s.db"
 	bg "$CPROF" --headless -p "$WL_PID" -o "$T/s.db" 2>"$T/cprof.err"
 	cp=$!
-	wait_traced "$WL_PID" || fail "cprof-tui did not attach within 10 s"
+	wait_sampled "$WL_PID" "$cp" || fail "cprof-tui did not attach within 10 s"
 	sleep 1
 	kill -s $sig "$cp"
 	wait_exit "$cp" 5 || fail "cprof-tui still running 5 s after SIG$sig"

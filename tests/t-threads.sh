@@ -32,7 +32,7 @@ for i in 0 1; do
 done
 [ "$(meta "$T/cpu.db" mode)" = cpu ] || fail "meta mode '$(meta "$T/cpu.db" mode)', expected cpu"
 
-cprof --headless --wall -o "$T/wall.db" "$WL/threads" -b 1 -i 2 2
+cprof --backend ptrace --headless --wall -o "$T/wall.db" "$WL/threads" -b 1 -i 2 2
 rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui --headless --wall threads exited $rc"
 [ "$(meta "$T/wall.db" mode)" = wall ] || fail "meta mode '$(meta "$T/wall.db" mode)', expected wall"

@@ -1,11 +1,12 @@
 #include "config.h"
 #include "stack/unwind.h"
+#include "stack/ehtable.h"
 #include "model/hash.h"
 #include "target/procfs.h"
 #include "model/strutil.h"
 #include "model/xalloc.h"
-#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <signal.h>
 #include <libunwind-ptrace.h>
@@ -13,7 +14,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 /* Exported by libunwind but not declared in its public headers. */
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
@@ -56,9 +60,15 @@ struct memo {
 					register of the sample (-1: none) */
 };
 
-struct module_upt {
+/* A module (a file mapped) of the process: its unwind table, found in
+ * memory (ehtable.h) or else by libunwind-ptrace, and the file itself, to
+ * read its pages from once the process is gone. */
+struct module {
 	uint64_t dev, inode;
-	void *upt;
+	int table;           /* 1: di found in memory, -1: none there, 0: not looked */
+	unw_dyn_info_t di;
+	void *upt;           /* libunwind-ptrace's handle (tables it finds itself) */
+	int fd;              /* the file, checked to be this module's (-2: not opened yet) */
 };
 
 struct unwinder {
@@ -77,8 +87,8 @@ struct unwinder {
 	struct page_entry *last_page;
 	uint64_t last_page_addr;   /* target address of last_page */
 
-	struct module_upt *upts;
-	size_t nupts, cap_upts;
+	struct module *mods;
+	size_t nmods, cap_mods;
 
 	uint64_t vdso_start;      /* vDSO the table below describes (0: none) */
 	unw_dyn_info_t vdso_di;
@@ -105,6 +115,8 @@ static int reload_maps(struct unwinder *u)
 	if (rc == 0)
 		return 0; /* unchanged: the memos stand */
 	forget_memos(u); /* what was code may be no longer */
+	for (size_t i = 0; i < u->nmods; i++)
+		u->mods[i].table = 0; /* (a module mapped again elsewhere) */
 	return rc > 0 ? 0 : procfs_read_maps(u->pid, &u->maps);
 }
 
@@ -136,6 +148,40 @@ static bool live_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
 	pid_t via = u->cur && u->cur->tid ? u->cur->tid : u->pid; /* alive (see procfs_live_task) */
 	return process_vm_readv(via, &local, 1, &remote, 1, 0) == (ssize_t)len;
+}
+
+static struct module *module_of(struct unwinder *u, const struct map *m)
+{
+	for (size_t i = 0; i < u->nmods; i++)
+		if (u->mods[i].dev == m->dev && u->mods[i].inode == m->inode)
+			return &u->mods[i];
+	struct module *mod = VEC_PUSH(u->mods, u->nmods, u->cap_mods);
+	*mod = (struct module){.dev = m->dev, .inode = m->inode, .fd = -2};
+	return mod;
+}
+
+/* A page of a mapped file, read from the file (the process is gone): only
+ * when the file at the mapping's path is still the one mapped. */
+static bool file_read(struct unwinder *u, const struct map *m, uint64_t page_addr, uint8_t *buf)
+{
+	if (!m->inode || m->path[0] != '/')
+		return false;
+	struct module *mod = module_of(u, m);
+	if (mod->fd == -2) {
+		struct stat st;
+		mod->fd = open(m->path, O_RDONLY | O_CLOEXEC);
+		if (mod->fd >= 0 && (fstat(mod->fd, &st) || st.st_ino != m->inode ||
+				     ((uint64_t)major(st.st_dev) << 32 | minor(st.st_dev)) != m->dev)) {
+			close(mod->fd);
+			mod->fd = -1;
+		}
+	}
+	ssize_t n = mod->fd >= 0 ? pread(mod->fd, buf, PAGE, (off_t)(page_addr - m->start + m->offset))
+				 : -1;
+	if (n < 0)
+		return false;
+	memset(buf + n, 0, PAGE - (size_t)n); /* (past the end of the file: zeros) */
+	return true;
 }
 
 struct page_key {
@@ -177,7 +223,7 @@ static struct page_entry *cached_page(struct unwinder *u, uint64_t page_addr)
 	}
 	struct page_entry *pe = xmalloc(sizeof(*pe));
 	bool was_live = u->read_live; /* read-only file pages do not change */
-	bool ok = live_read(u, page_addr, pe->data, PAGE);
+	bool ok = live_read(u, page_addr, pe->data, PAGE) || file_read(u, m, page_addr, pe->data);
 	u->read_live = was_live;
 	if (!ok) {
 		free(pe);
@@ -304,61 +350,40 @@ static int acc_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, voi
 	return -UNW_ENOINFO; /* no JIT-registered unwind info */
 }
 
-/* The vDSO has no file libunwind could open: describe its .eh_frame_hdr
- * search table from the target's memory, as libunwind does for files. */
-static bool vdso_table(struct unwinder *u, const struct map *m)
+static bool table_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	if (u->vdso_start == m->start)
-		return u->vdso_ok;
-	u->vdso_start = m->start;
-	u->vdso_ok = false;
-	Elf64_Ehdr eh;
-	if (!mem_read(u, m->start, &eh, sizeof(eh)) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
-		return false;
-	uint64_t bias = 0, hdr = 0;
-	bool have_load = false;
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		if (!mem_read(u, m->start + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph)))
-			return false;
-		if (ph.p_type == PT_LOAD && !have_load) {
-			bias = m->start - (ph.p_vaddr - ph.p_offset);
-			have_load = true;
-		} else if (ph.p_type == PT_GNU_EH_FRAME) {
-			hdr = ph.p_vaddr;
-		}
-	}
-	if (!have_load || !hdr)
-		return false;
-	hdr += bias;
-	uint8_t h[4];
-	uint32_t fde_count;
-	/* version 1; eh_frame_ptr sdata4; fde_count udata4; table datarel|sdata4 */
-	if (!mem_read(u, hdr, h, 4) || h[0] != 1 || h[2] != 0x03 || h[3] != 0x3b ||
-	    (h[1] & 0x0f) != 0x0b || !mem_read(u, hdr + 8, &fde_count, 4))
-		return false;
-	memset(&u->vdso_di, 0, sizeof(u->vdso_di));
-	u->vdso_di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
-	u->vdso_di.start_ip = m->start;
-	u->vdso_di.end_ip = m->end;
-	u->vdso_di.u.rti.segbase = hdr;
-	u->vdso_di.u.rti.table_data = hdr + 12;
-	u->vdso_di.u.rti.table_len = (uint64_t)fde_count * 8 / sizeof(unw_word_t);
-	u->vdso_ok = true;
-	return true;
+	return mem_read(ctx, addr, buf, len);
 }
 
-static void *module_upt(struct unwinder *u, const struct map *m)
+/* The vDSO has no file libunwind could open: its table from memory. */
+static bool vdso_table(struct unwinder *u, const struct map *m)
 {
-	for (size_t i = 0; i < u->nupts; i++)
-		if (u->upts[i].dev == m->dev && u->upts[i].inode == m->inode)
-			return u->upts[i].upt;
-	struct module_upt *mu = VEC_PUSH(u->upts, u->nupts, u->cap_upts);
-	mu->dev = m->dev;
-	mu->inode = m->inode;
-	pid_t live = procfs_live_task(u->pid); /* libunwind reads its maps */
-	mu->upt = _UPT_create(live > 0 ? live : u->pid);
-	return mu->upt;
+	if (u->vdso_start != m->start) {
+		u->vdso_start = m->start;
+		u->vdso_ok = ehtable_find(table_read, u, m->start, m->start, m->end, &u->vdso_di);
+	}
+	return u->vdso_ok;
+}
+
+/* A file module's table, from memory: its mapping of file offset 0 holds
+ * the ELF headers. NULL when that fails (libunwind-ptrace may then find
+ * one, in a .debug_frame, while the process lives). */
+static const unw_dyn_info_t *module_table(struct unwinder *u, struct module *mod)
+{
+	if (!mod->table) {
+		uint64_t base = 0, lo = UINT64_MAX, hi = 0;
+		for (size_t i = 0; i < u->maps.len; i++) {
+			const struct map *e = &u->maps.v[i];
+			if (e->dev != mod->dev || e->inode != mod->inode)
+				continue;
+			if (!e->offset && !base)
+				base = e->start;
+			lo = e->start < lo ? e->start : lo;
+			hi = e->end > hi ? e->end : hi;
+		}
+		mod->table = base && ehtable_find(table_read, u, base, lo, hi, &mod->di) ? 1 : -1;
+	}
+	return mod->table > 0 ? &mod->di : NULL;
 }
 
 static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
@@ -376,8 +401,17 @@ static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_
 	}
 	if (!m->inode)
 		return -UNW_ENOINFO; /* anonymous code (JIT): no tables */
-	void *upt = module_upt(u, m);
-	return upt ? _UPT_find_proc_info(as, ip, pi, need_unwind_info, upt) : -UNW_ENOINFO;
+	struct module *mod = module_of(u, m);
+	const unw_dyn_info_t *di = module_table(u, mod);
+	if (di)
+		return _Ux86_64_dwarf_search_unwind_table(as, ip, (unw_dyn_info_t *)di, pi,
+							  need_unwind_info, NULL);
+	if (!mod->upt) {
+		pid_t live = procfs_live_task(u->pid); /* libunwind reads its maps */
+		mod->upt = _UPT_create(live > 0 ? live : u->pid);
+	}
+	return mod->upt ? _UPT_find_proc_info(as, ip, pi, need_unwind_info, mod->upt)
+			: -UNW_ENOINFO;
 }
 
 static void acc_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
@@ -477,10 +511,13 @@ void unwind_flush(struct unwinder *u)
 	u->npages = 0;
 	u64map_clear(&u->page_index);
 	u->last_page = NULL;
-	for (size_t i = 0; i < u->nupts; i++)
-		if (u->upts[i].upt)
-			_UPT_destroy(u->upts[i].upt);
-	u->nupts = 0;
+	for (size_t i = 0; i < u->nmods; i++) {
+		if (u->mods[i].upt)
+			_UPT_destroy(u->mods[i].upt);
+		if (u->mods[i].fd >= 0)
+			close(u->mods[i].fd);
+	}
+	u->nmods = 0;
 	u->vdso_start = 0;
 	u->vdso_ok = false;
 	procfs_maps_free(&u->maps);
@@ -494,7 +531,7 @@ void unwind_free(struct unwinder *u)
 		return;
 	unwind_flush(u);
 	free(u->pages);
-	free(u->upts);
+	free(u->mods);
 	for (int i = 0; i < MEMO_SLOTS; i++) {
 		free(u->memo[i].frames);
 		free(u->memo[i].reads);
@@ -549,7 +586,7 @@ static long memo_match(const struct memo *m, const struct frame_state *f,
 /* Replace the last frame of the unwind in progress, which is in the state of
  * the memo's frame j, by the memo's frames from j on, with the stack reads
  * that unwinding them took. */
-static void splice(struct memo *now, const struct memo *m, size_t j, size_t max)
+static void splice_memo(struct memo *now, const struct memo *m, size_t j, size_t max)
 {
 	size_t at = now->n - 1, k = m->n - j;
 	if (k > max - at)
@@ -602,7 +639,7 @@ int unwind_stack(struct unwinder *u, const struct unwind_input *in, uint64_t *pc
 			long j = memo_match(m, f, in);
 			if (j >= 0) {
 				size_t before = now->n;
-				splice(now, m, (size_t)j, (size_t)max);
+				splice_memo(now, m, (size_t)j, (size_t)max);
 				u->reused += now->n - before;
 				*complete = now->n < (size_t)max; /* memos are of complete unwinds */
 				break;

@@ -35,7 +35,7 @@
 #   start_wl NAME ARGS...  start a workload with -p PIDFILE, wait until ready;
 #                        sets WL_PID
 #   and the target's state (tests/lib/target.sh): proc_field, proc_utime,
-#   wait_traced, task_states, assert_unharmed
+#   wait_traced, sampled_by, wait_sampled, cprof_pid, task_states, assert_unharmed
 #   killed_session DB N  record split2 into DB until it holds N samples, then
 #                        kill -9 cprof-tui (and split2): a killed writer's
 #                        session, its WAL and -shm beside it (left unread)

@@ -5,6 +5,9 @@
 #   proc_field PID KEY   a field of /proc/PID/status (State, TracerPid, ...)
 #   proc_utime PID       user+system CPU ticks of PID (all threads)
 #   wait_traced PID [S]  wait until PID has a tracer
+#   sampled_by PID CP    cprof-tui (process CP) samples PID (either backend)
+#   wait_sampled PID CP [S]  wait until it does
+#   cprof_pid DB         the cprof-tui process writing session DB
 #   task_states PID      the state letters of PID's threads
 #   assert_unharmed PID  fail unless PID runs on untraced, unstopped, progressing
 
@@ -21,6 +24,34 @@ wait_traced() {
 		sleep 0.05
 		i=$((i + 1))
 	done
+}
+
+# sampled_by PID CP: cprof-tui (process CP) samples PID: it traces PID (the
+# ptrace backend), or holds perf events (the perf backend opens them for
+# every thread of its target, and holds no other).
+sampled_by() {
+	[ "$(proc_field "$1" TracerPid)" = "$2" ] && return 0
+	ls -l "/proc/$2/fd" 2>/dev/null | grep -q 'perf_event'
+}
+
+# wait_sampled PID CP [S]: wait until cprof-tui (CP) samples PID; false after
+# S seconds (default 10).
+wait_sampled() {
+	local i=0 limit=${3:-10}
+	until sampled_by "$1" "$2"; do
+		[ $i -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# cprof_pid DB: the cprof-tui process whose command line names DB.
+cprof_pid() {
+	local p
+	for p in $(pgrep -x cprof-tui); do
+		tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -qxF -- "$1" && { echo "$p"; return 0; }
+	done
+	return 1
 }
 
 # task_states PID: the state letters of every thread of PID, e.g. "R S S".

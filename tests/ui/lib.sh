@@ -15,7 +15,7 @@
 #   check_screen NAME     diff -u golden/NAME.txt against $T/NAME.txt
 #                         (UPDATE_GOLDEN=1 rewrites the golden file instead)
 #   the target's state (tests/lib/target.sh): proc_field, proc_utime,
-#   wait_traced, task_states, assert_unharmed
+#   wait_traced, sampled_by, wait_sampled, cprof_pid, task_states, assert_unharmed
 #   session_ok DB         fail unless DB opens, is intact, its meta samples
 #                         equal its samples table, and --report reads it
 #   sample_gap DB         the longest time in seconds between two samples of

@@ -15,8 +15,8 @@ for round in 1 2 3 4 5; do
 	rm -f "$T/exit" "$T"/k.db*
 	tmux_start "$CPROF" -o "$T/k.db" -p "$target"
 	wait_screen "pid $target .*running"
-	cp=$(proc_field "$target" TracerPid)
-	[ -n "$cp" ] && [ "$cp" != 0 ] || fail "round $round: the target is not traced"
+	cp=$(cprof_pid "$T/k.db")
+	[ -n "$cp" ] && sampled_by "$target" "$cp" || fail "round $round: the target is not sampled"
 	delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", r % 250 / 100 }')
 	# half the rounds with a key on its way: a redraw or a drill-down in progress
 	[ $((round % 2)) = 0 ] && tmux_keys Enter

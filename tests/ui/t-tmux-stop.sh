@@ -128,7 +128,7 @@ resumed "$t0" "$t1"
 
 CASE="Ctrl-Z/fg"
 record
-cp=$(proc_field "$pid" TracerPid)
+cp=$(cprof_pid "$T/s.db")
 suspend_cprof
 sleep $PAUSE
 resume_cprof
@@ -139,7 +139,7 @@ resumed "$t0" "$t1"
 # the final profile.
 CASE="Ctrl-Z/fg attached"
 record -p
-cp=$(proc_field "$pid" TracerPid)
+cp=$(cprof_pid "$T/s.db")
 suspend_cprof
 [ "$(proc_field "$pid" TracerPid)" = 0 ] || fail "$CASE: the process is still traced while cprof-tui is stopped"
 st=$(task_states "$pid")
