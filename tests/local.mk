@@ -25,6 +25,7 @@ WORKLOADS = \
 	tests/workloads/short \
 	tests/workloads/tcase \
 	tests/workloads/jobctl \
+	tests/workloads/noperf \
 	tests/workloads/stripped \
 	tests/workloads/stripped-nosym \
 	tests/workloads/cxxnames \
@@ -109,6 +110,8 @@ tests_workloads_short_CFLAGS = $(WL_CFLAGS)
 tests_workloads_jobctl_SOURCES = tests/workloads/jobctl.c tests/workloads/wl.h
 tests_workloads_jobctl_CFLAGS = $(WL_CFLAGS)
 tests_workloads_jobctl_LDADD = $(WL_LDADD)
+# `noperf COMMAND`: perf_event_open refused (EPERM), as in a container
+tests_workloads_noperf_SOURCES = tests/workloads/noperf.c
 
 
 # Engine tests: `make check` runs them (one at a time: they measure time shares,
@@ -117,6 +120,7 @@ tests_workloads_jobctl_LDADD = $(WL_LDADD)
 ENGINE_TESTS = \
 	tests/t-attach.sh \
 	tests/t-bursty.sh \
+	tests/t-backend.sh \
 	tests/t-badinput.sh \
 	tests/t-children.sh \
 	tests/t-children-edge.sh \

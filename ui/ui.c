@@ -76,8 +76,11 @@ static void draw_header(struct ui *ui)
 	draw_text(0, COLS - right, right, 0, line, true);
 
 	draw_escape(path, sizeof(path), st.path);
-	x = snprintf(line, sizeof(line), " %s  %s %u Hz  outside %s%%", path, p->wall ? "wall" : "cpu",
-		     p->frequency_hz, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
+	char via[64] = "";
+	if (p->backend)
+		snprintf(via, sizeof(via), " via %s", draw_escape(started, sizeof(started), p->backend));
+	x = snprintf(line, sizeof(line), " %s  %s %u Hz%s  outside %s%%", path, p->wall ? "wall" : "cpu",
+		     p->frequency_hz, via, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
 	if (!ui->host->live && p->started_at)
 		x += snprintf(line + x, sizeof(line) - x, "  started %s",
 			      draw_escape(started, sizeof(started), p->started_at));

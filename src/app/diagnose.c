@@ -87,6 +87,10 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 			say(&o, "only %zu sample%s in %.1f s; for more, %s or a higher rate (-F 4999)",
 			    p->nsamples, p->nsamples == 1 ? "" : "s", f->elapsed_s, more);
 	}
+	if (f->ptrace_because)
+		say(&o, "sampled with ptrace, which stops each thread for each sample (slower, and "
+			"less exact for short bursts): perf events could not be used: %s",
+		    f->ptrace_because);
 	double left_out = f->cpu_known ? f->cpu_s - f->followed_cpu_s : 0;
 	bool children = !f->follow && f->cpu_known && left_out > CHILDREN_SHARE * f->cpu_s &&
 			left_out > 0.05;

@@ -194,7 +194,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		r->log_fd = cfg.log_fd;
 		r->s = be->launch(o->argv, &cfg, err, errlen);
 		if (!r->s)
-			goto fail;
+			goto fail_backend;
 		p->command = join_args(o->argv);
 	} else {
 		char exe[64];
@@ -203,7 +203,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 			goto fail;
 		r->s = be->attach(o->pid, &cfg, err, errlen);
 		if (!r->s)
-			goto fail;
+			goto fail_backend;
 		char cmd[4096];
 		procfs_task_comm(o->pid, o->pid, comm, sizeof(comm));
 		p->command = xstrdup(procfs_cmdline(o->pid, cmd, sizeof(cmd)) ? cmd : comm);
@@ -246,6 +246,10 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		r->s->ops->set_stopped(r->s, false); /* all is ready: it runs */
 	return r;
 
+fail_backend: /* auto fell back on ptrace, which failed too: say why not perf */
+	if (r->backend_why[0] && !o->wall && strlen(err) < errlen)
+		snprintf(err + strlen(err), errlen - strlen(err), " (perf events: %s)", r->backend_why);
+	goto fail;
 fail_release:
 	r->s->ops->release(r->s, true);
 fail:
@@ -616,6 +620,7 @@ void recorder_facts(struct recorder *r, struct run_facts *f)
 		.cpu_known = s->target_cpu_known && r->runs == 1,
 		.cpu_s = (double)s->target_cpu_ns / 1e9,
 		.followed_cpu_s = (double)s->followed_cpu_ns / 1e9,
+		.ptrace_because = r->backend_why[0] && !r->o->wall ? r->backend_why : NULL,
 	};
 	f->nnodebug = resolver_nodebug_modules(r->res, &f->nodebug);
 }

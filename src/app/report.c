@@ -257,6 +257,8 @@ void report_summary(FILE *out, struct profile *p, const char *session_path, doub
 		(unsigned long long)p->nsamples, elapsed_s,
 		elapsed_s > 0 ? (double)p->nsamples / elapsed_s : 0.0,
 		str_escape(a, sizeof(a), p->command), p->pid);
+	if (p->backend)
+		fprintf(out, "  backend: %s\n", str_escape(a, sizeof(a), p->backend));
 	if (p->nsamples) {
 		fprintf(out, "  problems: %llu incomplete stacks, %llu without line info, "
 			     "%llu without symbol, %llu lost\n",

@@ -109,6 +109,13 @@ int main(void)
 	s = run(make(1000, 0, 0, 1), &df);
 	CHECK(HAS(s, "/opt/bin/tool has no debug info: functions come from its symbol table"));
 
+	/* --backend auto took ptrace: why not perf, said even of a healthy profile */
+	struct run_facts pf = f;
+	pf.ptrace_because = "perf events are not permitted here (kernel.perf_event_paranoid is 3)";
+	s = run(p, &pf);
+	CHECK(HAS(s, "sampled with ptrace, which stops each thread for each sample"));
+	CHECK(HAS(s, "perf_event_paranoid is 3"));
+
 	profile_free(p);
 	profile_free(few);
 	return check_done("test-diagnose");
