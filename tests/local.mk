@@ -148,6 +148,7 @@ ENGINE_TESTS = \
 	tests/t-many-threads.sh \
 	tests/t-output.sh \
 	tests/t-overhead.sh \
+	tests/t-quick-children.sh \
 	tests/t-readonly.sh \
 	tests/t-repeat.sh \
 	tests/t-report.sh \
@@ -174,7 +175,8 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
 	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
-	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test
+	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test \
+	tests/unit/test-perf.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
@@ -188,6 +190,11 @@ tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
 tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_diagnose_test_LDFLAGS = $(SANITIZE)
+# test-perf: the perf backend on this program re-executed (a family of
+# processes, an attached pair of threads); skips where perf events are refused
+tests_unit_test_perf_test_SOURCES = tests/unit/test-perf.c tests/unit/check.h
+tests_unit_test_perf_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_perf_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_report_test_LDFLAGS = $(SANITIZE)

@@ -8,10 +8,16 @@
 # 3. Runs, from ./build, one at a time (the engine tests measure time
 #    shares, so they must not compete for the 2 cores): tests/t-*.sh (engine),
 #    tests/ui/t-*.sh (TUI), and build/tests/unit/*.test (unit tests), each under
-#    a timeout (TEST_TIMEOUT, default 180 s).
+#    a timeout (TEST_TIMEOUT, default 180 s). cprof-tui samples with its
+#    default backend (auto: perf events where they are permitted, else
+#    ptrace); the tests whose outcome depends on how samples are taken
+#    (BOTH below) run once more with the other backend, as NAME[ptrace] or
+#    NAME[perf] (those skip, with the reason, where perf events cannot be
+#    used).
 # Prints "PASS|FAIL|SKIP name (reason)" per test and ends with the line
 # "N passed, N failed, N skipped"; exits 1 when anything failed.
-# NAMEs (e.g. t-split2) select tests by name. Logs: build/test-logs/NAME.log.
+# NAMEs (e.g. t-split2) select tests by name (both runs of a BOTH test).
+# Logs: build/test-logs/NAME.log.
 # CPROF_BUILDDIR: another configured build directory to build and test
 # (tests/sanitize.sh's build-asan) instead of ./build.
 set -u
@@ -24,10 +30,21 @@ names=()
 for a in "$@"; do
 	case $a in
 	--no-build) build=0 ;;
-	-h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) names+=("$(basename "$a" .sh)") ;;
 	esac
 done
+
+# Run with both backends: sampling accuracy (time shares, rates, bursts,
+# deep stacks), following threads and processes (exec, exit statuses, a main
+# thread ending first, quick children), and never harming the target
+# (attach, signals, EINTR, job control, SIGKILL): what each backend does its
+# own way. Once: names and symbols, session files, reports, diagnostics and
+# the TUI, the same whoever took the samples, and the tests that pin their
+# backend. (Each BOTH test adds its time to the suite: only what matters most.)
+BOTH="t-attach t-bursty t-children t-children-edge t-deep t-eintr t-exec t-exitstatus
+	t-frequency t-jobctl t-kill9 t-mainexit t-many-threads t-quick-children t-signals t-split2
+	t-threads-attach"
 
 passed=0 failed=0 skipped=0
 LOGDIR=$BUILDDIR/test-logs
@@ -59,11 +76,24 @@ selected() {
 	return 1
 }
 
+# The backend auto picks here; the BOTH tests' second run takes the other.
+if "$BUILDDIR/cprof-tui" --headless --backend perf -o "$LOGDIR/probe.db" true \
+	>/dev/null 2>&1 </dev/null; then
+	OTHER=ptrace
+else
+	OTHER=perf
+fi
+rm -f "$LOGDIR"/probe.db*
+
 # run_one NAME CMD...: run a test from the build directory, report one line.
+# (NAME[BACKEND]: with CPROF_BACKEND=BACKEND.)
 run_one() {
-	local name=$1 log=$LOGDIR/${1//\//-}.log rc reason last
+	local name=$1 log rc reason last backend=
 	shift
-	(cd "$BUILDDIR" && exec timeout -k 10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1 </dev/null
+	case $name in *"["*) backend=${name#*[}; backend=${backend%]} ;; esac
+	log=$LOGDIR/$(echo "${name//\//-}" | tr -d ']' | tr '[' '-').log
+	(cd "$BUILDDIR" && CPROF_BACKEND=${backend:-${CPROF_BACKEND:-}} exec timeout -k 10 \
+		"$TEST_TIMEOUT" "$@") >"$log" 2>&1 </dev/null
 	rc=$?
 	reason=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
 	case $rc in
@@ -82,7 +112,7 @@ run_one() {
 		reason=${reason#FAIL: }
 		[ -n "$reason" ] || reason=$last
 		[ $rc -eq 124 ] && reason="timed out after ${TEST_TIMEOUT}s"
-		echo "FAIL $name (${reason:+$reason; }exit $rc; log: ${LOGDIR#"$SRCDIR"/}/${name//\//-}.log)"
+		echo "FAIL $name (${reason:+$reason; }exit $rc; log: ${log#"$SRCDIR"/})"
 		tail -n 12 "$log" | sed 's/^/    /'
 		;;
 	esac
@@ -94,6 +124,7 @@ for t in "$SRCDIR"/tests/t-*.sh "$SRCDIR"/tests/ui/t-*.sh; do
 	case $t in */tests/ui/*) name=ui/$name ;; esac
 	selected "$(basename "$t" .sh)" || selected "$name" || continue
 	run_one "$name" bash "$t"
+	case " $(echo $BOTH) " in *" $name "*) run_one "$name[$OTHER]" bash "$t" ;; esac
 done
 for t in "$BUILDDIR"/tests/unit/*.test; do
 	[ -x "$t" ] || continue

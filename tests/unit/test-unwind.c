@@ -1,6 +1,8 @@
 /* test-unwind.c — reusing a thread's last unwind must never change a stack.
  *
- * Real processes, sampled with the ptrace backend: this program re-executed
+ * Real processes, sampled with the ptrace backend and (where perf events may
+ * sample) the perf backend, whose stack copies the kernel makes: this
+ * program re-executed
  * as a child whose threads spin in nested calls and take signals whose
  * handler spins too (signal frames on the stack), and the deep workload (48
  * pseudo-random frames, qsort calling back into the program). Every sample is
@@ -133,12 +135,14 @@ static void compare(struct unwinder *reusing, struct unwinder *fresh, struct sym
 	}
 }
 
-/* Sample argv for about `seconds`, comparing every sample's two unwinds. */
-static void run(char **argv, double seconds, bool symbolise, const char *what)
+/* Sample argv with backend be for about `seconds`, comparing every sample's
+ * two unwinds. */
+static void run(const struct sampler_backend *be, char **argv, double seconds, bool symbolise,
+		const char *what)
 {
 	char err[512];
 	struct sampler_config cfg = {.frequency = 999, .quiet_child = true, .log_fd = -1};
-	struct sampler *s = sampler_ptrace.launch(argv, &cfg, err, sizeof(err));
+	struct sampler *s = be->launch(argv, &cfg, err, sizeof(err));
 	CHECK(s != NULL);
 	if (!s) {
 		printf("  %s: %s\n", what, err);
@@ -159,9 +163,9 @@ static void run(char **argv, double seconds, bool symbolise, const char *what)
 	}
 	uint64_t stepped = 0, reused = 0;
 	unwind_stats_add(reusing, &stepped, &reused);
-	printf("  %s: %llu samples, %llu frames, %llu differ; reused %llu of %llu frames; "
+	printf("  %s, %s: %llu samples, %llu frames, %llu differ; reused %llu of %llu frames; "
 	       "%llu stacks from the signal handler to the thread's start (%llu in it)\n",
-	       what, (unsigned long long)c.samples, (unsigned long long)c.frames,
+	       be->name, what, (unsigned long long)c.samples, (unsigned long long)c.frames,
 	       (unsigned long long)c.differ, (unsigned long long)reused,
 	       (unsigned long long)(reused + stepped), (unsigned long long)c.reached_handler, (unsigned long long)c.in_handler);
 	CHECK(c.samples >= 200);
@@ -189,16 +193,23 @@ int main(int argc, char **argv)
 	}
 	self[n] = '\0';
 	char *child[] = {self, "child", NULL};
-	run(child, 2.0, true, "threads and signal handlers");
-
 	/* the deep workload, built beside this test: <build>/tests/workloads/deep */
-	char deep[4096 + 32];
-	snprintf(deep, sizeof(deep), "%s/../workloads/deep", dirname(self));
+	char deep[4096 + 32], dir[4096];
+	snprintf(dir, sizeof(dir), "%s", self); /* (dirname writes into its argument) */
+	snprintf(deep, sizeof(deep), "%s/../workloads/deep", dirname(dir));
 	char *deep_argv[] = {deep, "30", NULL};
-	if (access(deep, X_OK) == 0)
-		run(deep_argv, 1.5, false, "deep");
-	else
-		CHECK(!"the deep workload is built (make check-programs)");
+	CHECK(access(deep, X_OK) == 0); /* (built by make check-programs) */
+	struct sampler_config cfg = {.frequency = 999};
+	char why[256];
+	bool perf = sampler_perf_usable(0, &cfg, why, sizeof(why)) == 0;
+	if (!perf)
+		printf("  the perf backend is not checked: %s\n", why);
+	for (int k = 0; k < 1 + perf; k++) {
+		const struct sampler_backend *be = k ? &sampler_perf : &sampler_ptrace;
+		run(be, child, 2.0, true, "threads and signal handlers");
+		if (access(deep, X_OK) == 0)
+			run(be, deep_argv, 1.5, false, "deep");
+	}
 
 	/* libunwind's calls to sigprocmask went to unwind.c's, which skipped
 	 * them; a call from anywhere else still masks */
