@@ -18,9 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Bytes of the top of the stack the kernel copies per sample: see
- * doc/ENGINE.md for what a larger copy buys (stacks reaching main) and
- * costs. */
+/* Bytes of the top of the stack the kernel copies per sample: README.md
+ * ("Two backends") has what a larger copy buys (stacks reaching main). */
 #define PERF_STACK_COPY 16384
 /* How often the rings are read: records (a fork, an exec, a mapping) wake
  * the sampling thread at once, samples wait for this or for their ring to
