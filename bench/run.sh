@@ -4,7 +4,7 @@
 # root (perf and ptrace need it): `bash bench/run.sh`. It prints the tables
 # and writes them to bench/RESULTS.md with the machine they ran on.
 #
-#   --quick        fewer repeats, shorter runs, 999 Hz only (about 6 minutes;
+#   --quick        fewer repeats, shorter runs, 999 Hz only (about 9 minutes;
 #                  the full run takes about 30)
 #   BENCH_BUILD=D  build directory (default ./build; configured when needed)
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
@@ -76,7 +76,8 @@ median() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "nan"; else print (NR
 # val KEY FILE: a number from FILE's cprof-tui (or ptrace-floor) summary, or "nan".
 # KEY: stopped, unwind, model, store, symbols (us per address), addresses,
 # symbols-ms (their CPU time), late (% of rounds), rate (samples/s), cpu (the
-# tool's CPU time, ms), reused (% of frames taken from a thread's last unwind)
+# tool's CPU time, ms), cpu-per-sample (us), lost (samples), reused (% of
+# frames taken from a thread's last unwind)
 val() {
 	case $1 in
 	addresses) grep -o '([0-9]* addresses' "$2" | tr -dc 0-9 ;;
@@ -86,7 +87,10 @@ val() {
 	symbols-ms) awk -v u="$(val symbols "$2")" -v n="$(val addresses "$2")" \
 		'BEGIN {if (u != "nan" && n != "nan") print u * n / 1000}' ;;
 	rate) grep -o '([0-9.]*/s)' "$2" | head -1 | tr -d '(/s)' ;;
+	lost) grep -o '[0-9]* lost' "$2" | head -1 | tr -dc 0-9 ;;
 	stops | samples | cpu_ns) grep -o "bench: .*" "$2" | grep -o "$1=[0-9]*" | cut -d= -f2 ;;
+	cpu-per-sample) awk -v c="$(val cpu "$2")" -v m="$(val samples "$2")" \
+		'BEGIN {if (c != "nan" && m > 0) print 1000 * c / m}' ;;
 	per-stop) awk -v s="$(val stopped "$2")" -v n="$(val stops "$2")" -v m="$(val samples "$2")" \
 		'BEGIN {if (s != "nan" && n > 0) print s * m / n}' ;;
 	*) grep -o "$1 [0-9.]*" "$2" | tail -1 | awk '{print $NF}' ;;
@@ -103,7 +107,8 @@ stops() {
 
 # run_tool TOOL RATE TAG BWL-ARGS...: one timed run; prints work_s, or "hang"
 # when the run had to be ended after TMO seconds (a hung target is a result).
-# TOOL: base | perf-g | perf-dwarf | cprof | floor. RATE: Hz or "default".
+# TOOL: base | perf-g | perf-dwarf | cprof (the ptrace backend) | cprof-perf (the
+# perf-events backend) | floor. RATE: Hz or "default".
 # The cprof-tui / ptrace-floor summary is kept in $OUT/TAG.err.
 run_tool() {
 	local tool=$1 rate=$2 tag=$3; shift 3
@@ -114,14 +119,14 @@ run_tool() {
 	base) timeout -k 5 "$TMO" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
 	perf-g) timeout -k 5 "$TMO" perf record -q -g "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
 	perf-dwarf) timeout -k 5 "$TMO" perf record -q --call-graph dwarf "${f[@]}" -o "$OUT/perf.data" -- "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
-	cprof) timeout -k 5 "$TMO" "$CPROF" --headless "${f[@]}" -o "$OUT/$tag.db" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
+	cprof | cprof-perf) timeout -k 5 "$TMO" "$CPROF" --headless --backend "${BACKEND[$tool]}" "${f[@]}" -o "$OUT/$tag.db" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
 	floor) [ "$rate" = default ] && f=(-F "$CDEF")
 		timeout -k 5 "$TMO" "$FLOOR" "${f[@]}" "$BWL" "$@" -w "$WARMUP" -r "$res" -p "$OUT/$tag.pid" ;;
 	esac >"$OUT/$tag.out" 2>"$OUT/$tag.err" </dev/null
 	rc=$?
 	# cprof-tui may store one stop as several samples (weights: periods it
 	# stands for); the stops really taken are the distinct (time, thread)
-	[ $tool = cprof ] && [ -s "$OUT/$tag.db" ] && stops "$OUT/$tag.db" >>"$OUT/$tag.err"
+	[[ $tool = cprof* ]] && [ -s "$OUT/$tag.db" ] && stops "$OUT/$tag.db" >>"$OUT/$tag.err"
 	# a hung run: its target may have been left running; end it
 	[ $rc = 124 ] && [ -s "$OUT/$tag.pid" ] && kill -9 "$(cat "$OUT/$tag.pid")" 2>/dev/null
 	rm -f "$OUT/perf.data" "$OUT/$tag.db" "$OUT/$tag.db-wal" "$OUT/$tag.db-shm"
@@ -137,8 +142,10 @@ WL_NAMES=(busy threads2 threads2+60idle deep vdso bursty bursty3)
 declare -A WL_ARGS=([busy]="busy" [threads2]="threads" [threads2+60idle]="threads -i 60"
 	[deep]="deep" [vdso]="vdso" [bursty]="bursty" [bursty3]="bursty3")
 declare -A WL_BUSY=([busy]=1 [threads2]=2 [threads2+60idle]=2 [deep]=1 [vdso]=1 [bursty]=1 [bursty3]=3)
-TOOLS="perf-g perf-dwarf cprof floor"
-declare -A TOOL_NAME=([base]="no profiler" [perf-g]="perf -g" [perf-dwarf]="perf dwarf" [cprof]=cprof-tui [floor]=floor)
+TOOLS="perf-g perf-dwarf cprof cprof-perf floor"
+declare -A TOOL_NAME=([base]="no profiler" [perf-g]="perf -g" [perf-dwarf]="perf dwarf" [cprof]=cprof-tui
+	[cprof-perf]="cprof-tui perf" [floor]=floor)
+declare -A BACKEND=([cprof]=ptrace [cprof-perf]=perf)
 
 # Calibrate each workload's fixed work to about WORK_S seconds unprofiled
 # (the idle-thread variant does the same work as threads2).
@@ -172,7 +179,7 @@ one_round() {
 		for tool in $tools; do
 			# cprof-tui and the floor at "default" are the 999 Hz runs when
 			# cprof-tui's default is 999
-			if [ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $tool = cprof || $tool = floor ]] &&
+			if [ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $tool = cprof* || $tool = floor ]] &&
 				[[ " $rates " = *" 999 "* ]]; then
 				continue
 			fi
@@ -196,14 +203,14 @@ for ((r = 1; r <= REPS; r++)); do
 		one_round $r "$w" "$RATES" "$TOOLS"
 	done
 done
-# The targets compare cprof-tui with the floor at 999 Hz, and a run's
-# slowdown varies by +-5 points here (the machine has slow spells: the deep
-# workload's unprofiled runs took 0.91 or 1.16 s in one run): EXTRA more
-# rounds of those two tools.
+# The targets compare cprof-tui's backends with the floor and perf dwarf at
+# 999 Hz, and a run's slowdown varies by +-5 points here (the machine has
+# slow spells: the deep workload's unprofiled runs took 0.91 or 1.16 s in
+# one run): EXTRA more rounds of those tools.
 for ((r = REPS + 1; r <= REPS + EXTRA; r++)); do
-	log "slowdown, cprof-tui and the floor: extra round $((r - REPS)) of $EXTRA"
+	log "slowdown, cprof-tui, perf dwarf and the floor: extra round $((r - REPS)) of $EXTRA"
 	for w in "${WL_NAMES[@]}"; do
-		one_round $r "$w" 999 "cprof floor"
+		one_round $r "$w" 999 "perf-dwarf cprof cprof-perf floor"
 	done
 done
 
@@ -212,7 +219,7 @@ done
 # of the runs hung
 slow() {
 	local rate=$2
-	[ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $3 = cprof || $3 = floor ]] && rate=999
+	[ "$rate" = default ] && [ "$CDEF" = 999 ] && [[ $3 = cprof* || $3 = floor ]] && rate=999
 	if awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" \
 		'$2 == w && $3 == rate && $4 == tool && $6 == "hang" {h = 1} END {exit !h}' "$RUNS"; then
 		echo hang
@@ -270,7 +277,7 @@ achieved() {
 	[ "$rate" = default ] && hz=$CDEF && [ "$CDEF" = 999 ] && rate=999
 	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" '$2 == w && $3 == rate && $4 == tool && $5 != "hang" {print $5, $7}' "$RUNS" |
 		while read -r t f; do
-			if [ "$3" = cprof ]; then awk -v n="$(val stops "$f")" -v t="$t" -v w="$WARMUP" 'BEGIN {if (n != "nan") print n / (t + w)}'
+			if [[ $3 = cprof* ]]; then awk -v n="$(val stops "$f")" -v t="$t" -v w="$WARMUP" 'BEGIN {if (n != "nan") print n / (t + w)}'
 			else val rate "$f"; fi
 		done | grep -v nan | awk -v b="${WL_BUSY[$1]}" -v hz="$hz" '{print 100 * $1 / b / hz}' | median
 }
@@ -284,21 +291,28 @@ achieved() {
 # the floor stops a running thread every round: its rate is per second.
 SUST=$OUT/sustain.tsv
 : >"$SUST"
+# The perf backend is attached the same way; its rows' "late" column is the
+# share of samples lost (the kernel found the ring full), which must stay
+# under 1%, and its CPU time per sample is cprof-tui's whole CPU time over
+# its samples.
 for hz in $SUSTAIN; do
 	log "sustained rate: $hz Hz"
-	rm -f "$OUT/pid" "$OUT"/sustain.db*
-	"$BWL" busy -s 30 -p "$OUT/pid" -r /dev/null &
-	bpid=$!
-	while [ ! -s "$OUT/pid" ]; do sleep 0.05; done
-	cpu0=$(cut -d' ' -f1 "/proc/$bpid/schedstat")
-	"$CPROF" --headless -F "$hz" -p "$bpid" -d 2 -o "$OUT/sustain.db" >/dev/null 2>"$OUT/sustain-$hz.err"
-	cpu1=$(cut -d' ' -f1 "/proc/$bpid/schedstat")
-	stops "$OUT/sustain.db" >>"$OUT/sustain-$hz.err"
-	echo "bench: cpu_ns=$((cpu1 - cpu0))" >>"$OUT/sustain-$hz.err"
-	kill $bpid 2>/dev/null; wait $bpid 2>/dev/null
+	for t in cprof cprof-perf; do
+		rm -f "$OUT/pid" "$OUT"/sustain.db*
+		"$BWL" busy -s 30 -p "$OUT/pid" -r /dev/null &
+		bpid=$!
+		while [ ! -s "$OUT/pid" ]; do sleep 0.05; done
+		cpu0=$(cut -d' ' -f1 "/proc/$bpid/schedstat")
+		"$CPROF" --headless --backend "${BACKEND[$t]}" -F "$hz" -p "$bpid" -d 2 -o "$OUT/sustain.db" \
+			>/dev/null 2>"$OUT/sustain-$t-$hz.err"
+		cpu1=$(cut -d' ' -f1 "/proc/$bpid/schedstat")
+		stops "$OUT/sustain.db" >>"$OUT/sustain-$t-$hz.err"
+		echo "bench: cpu_ns=$((cpu1 - cpu0))" >>"$OUT/sustain-$t-$hz.err"
+		kill $bpid 2>/dev/null; wait $bpid 2>/dev/null
+	done
 	"$FLOOR" -F "$hz" "$BWL" busy -s 2 -r /dev/null 2>"$OUT/sustain-floor-$hz.err"
-	for t in cprof floor; do
-		f=$OUT/sustain-$hz.err
+	for t in cprof cprof-perf floor; do
+		f=$OUT/sustain-$t-$hz.err
 		[ $t = floor ] && f=$OUT/sustain-floor-$hz.err
 		# achieved: real stops per second (cprof-tui: distinct stops per
 		# second of the thread's CPU time); stopped: per stop
@@ -306,14 +320,20 @@ for hz in $SUSTAIN; do
 			n=$(val stops "$f") m=$(val samples "$f") cpu=$(val cpu_ns "$f")
 			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" -v c="$cpu" 'BEGIN {printf "%.0f", (c > 0 ? n / (c / 1e9) : 0)}')" \
 				"$(val late "$f")" "$(awk -v s="$(val stopped "$f")" -v n="$n" -v m="$m" 'BEGIN {printf "%.1f", s * m / n}')" >>"$SUST"
+		elif [ $t = cprof-perf ]; then
+			n=$(val samples "$f") cpu=$(val cpu_ns "$f") lost=$(val lost "$f")
+			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(awk -v n="$n" -v c="$cpu" 'BEGIN {printf "%.0f", (c > 0 ? n / (c / 1e9) : 0)}')" \
+				"$(awk -v n="$n" -v l="$lost" 'BEGIN {printf "%.2f", (n + l > 0 ? 100 * l / (n + l) : 0)}')" \
+				"$(awk -v c="$(val cpu "$f")" -v n="$n" 'BEGIN {printf "%.1f", (n > 0 ? 1000 * c / n : 0)}')" >>"$SUST"
 		else
 			printf '%s\t%s\t%s\t%s\t%s\n' $t "$hz" "$(val rate "$f")" "$(val late "$f")" "$(val stopped "$f")" >>"$SUST"
 		fi
 	done
 done
 rm -f "$OUT"/sustain.db*
-# best TOOL: the highest sustained rate
-best() { awk -F'\t' -v t="$1" -v m="${SUSTAIN%% *}" '$1 == t && $3 != "nan" && $3 >= 0.9 * $2 && $4 <= 2 && $2 > b {b = $2}
+# best TOOL: the highest sustained rate (the perf backend: under 1% lost)
+best() { awk -F'\t' -v t="$1" -v m="${SUSTAIN%% *}" '$1 == t && $3 != "nan" && $3 >= 0.9 * $2 &&
+	(t == "cprof-perf" ? $4 < 1 : $4 <= 2) && $2 > b {b = $2}
 	END {print b ? b : "below " m}' "$SUST"; }
 
 # ---- 3. accuracy against perf ---------------------------------------------------
@@ -378,22 +398,28 @@ for w in busy threads2 deep vdso bursty bursty3; do
 	perf record -q -F 999 -g -o "$OUT/acc-$w-g.data" -- "$BWL" $args -r "$OUT/acc-$w-g.res" >/dev/null 2>&1
 	perf record -q -F 999 -g -o "$OUT/acc-$w-g2.data" -- "$BWL" $args -r /dev/null >/dev/null 2>&1
 	perf record -q -F 999 --call-graph dwarf -o "$OUT/acc-$w-dwarf.data" -- "$BWL" $args -r /dev/null >/dev/null 2>&1
-	"$CPROF" --headless -F 999 -o "$OUT/acc-$w.db" "$BWL" $args -r "$OUT/acc-$w-cprof.res" >/dev/null 2>"$OUT/acc-$w.err"
 	perf_shares "$OUT/acc-$w-g.data" >"$OUT/acc-$w-g.shares"
 	perf_shares "$OUT/acc-$w-g2.data" >"$OUT/acc-$w-g2.shares"
-	sqlite3 -separator $'\t' "$OUT/acc-$w.db" "$SHARES_SQL" >"$OUT/acc-$w-cprof.shares"
 	read -r pp_d pp_m <<<"$(dist "$OUT/acc-$w-g.shares" "$OUT/acc-$w-g2.shares")"
-	read -r c1_d c1_m <<<"$(dist "$OUT/acc-$w-cprof.shares" "$OUT/acc-$w-g.shares")"
-	read -r c2_d c2_m <<<"$(dist "$OUT/acc-$w-cprof.shares" "$OUT/acc-$w-g2.shares")"
-	IFS='|' read -r n reach incomplete <<<"$(sqlite3 "$OUT/acc-$w.db" "$REACH_SQL")"
 	preach=$(perf_reach "$OUT/acc-$w-dwarf.data")
 	prate=$(per_cpu_s "$(perf script -i "$OUT/acc-$w-g.data" -F tid 2>/dev/null | wc -l)" "$OUT/acc-$w-g.res")
-	crate=$(per_cpu_s "$n" "$OUT/acc-$w-cprof.res")
-	awk -v w="$w" -v pp="$pp_d" -v ppm="$pp_m" -v c1="$c1_d" -v c2="$c2_d" -v m1="$c1_m" -v m2="$c2_m" \
-		-v n="$n" -v reach="$reach" -v inc="$incomplete" -v preach="$preach" -v cr="$crate" -v pr="$prate" 'BEGIN {
-		cd = (c1 + c2) / 2; cm = m1 > m2 ? m1 : m2
-		printf "%s\t%s\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%s\t%s\t%s\n", w, pp, ppm, cd, cm, n,
-			n ? 100 * reach / n : 0, n ? 100 * inc / n : 0, preach, cr, pr}' >>"$ACC"
+	# a row per backend: "busy" (ptrace), "busy, perf backend" (the perf backend)
+	for t in cprof cprof-perf; do
+		c=acc-$w-$t row=$w
+		[ $t = cprof-perf ] && row="$w, perf backend"
+		"$CPROF" --headless --backend "${BACKEND[$t]}" -F 999 -o "$OUT/$c.db" "$BWL" $args -r "$OUT/$c.res" \
+			>/dev/null 2>"$OUT/$c.err"
+		sqlite3 -separator $'\t' "$OUT/$c.db" "$SHARES_SQL" >"$OUT/$c.shares"
+		read -r c1_d c1_m <<<"$(dist "$OUT/$c.shares" "$OUT/acc-$w-g.shares")"
+		read -r c2_d c2_m <<<"$(dist "$OUT/$c.shares" "$OUT/acc-$w-g2.shares")"
+		IFS='|' read -r n reach incomplete <<<"$(sqlite3 "$OUT/$c.db" "$REACH_SQL")"
+		crate=$(per_cpu_s "$n" "$OUT/$c.res")
+		awk -v w="$row" -v pp="$pp_d" -v ppm="$pp_m" -v c1="$c1_d" -v c2="$c2_d" -v m1="$c1_m" -v m2="$c2_m" \
+			-v n="$n" -v reach="$reach" -v inc="$incomplete" -v preach="$preach" -v cr="$crate" -v pr="$prate" 'BEGIN {
+			cd = (c1 + c2) / 2; cm = m1 > m2 ? m1 : m2
+			printf "%s\t%s\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%s\t%s\t%s\n", w, pp, ppm, cd, cm, n,
+				n ? 100 * reach / n : 0, n ? 100 * inc / n : 0, preach, cr, pr}' >>"$ACC"
+	done
 	rm -f "$OUT"/acc-"$w"*.data
 done
 
@@ -433,9 +459,9 @@ log "session: writing and loading $SESSION_N samples"
 /usr/bin/time -f '%e %M' -o "$OUT/report.time" "$CPROF" --report "$OUT/million.db" --limit 5 >/dev/null 2>&1
 read -r rep_s rep_kb <"$OUT/report.time"
 # a real session's bytes per sample (the deep accuracy run: deep stacks)
-deep_n=$(sqlite3 "$OUT/acc-deep.db" "SELECT count(*) FROM samples")
-deep_bytes=$(cat "$OUT"/acc-deep.db* | wc -c)
-deep_stacks=$(sqlite3 "$OUT/acc-deep.db" "SELECT count(DISTINCT stack_id) FROM samples")
+deep_n=$(sqlite3 "$OUT/acc-deep-cprof.db" "SELECT count(*) FROM samples")
+deep_bytes=$(cat "$OUT"/acc-deep-cprof.db* | wc -c)
+deep_stacks=$(sqlite3 "$OUT/acc-deep-cprof.db" "SELECT count(DISTINCT stack_id) FROM samples")
 
 # ---- tables -------------------------------------------------------------------------
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -457,7 +483,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "| perf | $(perf --version 2>&1), sampling event: $PERF_EVENT |"
 	echo "| cprof-tui | $("$CPROF" --version 2>&1 | head -1), git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet HEAD -- src db 2>/dev/null || echo ' + uncommitted changes in src/ db/'), default rate $CDEF Hz |"
 	echo "| load average | $LOAD0 at start, $LOAD1 at end (other work on the machine inflates every slowdown) |"
-	echo "| run | $REPS rounds (cprof-tui and the floor at 999 Hz: $((REPS + EXTRA))), ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
+	echo "| run | $REPS rounds (perf dwarf, cprof-tui's backends and the floor at 999 Hz: $((REPS + EXTRA))), ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
 	echo
 	echo "## 1. Target slowdown"
 	echo
@@ -471,7 +497,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "\`spread\` = interquartile range of the unprofiled runs over their median: differences"
 	echo "smaller than it are noise. \`cprof - floor\` at 999 Hz: the median over rounds of the difference"
 	echo "between the two tools' runs of one round (paired: a slow spell of the machine shifts both),"
-	echo "at other rates the difference of the medians. The cprof-tui and floor columns at 999 Hz have"
+	echo "at other rates the difference of the medians. The perf dwarf, cprof-tui and floor columns at 999 Hz have"
 	echo "$EXTRA more rounds than the others ($((REPS + EXTRA)) in all). Target: cprof-tui at 999 Hz at most 2 points"
 	echo "above the floor."
 	echo
@@ -495,6 +521,21 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 			echo "| $w | $rate | $(num "$b" %.3f) | $(num "$sp" %.0f%%) | $(pct "$(slow "$w" $rate perf-g)") | $(pct "$(slow "$w" $rate perf-dwarf)") | $(pct "$c") | $(pct "$f") | $(num "$gap" %+.1f) | $(num "$(achieved "$w" $ar cprof)" %.0f%%) | $(num "$(achieved "$w" $ar floor)" %.0f%%) | $t |"
 		done
 	done
+	echo
+	echo "The perf-events backend (\`--backend perf\`; the table above is the ptrace backend's) at 999 Hz,"
+	echo "over the same $((REPS + EXTRA)) rounds as perf dwarf and the ptrace backend. Paired: the median over rounds of"
+	echo "the difference between the two tools' runs of one round. Targets: at most 3 points above perf"
+	echo "dwarf, and at most half of the ptrace backend's slowdown."
+	echo
+	echo "| workload | perf dwarf | cprof ptrace | cprof perf | perf - dwarf (pts) | target | perf / ptrace | target | cprof perf rate |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for w in "${WL_NAMES[@]}"; do
+		cp=$(slow "$w" 999 cprof-perf) ct=$(slow "$w" 999 cprof)
+		gap=$(paired "$w" cprof-perf "$w" perf-dwarf)
+		half=$(awk -v p="$cp" -v t="$ct" 'BEGIN {if (p == "hang" || t == "hang") print "hang"; else if (p == "nan" || t == "nan" || t <= 0) print "nan"; else print p / t}')
+		echo "| $w | $(pct "$(slow "$w" 999 perf-dwarf)") | $(pct "$ct") | $(pct "$cp") | $(num "$gap" %+.1f) | $(verdict "$gap" 3) | $(num "$half" %.2f) | $(verdict "$half" 0.5) | $(num "$(achieved "$w" 999 cprof-perf)" %.0f%%) |"
+	done
+	echo
 	i2=$(slow threads2 999 cprof) i62=$(slow threads2+60idle 999 cprof)
 	idle=$(paired threads2+60idle cprof threads2 cprof)
 	fidle=$(paired threads2+60idle floor threads2 floor)
@@ -512,7 +553,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "| workload | tool | CPU | waiting | stopped |"
 	echo "|---|---|---|---|---|"
 	for w in "${WL_NAMES[@]}"; do
-		for tool in base perf-g floor cprof; do
+		for tool in base perf-g floor cprof cprof-perf; do
 			read -r sc sw so <<<"$(split "$w" $tool)"
 			echo "| $w | ${TOOL_NAME[$tool]} | $(num "$sc" %+.1f%%) | $(num "$sw" %.1f%%) | $(num "$so" %.1f%%) |"
 		done
@@ -529,24 +570,28 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "sample; late = share of sampling rounds that started a whole period late; CPU = the tool's own"
 	echo "CPU time over the whole run (warm-up included), cprof-tui's and the floor's."
 	echo
-	echo "| workload | stopped (us) | per stop (us) | unwind (us) | reused | model (us) | store (us) | symbols (us/address) | addresses | symbols (ms) | rounds late | CPU cprof (ms) | CPU floor (ms) |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| workload | backend | stopped (us) | per stop (us) | unwind (us) | reused | model (us) | store (us) | symbols (us/address) | addresses | symbols (ms) | rounds late | CPU cprof (ms) | CPU per sample (us) | CPU floor (ms) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for w in "${WL_NAMES[@]}"; do
-		echo "| $w | $(num "$(cost "$w" stopped)") | $(num "$(cost "$w" per-stop)") | $(num "$(cost "$w" unwind)") | $(num "$(cost "$w" reused)" %.0f%%) | $(num "$(cost "$w" model)") | $(num "$(cost "$w" store)") | $(num "$(cost "$w" symbols)" %.0f) | $(num "$(cost "$w" addresses)" %.0f) | $(num "$(cost "$w" symbols-ms)" %.0f) | $(num "$(cost "$w" late)" %.1f%%) | $(num "$(cost "$w" cpu)" %.0f) | $(num "$(cost "$w" cpu floor)" %.0f) |"
+		for t in cprof cprof-perf; do
+			echo "| $w | ${BACKEND[$t]} | $(num "$(cost "$w" stopped $t)") | $(num "$(cost "$w" per-stop $t)") | $(num "$(cost "$w" unwind $t)") | $(num "$(cost "$w" reused $t)" %.0f%%) | $(num "$(cost "$w" model $t)") | $(num "$(cost "$w" store $t)") | $(num "$(cost "$w" symbols $t)" %.0f) | $(num "$(cost "$w" addresses $t)" %.0f) | $(num "$(cost "$w" symbols-ms $t)" %.0f) | $(num "$(cost "$w" late $t)" %.1f%%) | $(num "$(cost "$w" cpu $t)" %.0f) | $(num "$(cost "$w" cpu-per-sample $t)" %.0f) | $(num "$(cost "$w" cpu floor)" %.0f) |"
+		done
 	done
 	echo
 	echo "Highest rate sustained on one busy thread (real stops >= 90% of the asked rate, <= 2% of"
 	echo "rounds late; cprof-tui attached for 2 s, the floor launched for 2 s): **cprof-tui $(best cprof) Hz**,"
-	echo "floor $(best floor) Hz. cprof-tui's stops are per second of the thread's CPU time (it samples CPU"
-	echo "time; the time its stops hold the thread is not CPU time), the floor's per second."
-	echo "Stopped = per real stop (cprof-tui's summary divides by weighted samples)."
+	echo "floor $(best floor) Hz; the perf backend (samples >= 90% of the asked rate, < 1% lost; target"
+	echo ">= 4000 Hz): **$(best cprof-perf) Hz**. cprof-tui's stops are per second of the thread's CPU time"
+	echo "(it samples CPU time; the time its stops hold the thread is not CPU time), the floor's per second."
+	echo "Stopped = per real stop (cprof-tui's summary divides by weighted samples). The perf backend"
+	echo "never stops the thread: its CPU = cprof-tui's own CPU time per sample."
 	echo
-	echo "| asked (Hz) | cprof-tui stops (/s) | late | stopped (us) | floor stops (/s) | late | stopped (us) |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| asked (Hz) | ptrace stops (/s) | late | stopped (us) | perf samples (/s) | lost | CPU (us/sample) | floor stops (/s) | late | stopped (us) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for hz in $SUSTAIN; do
 		awk -F'\t' -v hz="$hz" '$2 == hz {r[$1] = $3; l[$1] = $4; s[$1] = $5}
-			END {printf "| %s | %s | %.1f%% | %s | %s | %.1f%% | %s |\n", hz, r["cprof"], l["cprof"], s["cprof"],
-				r["floor"], l["floor"], s["floor"]}' "$SUST"
+			END {printf "| %s | %s | %.1f%% | %s | %s | %.2f%% | %s | %s | %.1f%% | %s |\n", hz, r["cprof"], l["cprof"], s["cprof"],
+				r["cprof-perf"], l["cprof-perf"], s["cprof-perf"], r["floor"], l["floor"], s["floor"]}' "$SUST"
 	done
 	echo
 	echo "## 3. Accuracy against perf (999 Hz, ${ACC_S} s per run)"
@@ -555,6 +600,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "compared without gcc's .part/.constprop/.isra/.cold, symbol versions and a leading __."
 	echo "\`perf vs perf\` is two runs of perf record -g: the sampling-noise floor."
 	echo "\`cprof vs perf\` is the mean of cprof-tui's distance to each perf run (max: the larger)."
+	echo "Rows \"W, perf backend\": cprof-tui with --backend perf (the others: --backend ptrace)."
 	echo "Reaching main: samples with main or start_thread in the stack (thread start functions are"
 	echo "called by start_thread). Samples per CPU-second: of the target's working threads' CPU time"
 	echo "(bwl reads their schedstat), cprof-tui's run and the first perf -g run. Targets: distance"
