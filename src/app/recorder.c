@@ -588,6 +588,11 @@ int recorder_sync_now(struct recorder *r, char *err, size_t errlen)
 	return -1;
 }
 
+struct profile *recorder_profile(struct recorder *r)
+{
+	return r->p;
+}
+
 void recorder_facts(struct recorder *r, struct run_facts *f)
 {
 	const struct sampler *s = r->s;
