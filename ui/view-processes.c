@@ -118,7 +118,7 @@ static enum reaction processes_request(struct view *v, enum request req)
 		return REACT_NONE;
 	const struct pprocess *pr = &p->processes[view_row_id(v, v->cursor)];
 	profile_narrow(p, pr->pid);
-	ui_message(v->ui, false, "every view narrowed to process %d (%s); x shows all processes",
+	ui_message(v->ui, false, "narrowed to process %d (x: every process): %s",
 		   pr->pid, pr->command);
 	return REACT_REDRAW;
 }
