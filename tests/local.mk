@@ -185,6 +185,8 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-
 	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
 	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
 	tests/workloads/crunch.rs tests/workloads/runner.sh
+tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
+tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_report_test_LDFLAGS = $(SANITIZE)
