@@ -463,6 +463,10 @@ deep_n=$(sqlite3 "$OUT/acc-deep-cprof.db" "SELECT count(*) FROM samples")
 deep_bytes=$(cat "$OUT"/acc-deep-cprof.db* | wc -c)
 deep_stacks=$(sqlite3 "$OUT/acc-deep-cprof.db" "SELECT count(DISTINCT stack_id) FROM samples")
 
+# ---- 6. a test suite: many short processes ----------------------------------------------
+log "test suite: bare, perf record, cprof-tui"
+bash "$SRC/bench/suite.sh" "$BUILD" "$OUT/suite" "$( ((QUICK)) && echo 3 || echo 5)" >"$OUT/suite.txt" 2>&1
+
 # ---- tables -------------------------------------------------------------------------
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 T_END=$(date +%s)
@@ -662,6 +666,26 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "| re-attribute after a toggle (ms) | $tg | <= 50 | $(verdict "$tg" 50) |"
 	echo "| peak memory with the session loaded (MB, sessbench) | $rss | <= 200 | $(verdict "$rss" 200) |"
 	echo "| cprof-tui --report of it: wall time (s), peak memory (MB) | $rep_s, $rep_mb | <= 200 MB | $(verdict "$rep_mb" 200) |"
+	echo
+	echo "## 6. A test suite: many short processes"
+	echo
+	U=$OUT/suite.txt
+	if grep -q '^why=' "$U"; then
+		echo "Not measured ($(sed -n 's/^why=//p' "$U"))."
+	else
+		echo "\`bench/suite.sh\`: a shell runner, each iteration two 40-ms tests in parallel, one of 20 ms, two"
+		echo "2-ms programs: $(kv procs "$U") processes, $(kv procs_per_s "$U") a second. Wall time of the whole"
+		echo "suite (median of rounds), bare, under \`perf record -F 999 -g\` and under \`cprof-tui --headless\`"
+		echo "(children followed); cprof-tui's own CPU time over the suite's."
+		echo
+		echo "| measure | value | target | |"
+		echo "|---|---|---|---|"
+		echo "| wall time bare / perf / cprof-tui (s) | $(kv bare_s "$U") / $(kv perf_s "$U") / $(kv cprof_s "$U") | | |"
+		echo "| cprof-tui's wall time over perf's | $(pct "$(awk -v v="$(kv wall_vs_perf "$U")" 'BEGIN {print v * 100}')") | <= +15% | $(verdict "$(kv wall_vs_perf "$U")" 0.15) |"
+		echo "| cprof-tui's CPU / the suite's CPU (ms) | $(kv cprof_cpu_ms "$U") / $(kv suite_cpu_ms "$U") = $(awk -v v="$(kv cpu_share "$U")" 'BEGIN {printf "%.1f%%", v * 100}') | <= 25% | $(verdict "$(kv cpu_share "$U")" 0.25) |"
+		echo "| samples cprof-tui / perf | $(kv samples_cprof "$U") / $(kv samples_perf "$U") | | |"
+		echo "| 20-ms tests with samples | $(kv tests_sampled "$U") | | |"
+	fi
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
 
 cat "$RESULTS"

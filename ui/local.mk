@@ -10,7 +10,7 @@ cprof_tui_SOURCES += \
 	ui/view-functions.c \
 	ui/view-files.c \
 	ui/view-source.c \
-	ui/view-threads.c \
+	ui/view-threads.c ui/view-processes.c ui/view-notes.c \
 	ui/view-backtrace.c \
 	ui/view-callers.c \
 	ui/view-help.c

@@ -24,12 +24,13 @@
 	R(MOVE_LAST,    "Move",    KEY_END,       'G',           0,             "Go to the last row") \
 	R(SCROLL_LEFT,  "Move",    '<',           0,             0,             "Scroll long lines left (source view)") \
 	R(SCROLL_RIGHT, "Move",    '>',           0,             0,             "Scroll long lines right (source view)") \
-	R(ENTER,        "Views",   '\n',          KEY_RIGHT,     0,             "Drill in: to source, backtrace, or callers") \
+	R(ENTER,        "Views",   '\n',          KEY_RIGHT,     0,             "Drill in; in Processes, narrow every view to one") \
 	R(BACK,         "Views",   KEY_ESC,       KEY_LEFT,      KEY_BACKSPACE, "Go back to exactly where you were") \
 	R(QUIT,         "Views",   'q',           0,             0,             "Back; in a top view quit (ends a launched program)") \
-	R(NEXT_VIEW,    "Views",   KEY_TAB,       0,             0,             "Next top view: Functions, Files, Threads") \
+	R(NEXT_VIEW,    "Views",   KEY_TAB,       0,             0,             "Next top view: Functions, Files, Threads, Processes") \
 	R(PREV_VIEW,    "Views",   KEY_BTAB,      0,             0,             "Previous top view") \
 	R(CALLERS,      "Views",   'c',           0,             0,             "Callers and callees of the selected function") \
+	R(NOTES,        "Views",   'i',           0,             0,             "Notes: why the profile is thin, and what to do") \
 	R(HELP,         "Views",   '?',           KEY_F(1),      0,             "This help") \
 	R(REDRAW,       "Views",   CTRL('l'),     0,             0,             "Redraw the screen") \
 	R(SEARCH,       "Find",    '/',           0,             0,             "Search this view (an empty pattern clears)") \
@@ -38,6 +39,8 @@
 	R(HOTTEST,      "Find",    'H',           0,             0,             "Jump to the hottest line (source view)") \
 	R(SORT,         "Profile", 's',           0,             0,             "Cycle the sort order (self, total, name, file)") \
 	R(TOGGLE,       "Profile", ' ',           0,             0,             "Files: toggle profiled; every view re-charges") \
+	R(FOCUS,        "Profile", 'f',           0,             0,             "Focus on functions: count only stacks with a match") \
+	R(ALL_PROCESSES,"Profile", 'x',           0,             0,             "Show every process again (undo a narrowing)") \
 	R(PAUSE,        "Session", 'p',           0,             0,             "Pause or resume sampling (live)") \
 	R(STOP_TARGET,  "Session", 'S',           0,             0,             "Stop or continue the target process (live)") \
 	R(RESET,        "Session", 'z',           0,             0,             "Reset all counts to zero (live)")

@@ -1,7 +1,7 @@
 /* ui.c — the TUI main loop: screen, header and status lines, key dispatch,
  * and letting a live session sample between keys (through the host).
  *
- * Three top views (Functions, Files, Threads) each own a stack of views
+ * Four top views (Functions, Files, Threads, Processes) each own a stack of views
  * drilled into from them; ui->tops[tab] is the deepest view of a stack and
  * `parent` leads back. Requests go to the current view first, then to the
  * generic list handling (view.c), then to the global actions here. Only
@@ -50,8 +50,27 @@ static void on_tstp(int sig)
 
 /* --- drawing ----------------------------------------------------------- */
 
+/* What the counts take in, for the header: the processes alive and ended
+ * (when there are several), the one the views are narrowed to, the focus. */
+static int scope_words(const struct profile *p, char *buf, size_t n)
+{
+	size_t running = 0, x = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nprocesses; i++)
+		running += !p->processes[i].ended_us && p->processes[i].followed;
+	if (p->nprocesses > 1)
+		x += (size_t)snprintf(buf + x, n - x, "  processes %zu running %zu ended", running,
+				      p->nprocesses - running);
+	if (p->narrow_pid && x < n)
+		x += (size_t)snprintf(buf + x, n - x, "  only pid %d", p->narrow_pid);
+	for (size_t i = 0; i < p->nfocus && x < n; i++)
+		x += (size_t)snprintf(buf + x, n - x, "%s%s", i ? " " : "  focus ", p->focus[i]);
+	return (int)(x < n ? x : n - 1);
+}
+
 /* Line 0: the target and how it is doing; line 1: the session file and the
- * problems counted (never hidden), then the session's last error. */
+ * problems counted (never hidden), what the counts take in, then the
+ * session's last error. */
 static void draw_header(struct ui *ui)
 {
 	struct profile *p = ui->p;
@@ -79,8 +98,11 @@ static void draw_header(struct ui *ui)
 	char via[64] = "";
 	if (p->backend)
 		snprintf(via, sizeof(via), " via %s", draw_escape(started, sizeof(started), p->backend));
-	x = snprintf(line, sizeof(line), " %s  %s %u Hz%s  outside %s%%", path, p->wall ? "wall" : "cpu",
-		     p->frequency_hz, via, ui_percent(ui, p->outside, false, pct, sizeof(pct)));
+	x = snprintf(line, sizeof(line), " %s", path);
+	x += scope_words(p, line + x, sizeof(line) - (size_t)x);
+	x += snprintf(line + x, sizeof(line) - (size_t)x, "  %s %u Hz%s  outside %s%%",
+		      p->wall ? "wall" : "cpu", p->frequency_hz, via,
+		      ui_percent(ui, p->outside, false, pct, sizeof(pct)));
 	if (!ui->host->live && p->started_at)
 		x += snprintf(line + x, sizeof(line) - x, "  started %s",
 			      draw_escape(started, sizeof(started), p->started_at));
@@ -185,6 +207,17 @@ static void ui_draw(struct ui *ui)
 
 /* --- input ------------------------------------------------------------- */
 
+static bool ui_has_notes(struct ui *ui)
+{
+	char **notes;
+	size_t n = ui->host->notes ? ui->host->notes(ui->host->ctx, &notes) : 0;
+	for (size_t i = 0; i < n; i++)
+		free(notes[i]);
+	if (ui->host->notes)
+		free(notes);
+	return n > 0;
+}
+
 /* Let a live session sample for up to ms; returns true when stdin has
  * input. Notes when the session is over (target gone, -d expired, or
  * SIGINT/SIGTERM to cprof-tui: then the TUI leaves). */
@@ -201,8 +234,8 @@ static bool ui_sample(struct ui *ui, int ms, bool watch_stdin)
 		if (ui->host->interrupted(ui->host->ctx))
 			input.interrupted = true;
 		else
-			ui_message(ui, false, "session over: %s; the profile is final (q quits)",
-				   st.state);
+			ui_message(ui, false, "session over: %s; the profile is final (q quits)%s",
+				   st.state, ui_has_notes(ui) ? "; i: notes on why it is thin" : "");
 	}
 	return ready;
 }
@@ -351,6 +384,33 @@ static enum reaction ui_search(struct ui *ui, struct view *v)
 	return REACT_REDRAW;
 }
 
+/* f: the focus, as globs separated by spaces; an empty answer clears it.
+ * Saved with the session. */
+static enum reaction ui_focus(struct ui *ui)
+{
+	struct profile *p = ui->p;
+	char line[256] = "", err[256];
+	for (size_t i = 0; i < p->nfocus; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s", i ? " " : "",
+			 p->focus[i]);
+	if (!ui_prompt(ui, "focus (function globs, empty: none): ", line, sizeof(line)))
+		return REACT_REDRAW;
+	const char *globs[16];
+	size_t n = 0;
+	for (char *save, *w = strtok_r(line, " ", &save); w && n < 16; w = strtok_r(NULL, " ", &save))
+		globs[n++] = w;
+	profile_set_focus(p, globs, n);
+	if (ui->host->save(ui->host->ctx, err, sizeof(err)) < 0)
+		ui_message(ui, true, "focus set, not saved: %s", err);
+	else if (!n)
+		ui_message(ui, false, "no focus: every sample counts");
+	else
+		ui_message(ui, false, "focus: %llu samples have a matching function, %llu do not "
+			   "(f and an empty answer clears)", (unsigned long long)p->counted,
+			   (unsigned long long)p->out_of_focus);
+	return REACT_REDRAW;
+}
+
 static enum reaction ui_session_request(struct ui *ui, enum request req)
 {
 	const struct ui_host *h = ui->host;
@@ -411,6 +471,18 @@ static enum reaction ui_request(struct ui *ui, enum request req)
 		return REACT_REDRAW;
 	case REQ_SEARCH:
 		return ui_search(ui, v);
+	case REQ_FOCUS:
+		return ui_focus(ui);
+	case REQ_ALL_PROCESSES:
+		if (!ui->p->narrow_pid) {
+			ui_message(ui, false, "every process is shown (Enter in Processes narrows)");
+			return REACT_REDRAW;
+		}
+		profile_narrow(ui->p, 0);
+		ui_message(ui, false, "every process again");
+		return REACT_REDRAW;
+	case REQ_NOTES:
+		return ui_push(ui, notes_view_new(ui));
 	case REQ_PAUSE:
 	case REQ_STOP_TARGET:
 	case REQ_RESET:
@@ -513,6 +585,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 	ui.tops[TOP_FUNCTIONS] = functions_view_new(&ui);
 	ui.tops[TOP_FILES] = files_view_new(&ui);
 	ui.tops[TOP_THREADS] = threads_view_new(&ui);
+	ui.tops[TOP_PROCESSES] = processes_view_new(&ui);
 
 	ui_loop(&ui);
 

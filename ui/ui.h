@@ -42,6 +42,9 @@ struct ui_host {
 	/* Stop (SIGSTOP) or continue the target: 0, or -1 with a reason in err. */
 	int (*stop_target)(void *ctx, bool stop, char *err, size_t errlen);
 	bool (*target_stopped)(void *ctx);
+	/* Why the profile is thin, if it is (diagnose.h): malloc'd sentences in
+	 * a malloc'd array; returns how many. */
+	size_t (*notes)(void *ctx, char ***lines);
 };
 
 struct ui_config {

@@ -28,7 +28,7 @@ enum reaction {
 	REACT_QUIT = 2,     /* leave the UI */
 };
 
-enum top_view { TOP_FUNCTIONS, TOP_FILES, TOP_THREADS, TOP_COUNT };
+enum top_view { TOP_FUNCTIONS, TOP_FILES, TOP_THREADS, TOP_PROCESSES, TOP_COUNT };
 
 /* What every view and action can reach (htop's State). */
 struct ui {
@@ -122,6 +122,9 @@ uint64_t ui_total_samples(const struct ui *ui);
 struct view *functions_view_new(struct ui *ui);
 struct view *files_view_new(struct ui *ui);
 struct view *threads_view_new(struct ui *ui);
+struct view *processes_view_new(struct ui *ui);
+/* Notes on a thin profile (the host's), one paragraph each, wrapped. */
+struct view *notes_view_new(struct ui *ui);
 /* Source of a profile file, cursor on `line` (0: the hottest line). */
 struct view *source_view_new(struct ui *ui, uint32_t file, uint32_t line);
 /* Source of a function, cursor on its hottest line. */

@@ -90,9 +90,13 @@ void recorder_free(struct recorder *r);
 /* What was measured of the recording, for diagnose(); free f->nodebug
  * (its strings and the array) after. */
 void recorder_facts(struct recorder *r, struct run_facts *f);
+/* The profile it feeds. */
+struct profile *recorder_profile(struct recorder *r);
 
 /* Set to the signal number by the SIGINT/SIGTERM handler; recorder_step
- * returns false once seen. */
+ * returns false once seen. recorder_interrupt_sent: it was sent by a
+ * process (kill), not by the terminal, which signals the whole group. */
 extern volatile int recorder_interrupted;
+extern volatile int recorder_interrupt_sent;
 
 #endif

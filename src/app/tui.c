@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- a live recording ---- */
@@ -84,6 +85,22 @@ static bool live_target_stopped(void *ctx)
 	return recorder_target_state(ctx) == TARGET_STOPPED;
 }
 
+/* Notes on a thin profile: once the recording is over, from all it measured. */
+static size_t live_notes(void *ctx, char ***lines)
+{
+	struct recorder *r = ctx;
+	*lines = NULL;
+	if (recorder_target_state(r) == TARGET_RUNNING || recorder_target_state(r) == TARGET_STOPPED)
+		return 0; /* (not while it runs: CPU times are known at the end) */
+	struct run_facts f;
+	recorder_facts(r, &f);
+	size_t n = diagnose(recorder_profile(r), &f, lines);
+	for (size_t i = 0; i < f.nnodebug; i++)
+		free(f.nodebug[i]);
+	free(f.nodebug);
+	return n;
+}
+
 static struct ui_config ui_config(const struct options *o)
 {
 	return (struct ui_config){ o->source_path, o->nsource_path };
@@ -113,6 +130,7 @@ int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 		.suspend = live_suspend,
 		.stop_target = live_stop_target,
 		.target_stopped = live_target_stopped,
+		.notes = live_notes,
 	};
 	struct ui_config cfg = ui_config(o);
 	/* A hangup ends the session as q does (a launched program is ended, an
@@ -155,6 +173,17 @@ static int saved_save(void *ctx, char *err, size_t errlen)
 	return db_session_sync(sv->s, sv->p, err, errlen);
 }
 
+/* Notes on a saved session: from what it holds (its CPU times are not). */
+static size_t saved_notes(void *ctx, char ***lines)
+{
+	const struct saved *sv = ctx;
+	struct ui_status st;
+	saved_status(ctx, &st);
+	struct run_facts f = {.elapsed_s = st.elapsed, .frequency = sv->p->frequency_hz,
+			      .wall = sv->p->wall, .follow = true};
+	return diagnose(sv->p, &f, lines);
+}
+
 int tui_browse(struct db_session *s, struct profile *p, const struct options *o)
 {
 	struct saved sv = { s, p };
@@ -162,6 +191,7 @@ int tui_browse(struct db_session *s, struct profile *p, const struct options *o)
 		.ctx = &sv,
 		.status = saved_status,
 		.save = saved_save,
+		.notes = saved_notes,
 	};
 	struct ui_config cfg = ui_config(o);
 	return ui_run(p, &host, &cfg);

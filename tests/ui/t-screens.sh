@@ -53,6 +53,29 @@ for s in functions source source-scrolled source-prev-hot source-missing callers
 	check_screen "$s"
 done
 
+# Processes (S-Tab from Functions wraps to it), narrowing to one and back;
+# a focus on compute (saved in the session: on a copy of the fixture); the
+# notes on this profile.
+cp "$T/fixture.db" "$T/focus.db"
+run_script processes focus.db <<'KEYS'
+S-Tab
+:dump processes.txt
+Enter
+:dump processes-narrowed.txt
+x
+Tab
+f
+:type comp*
+Enter
+:dump functions-focus.txt
+i
+:dump notes.txt
+KEYS
+for s in processes processes-narrowed functions-focus notes; do
+	check_screen "$s"
+done
+[ "$(sqlite3 "$T/focus.db" "SELECT pattern FROM focus")" = 'comp*' ] || fail "the focus set with f is not saved"
+
 run_script sort fixture.db <<'KEYS'
 s
 :dump functions-by-total.txt

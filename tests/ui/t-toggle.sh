@@ -12,8 +12,7 @@ Tab
 Enter
 Space
 :dump files-toggled.txt
-Tab
-Tab
+S-Tab
 :dump functions-toggled.txt
 KEYS
 check_screen files-toggled
