@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -264,6 +265,31 @@ static void take_regs(struct user_regs_struct *r, const uint64_t *v)
 }
 #define NREGS 17
 
+/* The kernel copies the stack at the timer interrupt, where it cannot take
+ * a page fault: its copy ends early at a page that was not mapped in at
+ * that instant (seen here: 1-2 KiB of 16 copied, sample after sample of one
+ * thread, while any other reader finds the page). The copy then ends on a
+ * page boundary, as it does where the stack itself ends. Read the rest from
+ * the thread now, page by page (up to where its stack ends): its callers'
+ * frames, which the unwinder would otherwise read word by word, and could
+ * not reuse from the thread's last unwind. Returns the bytes now in buf. */
+static size_t complete_stack(pid_t tid, uint64_t sp, uint8_t *buf, size_t dyn, size_t size)
+{
+	enum { PAGE = 4096, MAXV = 16 };
+	struct iovec local[MAXV], remote[MAXV];
+	int n = 0;
+	if (dyn >= size || (sp + dyn) % PAGE)
+		return dyn;
+	for (size_t at = dyn; at < size && n < MAXV; n++) {
+		size_t len = size - at < PAGE ? size - at : PAGE;
+		local[n] = (struct iovec){buf + at, len};
+		remote[n] = (struct iovec){(void *)(uintptr_t)(sp + at), len};
+		at += len;
+	}
+	ssize_t got = process_vm_readv(tid, local, (unsigned long)n, remote, (unsigned long)n, 0);
+	return got > 0 ? dyn + (size_t)got : dyn;
+}
+
 static void on_sample(struct perf_sampler *ps, const struct perf_event_header *h, uint64_t time)
 {
 	const uint8_t *b = (const uint8_t *)(h + 1), *end = (const uint8_t *)h + h->size;
@@ -290,10 +316,14 @@ static void on_sample(struct perf_sampler *ps, const struct perf_event_header *h
 		perf_thread_born(ps, (size_t)(p - ps->pub.procs), tid, UINT64_MAX);
 		row = live_row(ps, pid, tid);
 	}
-	struct raw_sample *r = raw_batch_add(ps->batch, (uint32_t)row, pid, tid, (size_t)dyn);
+	struct raw_sample *r = raw_batch_add(ps->batch, (uint32_t)row, pid, tid, (size_t)size);
 	r->time_ns = time;
 	take_regs(&r->regs, regs);
-	memcpy(ps->batch->stack + r->stack_off, stack, (size_t)dyn);
+	uint8_t *copy = ps->batch->stack + r->stack_off;
+	memcpy(copy, stack, (size_t)dyn);
+	size_t len = complete_stack(tid, r->regs.rsp, copy, (size_t)dyn, (size_t)size);
+	ps->batch->stack_len -= r->stack_len - len; /* (the last copy in the batch) */
+	r->stack_len = len;
 }
 
 static void on_fork(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)

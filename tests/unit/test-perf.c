@@ -5,13 +5,15 @@
  *    thread published (sampler.procs, sampler.threads) with its command,
  *    name and exit status, and sampled;
  *  - attached to two spinning threads: samples of both, with registers and
- *    a stack copy; when cprof-tui falls behind, the records the kernel could
+ *    a stack copy that reaches 16 KiB up or the end of the thread's stack
+ *    (the kernel's own copy may stop short: the rest is read); when cprof-tui falls behind, the records the kernel could
  *    not write are counted lost; released, no event is left open here and
  *    the target runs on.
  * Skips (77) where perf events cannot sample. */
 #include "config.h"
 #include "check.h"
 #include "target/sampler.h"
+#include "target/procfs.h"
 #include "model/strutil.h"
 #include <dirent.h>
 #include <pthread.h>
@@ -157,15 +159,24 @@ static void test_attached(const struct sampler_config *cfg)
 		return;
 	}
 	struct raw_batch b = {0};
-	uint64_t by_thread[2] = {0}, n = 0;
+	struct maps maps = {0};
+	CHECK_EQ(procfs_read_maps(pid, &maps), 0);
+	uint64_t by_thread[2] = {0}, n = 0, short_copies = 0;
 	for (int round = 0; round < 150; round++) {
 		raw_batch_clear(&b);
 		s->ops->tick(s, true, true, &b);
-		for (size_t i = 0; i < b.len; i++, n++)
-			by_thread[b.v[i].tid != pid] += b.v[i].stack_len > 0;
+		for (size_t i = 0; i < b.len; i++, n++) {
+			const struct raw_sample *r = &b.v[i];
+			const struct map *st = procfs_maps_find(&maps, r->regs.rsp);
+			by_thread[r->tid != pid] += r->stack_len > 0;
+			short_copies += r->stack_len < 16384 &&
+					(!st || r->regs.rsp + r->stack_len != st->end);
+		}
 		pause_ms(2);
 	}
+	procfs_maps_free(&maps);
 	CHECK(by_thread[0] >= 50 && by_thread[1] >= 50); /* both spin for ~0.3 s */
+	CHECK_EQ(short_copies, 0);
 	/* cprof-tui falls behind: the rings fill, the kernel counts what it
 	 * drops, and says so once there is room again */
 	pause_ms(1000);
@@ -177,9 +188,10 @@ static void test_attached(const struct sampler_config *cfg)
 		pause_ms(2);
 	}
 	CHECK(lost > 500);
-	printf("  attached: %llu samples (%llu, %llu by thread); %llu lost in a second unread\n",
-	       (unsigned long long)n, (unsigned long long)by_thread[0],
-	       (unsigned long long)by_thread[1], (unsigned long long)lost);
+	printf("  attached: %llu samples (%llu, %llu by thread, %llu stack copies short); %llu lost "
+	       "in a second unread\n", (unsigned long long)n, (unsigned long long)by_thread[0],
+	       (unsigned long long)by_thread[1], (unsigned long long)short_copies,
+	       (unsigned long long)lost);
 	CHECK(perf_fds() > before);
 	s->ops->release(s, false);
 	CHECK_EQ(perf_fds(), before); /* every event closed */
