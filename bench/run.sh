@@ -101,7 +101,7 @@ kv() { sed -n "s/^$1=//p" "$2" | grep . || echo nan; }
 
 # stops DB: "bench: stops=N samples=M" of a cprof-tui session
 stops() {
-	sqlite3 "$1" "SELECT 'bench: stops=' || (SELECT count(*) FROM (SELECT DISTINCT time_us, tid FROM samples))
+	sqlite3 "$1" "SELECT 'bench: stops=' || (SELECT count(*) FROM (SELECT DISTINCT time_us, thread_id FROM samples))
 		|| ' samples=' || (SELECT count(*) FROM samples);" 2>/dev/null
 }
 
