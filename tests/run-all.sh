@@ -76,14 +76,18 @@ selected() {
 	return 1
 }
 
-# The backend auto picks here; the BOTH tests' second run takes the other.
-if "$BUILDDIR/cprof-tui" --headless --backend perf -o "$LOGDIR/probe.db" true \
-	>/dev/null 2>&1 </dev/null; then
-	OTHER=ptrace
-else
+# The backend the tests take (CPROF_BACKEND, else the one auto picks here);
+# the BOTH tests' second run takes the other.
+case ${CPROF_BACKEND:-auto} in
+ptrace) OTHER=perf ;;
+perf) OTHER=ptrace ;;
+*)
 	OTHER=perf
-fi
-rm -f "$LOGDIR"/probe.db*
+	"$BUILDDIR/cprof-tui" --headless --backend perf -o "$LOGDIR/probe.db" true \
+		>/dev/null 2>&1 </dev/null && OTHER=ptrace
+	rm -f "$LOGDIR"/probe.db*
+	;;
+esac
 
 # run_one NAME CMD...: run a test from the build directory, report one line.
 # (NAME[BACKEND]: with CPROF_BACKEND=BACKEND.)
