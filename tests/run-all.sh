@@ -42,7 +42,7 @@ done
 # own way. Once: names and symbols, session files, reports, diagnostics and
 # the TUI, the same whoever took the samples, and the tests that pin their
 # backend. (Each BOTH test adds its time to the suite: only what matters most.)
-BOTH="t-attach t-bursty t-children t-children-edge t-deep t-eintr t-exec t-exitstatus
+BOTH="t-attach t-bursty t-children t-children-edge t-churn t-deep t-eintr t-exec t-exitstatus
 	t-frequency t-jobctl t-kill9 t-mainexit t-many-threads t-quick-children t-signals t-split2
 	t-threads-attach"
 
