@@ -87,8 +87,8 @@ kids=$(pgrep -f "$TCASE (parse|sort)" | tr '\n' ' ')
 sleep 0.3
 kill -9 "$cp"
 wait "$cp" 2>/dev/null
+for k in $kids; do assert_unharmed "$k"; done # (all, before one has ended)
 for k in $kids; do
-	assert_unharmed "$k"
 	wait_exit "$k" 8 || fail "test $k did not end after cprof-tui was killed"
 done
 
