@@ -24,6 +24,7 @@ WORKLOADS = \
 	tests/workloads/diesig \
 	tests/workloads/short \
 	tests/workloads/tcase \
+	tests/workloads/phases \
 	tests/workloads/jobctl \
 	tests/workloads/stripped \
 	tests/workloads/stripped-nosym \
@@ -69,6 +70,8 @@ tests_workloads_libplugin_so_LDFLAGS = -shared
 
 tests_workloads_tcase_SOURCES = tests/workloads/tcase.c tests/workloads/wl.h
 tests_workloads_tcase_CFLAGS = $(WL_CFLAGS)
+tests_workloads_phases_SOURCES = tests/workloads/phases.c tests/workloads/wl.h
+tests_workloads_phases_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_SOURCES = tests/workloads/bursty.c tests/workloads/wl.h
 tests_workloads_bursty_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_LDADD = $(WL_LDADD)
