@@ -408,6 +408,8 @@ static bool flame_find(struct view *v, bool forward, bool skip_current)
 {
 	struct flame_view *fv = v->priv;
 	size_t at = 0, n = fv->nshown;
+	if (!fv->lay)
+		return false;
 	mark_matches(v); /* for a new search */
 	while (at < n && fv->walk[at] != selected_node(fv))
 		at++;
@@ -446,9 +448,11 @@ static enum reaction zoom(struct view *v, bool in)
 static enum reaction flame_request(struct view *v, enum request req)
 {
 	struct flame_view *fv = v->priv;
-	uint32_t func = fv->tree.nodes[selected_node(fv)].func;
 	bool moved = true;
 
+	if (!fv->lay) /* never drawn (the terminal is too small): nothing to move on */
+		return req == REQ_FLAME ? ui_pop(v->ui) : REACT_NONE;
+	uint32_t func = fv->tree.nodes[selected_node(fv)].func;
 	switch (req) {
 	case REQ_MOVE_UP:
 		if (!move_up(v))

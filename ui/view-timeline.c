@@ -290,6 +290,8 @@ static enum reaction timeline_request(struct view *v, enum request req)
 	struct timeline_view *tv = v->priv;
 	char at[32];
 
+	if (!tv->dt) /* never drawn (the terminal is too small): no scale yet */
+		return req == REQ_TIMELINE ? ui_pop(v->ui) : REACT_NONE;
 	switch (req) {
 	case REQ_MOVE_LEFT:
 	case REQ_MOVE_RIGHT:

@@ -60,5 +60,29 @@ g
 KEYS
 check_screen flame-toggled
 check_screen flame-focus
+
+# Keys before the views were ever drawn (a terminal too small) do nothing
+# (they used what a first drawing makes, and crashed)
+run_script small fixture.db <<'KEYS'
+:resize 79x23
+g
+Down
+Right
+Enter
+/
+:type comp
+Enter
+o
+g
+t
+Space
+Right
+Enter
++
+:resize 80x24
+:dump small.txt
+KEYS
+grep -q '^ Functions > Timeline at 0.000s' "$T/small.txt" ||
+	fail "after keys on a small terminal: $(tail -n 1 "$T/small.txt")"
 [ "$FAILED" = 0 ] || fail "screens differ from the golden ones"
 pass
