@@ -44,7 +44,7 @@
 	R(FIND_NEXT,    "Find",    'n',           0,             0,             "Next match; in source, next line with samples") \
 	R(FIND_PREV,    "Find",    'N',           0,             0,             "Previous match or line with samples") \
 	R(HOTTEST,      "Find",    'H',           0,             0,             "Jump to the hottest line (source view)") \
-	R(SORT,         "Profile", 's',           0,             0,             "Cycle the sort order (self, total, name, file)") \
+	R(SORT,         "Profile", 's',           0,             0,             "Sort: self, total, name, file; timeline: thread/process") \
 	R(TOGGLE,       "Profile", ' ',           0,             0,             "Files: toggle profiled; timeline: mark a range's start") \
 	R(FOCUS,        "Profile", 'f',           0,             0,             "Focus on functions: count only stacks with a match") \
 	R(ALL_PROCESSES,"Profile", 'x',           0,             0,             "Show every process again (undo a narrowing)") \

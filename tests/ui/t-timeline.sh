@@ -8,25 +8,10 @@
 
 make_fixture
 
-run_script timeline fixture.db <<'KEYS'
-t
-:dump timeline.txt
-End
-Space
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
-Left
+run_script timeline fixture.db < <(
+	printf '%s\n' t ':dump timeline.txt' End Space
+	printf 'Left\n%.0s' {1..14}
+	cat <<'KEYS'
 :dump timeline-marked.txt
 Enter
 :dump timeline-narrowed.txt
@@ -49,6 +34,7 @@ Esc
 Esc
 :dump timeline-closed.txt
 KEYS
+)
 for s in timeline timeline-marked timeline-narrowed functions-range flame-range timeline-process; do
 	check_screen "$s"
 done

@@ -31,9 +31,14 @@ tmux_start env NO_COLOR=1 "$CPROF" -o "$T/flame.db" "$WL" 3
 wait_screen 'running .* samples'
 tmux_keys g
 wait_line 3 '^ all  total 100.0%  self 0.0%  [0-9]+ samples'
-n0=$(screen | sed -n '3s/.*  \([0-9]*\) samples.*/\1/p')
-sleep 1
-n1=$(screen | sed -n '3s/.*  \([0-9]*\) samples.*/\1/p')
+samples() { screen | sed -n '3s/.*  \([0-9]*\) samples.*/\1/p'; }
+n0=$(samples) n1=$n0
+for _ in $(seq 50); do # until the count moves, or the session is over
+	[ "${n1:-0}" -gt "${n0:-0}" ] && break
+	screen | grep -q 'session over' && break
+	sleep 0.1
+	n1=$(samples)
+done
 [ "${n1:-0}" -gt "${n0:-0}" ] || fail "the flame graph is not live: $n0 then $n1 samples"
 wait_screen 'session over' 10
 
@@ -51,7 +56,8 @@ check_widths() {
 		fail "$1: work_a is $a cells for $sa% of $WIDTH"
 	near "$b" "$(awk -v s="$sb" -v w=$WIDTH 'BEGIN { print s * w / 100 }')" 1 ||
 		fail "$1: work_b is $b cells for $sb% of $WIDTH"
-	near "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (a + b) }')" 0.75 0.03 ||
+	# the sampled split within 3 points (as t-split2), and a cell's rounding
+	near "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (a + b) }')" 0.75 0.04 ||
 		fail "$1: work_a and work_b are $a and $b cells, not 3:1"
 }
 check_widths "no colour"

@@ -6,16 +6,8 @@
  * either function. -p writes the pid once it starts (wl.h). */
 #include "wl.h"
 
-#define BURN(end)                                   \
-	do {                                        \
-		uint64_t x = (uint64_t)getpid();    \
-		while (wl_now() < (end))            \
-			WL_SPIN(x, 20000);          \
-		wl_sink = x;                        \
-	} while (0)
-
-__attribute__((noinline)) void phase_one(double end) { BURN(end); }
-__attribute__((noinline)) void phase_two(double end) { BURN(end); }
+__attribute__((noinline)) void phase_one(double end) { WL_BURN_UNTIL(end); }
+__attribute__((noinline)) void phase_two(double end) { WL_BURN_UNTIL(end); }
 
 int main(int argc, char **argv)
 {
