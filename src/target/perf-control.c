@@ -277,6 +277,17 @@ static struct sampler *perf_attach(pid_t pid, const struct sampler_config *cfg, 
 	return &ps->pub;
 }
 
+/* The launched program's command, as its exec will have it (what /proc
+ * says then, unless it has ended before it is read: a program of a
+ * millisecond). */
+static void command_of(char *const argv[], char *buf, size_t n)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (int i = 0; argv[i] && at + 1 < n; i++)
+		at += (size_t)snprintf(buf + at, n - at, "%s%s", i ? " " : "", argv[i]);
+}
+
 static struct sampler *perf_launch(char *const argv[], const struct sampler_config *cfg,
 				   char *err, size_t errlen)
 {
@@ -297,8 +308,9 @@ static struct sampler *perf_launch(char *const argv[], const struct sampler_conf
 	} else if (open_thread(ps, pid, true)) {
 		open_failed(pid, errno, err, errlen);
 	} else {
-		perf_follow_process(ps, pid, getpid(), now_ns());
-		perf_thread_born(ps, 0, pid, UINT64_MAX);
+		size_t i = perf_follow_process(ps, pid, getpid(), now_ns());
+		command_of(argv, ps->pub.procs[i].command, sizeof(ps->pub.procs[i].command));
+		perf_thread_born(ps, i, pid, UINT64_MAX);
 		ps->pub.target = SAMPLER_RUNNING; /* (held: set_stopped(false) lets it run) */
 		return &ps->pub;
 	}

@@ -369,7 +369,11 @@ static void on_exec(struct perf_sampler *ps, struct sampler_process *p, const ch
 	procfs_maps_free(&pp->maps);
 	pp->maps_version++;
 	raw_batch_drop_process(ps->batch, p->pid);
-	sampler_process_exec(s, p->pid);
+	char argv_command[sizeof(p->command)];
+	bool first = s->launched && i == 0 && !p->exec_count; /* (its command: its argv) */
+	snprintf(argv_command, sizeof(argv_command), "%s", p->command);
+	if (!sampler_process_exec(s, p->pid) && first)
+		snprintf(p->command, sizeof(p->command), "%s", argv_command); /* gone already */
 	snprintf(p->comm, sizeof(p->comm), "%s", comm);
 	pp->describe = true;
 	uint64_t row = live_row(ps, p->pid, p->pid);
@@ -387,7 +391,12 @@ void perf_describe_execs(struct perf_sampler *ps)
 		struct perf_proc *pp = perf_proc_of(ps, i);
 		if (!pp->describe || s->procs[i].ended_ns)
 			continue;
-		pp->describe = !sampler_process_describe(&s->procs[i]);
+		struct sampler_process *p = &s->procs[i];
+		char before[sizeof(p->command)];
+		snprintf(before, sizeof(before), "%s", p->command);
+		pp->describe = !sampler_process_describe(p);
+		if (pp->describe && s->launched && i == 0 && p->exec_count == 1)
+			snprintf(p->command, sizeof(p->command), "%s", before); /* its argv */
 		s->procs_changed++;
 	}
 }

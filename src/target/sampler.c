@@ -136,14 +136,14 @@ struct sampler_process *sampler_process_add(struct sampler *s, pid_t pid, pid_t 
 	return p;
 }
 
-void sampler_process_exec(struct sampler *s, pid_t pid)
+bool sampler_process_exec(struct sampler *s, pid_t pid)
 {
 	struct sampler_process *p = sampler_process_find(s, pid);
 	if (!p)
-		return;
+		return true;
 	p->exec_count++;
-	sampler_process_describe(p);
 	s->procs_changed++;
+	return sampler_process_describe(p);
 }
 
 void sampler_process_end(struct sampler *s, pid_t pid, int status, uint64_t ended_ns)

