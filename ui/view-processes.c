@@ -71,6 +71,19 @@ static const char *status_words(const struct pprocess *pr, bool live, char *buf,
 	return buf;
 }
 
+/* The command as the row shows it: the program's file name without its
+ * directory (the arguments are what tells a test runner's children apart,
+ * and a long build path would push them off the screen). */
+static const char *command_shown(const char *command)
+{
+	const char *end = strchr(command, ' ');
+	const char *slash = command;
+	for (const char *c = command; *c && c != end; c++)
+		if (*c == '/')
+			slash = c + 1;
+	return slash;
+}
+
 static void processes_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
 	const struct processes_view *pv = v->priv;
@@ -100,7 +113,7 @@ static void processes_draw_row(struct view *v, size_t row, int y, int width, boo
 	char indent[24];
 	memset(indent, ' ', 2 * d);
 	indent[2 * d] = '\0';
-	char *cmd = xasprintf("%s%s", indent, pr->command);
+	char *cmd = xasprintf("%s%s", indent, command_shown(pr->command));
 	cell_untrusted(&l, COL_COMMAND, y, cmd);
 	free(cmd);
 }
