@@ -181,10 +181,10 @@ tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
-EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
-	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
-	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
-	tests/workloads/crunch.rs tests/workloads/runner.sh
+tests_unit_test_sessfault_test_LDFLAGS = $(SANITIZE)
+tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
+tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_diagnose_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_report_test_LDFLAGS = $(SANITIZE)
