@@ -12,7 +12,7 @@
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
 	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
-	OPT_FOCUS, OPT_REPEAT,
+	OPT_FOCUS, OPT_REPEAT, OPT_DIFF,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +36,7 @@ static const struct option long_options[] = {
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"export", required_argument, NULL, OPT_EXPORT},
+	{"diff", required_argument, NULL, OPT_DIFF},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -49,6 +50,10 @@ static void usage(FILE *f)
 	      "  cprof-tui [OPTIONS] SESSION.db          browse a saved session\n"
 	      "  cprof-tui --report SESSION.db [--by function|line|file|process] [--limit N]\n"
 	      "                   [--format text|tsv|json] [--pid PID] [--focus PATTERN]\n"
+	      "  cprof-tui --export folded|speedscope|pprof|callgrind SESSION.db [-o FILE]\n"
+	      "                   [--pid PID] [--focus PATTERN]\n"
+	      "  cprof-tui --diff BASE.db NEW.db [--by function|line|file] [--limit N]\n"
+	      "                   [--format text|tsv|json] [--focus PATTERN]\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
@@ -76,6 +81,11 @@ static void usage(FILE *f)
 	      "      --pid PID             with --report: that process's samples only\n"
 	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
 	      "      --format FMT          report as text (default), tsv or json\n"
+	      "      --export FORMAT       write a saved session's stacks for other tools:\n"
+	      "                            folded, speedscope, pprof or callgrind (to -o\n"
+	      "                            FILE, else stdout)\n"
+	      "      --diff BASE.db        compare BASE.db with the session after it, row by\n"
+	      "                            row: self shares and their change\n"
 	      "  -h, --help                show this help\n"
 	      "  -V, --version             show the version\n",
 	      f);
@@ -102,6 +112,16 @@ static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/* --export SESSION.db, --diff BASE.db NEW.db: the (last) session file
+ * comes among the options, which getopt stops at. Takes it if due. */
+static bool take_session(struct options *o, int argc, char **argv)
+{
+	if ((o->mode != MODE_EXPORT && o->mode != MODE_DIFF) || o->session || optind >= argc)
+		return false;
+	o->session = argv[optind++];
+	return true;
+}
+
 static int parse(struct options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
@@ -112,8 +132,13 @@ static int parse(struct options *o, int argc, char **argv)
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:F:d:p:hV", long_options, NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, "+o:F:d:p:hV", long_options, NULL);
+		if (c == -1 && !take_session(o, argc, argv))
+			break;
 		switch (c) {
+		case -1: /* the session file of --export or --diff, options may follow */
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -174,6 +199,8 @@ static int parse(struct options *o, int argc, char **argv)
 			have_pid = true;
 			break;
 		case OPT_REPORT:
+			if (o->mode != MODE_LAUNCH)
+				return bad("give one of --report, --export and --diff%s", "");
 			o->mode = MODE_REPORT;
 			o->session = optarg;
 			break;
@@ -206,8 +233,27 @@ static int parse(struct options *o, int argc, char **argv)
 				return bad("invalid --format '%s': use text, tsv or json", optarg);
 			break;
 		case OPT_EXPORT:
-			return bad("--export %s: no export format is available yet; use --report "
-				   "--format tsv|json", optarg);
+			if (o->mode != MODE_LAUNCH)
+				return bad("give one of --report, --export and --diff%s", "");
+			if (!strcmp(optarg, "folded"))
+				o->export_format = EXPORT_FOLDED;
+			else if (!strcmp(optarg, "speedscope"))
+				o->export_format = EXPORT_SPEEDSCOPE;
+			else if (!strcmp(optarg, "pprof"))
+				o->export_format = EXPORT_PPROF;
+			else if (!strcmp(optarg, "callgrind"))
+				o->export_format = EXPORT_CALLGRIND;
+			else
+				return bad("invalid --export '%s': use folded, speedscope, pprof or "
+					   "callgrind", optarg);
+			o->mode = MODE_EXPORT;
+			break;
+		case OPT_DIFF:
+			if (o->mode != MODE_LAUNCH)
+				return bad("give one of --report, --export and --diff%s", "");
+			o->mode = MODE_DIFF;
+			o->base = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -224,10 +270,23 @@ static int parse(struct options *o, int argc, char **argv)
 	}
 	char **rest = argv + optind;
 	int nrest = argc - optind;
-	if (o->mode == MODE_REPORT) {
+	if (o->mode == MODE_REPORT || o->mode == MODE_EXPORT) {
+		if (o->mode == MODE_EXPORT && !o->session)
+			return bad("--export needs the SESSION.db to write out%s", "");
 		if (nrest)
-			return bad("unexpected argument '%s' after --report SESSION.db", rest[0]);
-		o->narrow_pid = have_pid ? o->pid : 0; /* --report --pid: that process only */
+			return bad("unexpected argument '%s' after the session file", rest[0]);
+		o->narrow_pid = have_pid ? o->pid : 0; /* --pid: that process only */
+		return 0;
+	}
+	if (o->mode == MODE_DIFF) {
+		if (!o->session)
+			return bad("--diff %s needs the session to compare it with: --diff BASE.db "
+				   "NEW.db", o->base);
+		if (nrest)
+			return bad("unexpected argument '%s' after --diff BASE.db NEW.db", rest[0]);
+		if (have_pid)
+			return bad("--pid does not apply to --diff: the two sessions' processes "
+				   "differ%s", "");
 		return 0;
 	}
 	if (have_pid) {
@@ -265,6 +324,9 @@ int options_parse(struct options *o, int argc, char **argv)
 		return bad("--repeat runs a PROGRAM again: it needs a PROGRAM to launch%s", "");
 	if (o->by_process && o->mode != MODE_REPORT)
 		return bad("--by process is for --report SESSION.db%s", "");
+	if (o->mode == MODE_EXPORT && (o->by || o->limit || o->format))
+		return bad("--export writes every stack in its own format: --by, --limit and "
+			   "--format are for --report and --diff%s", "");
 	return 0;
 }
 

@@ -58,6 +58,16 @@ bool profile_stack_in_focus(struct profile *p, uint32_t stack)
 	return false;
 }
 
+bool profile_sample_counted(struct profile *p, size_t i)
+{
+	const struct psample *s = &p->samples[i];
+	if (i < p->counted_from)
+		return false;
+	if (p->narrow_pid && p->threads[s->thread].pid != p->narrow_pid)
+		return false;
+	return profile_stack_in_focus(p, s->stack);
+}
+
 void profile_count_sample(struct profile *p, struct pthread *t, uint32_t stack)
 {
 	if (!profile_stack_in_focus(p, stack)) {
