@@ -77,4 +77,6 @@ within "${fd:-99}" 0 5 || fail "--diff --focus work_b: work_b's delta $fd, expec
 grep -q 'needs the session to compare it with' "$T/e.err" || fail "--diff BASE alone says: $(cat "$T/e.err")"
 "$CPROF" --diff "$T/base.db" "$T/new.db" --pid 1 2>/dev/null && fail "--diff --pid succeeded"
 "$CPROF" --diff "$T/base.db" "$T/nonexistent.db" 2>/dev/null && fail "--diff of a missing session succeeded"
+"$CPROF" "$T/base.db" "$T/new.db" </dev/null >/dev/null 2>"$T/e.err" && fail "the TUI's diff ran without a terminal"
+grep -q -- "--diff $T/base.db $T/new.db" "$T/e.err" || fail "BASE.db NEW.db without a terminal says: $(cat "$T/e.err")"
 pass "work_a $a_base% -> vanished ($a_delta), work_b $b_base% -> $b_new% ($b_delta); by file, by line, JSON, text, --focus"

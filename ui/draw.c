@@ -26,6 +26,8 @@ static const struct {
 	[DRAW_DIM] = { -1, -1, A_DIM, A_DIM },
 	[DRAW_LINENO] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 	[DRAW_MARK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[DRAW_MORE] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[DRAW_LESS] = { COLOR_GREEN, -1, A_BOLD, A_NORMAL },
 };
 
 bool draw_init_colors(void)

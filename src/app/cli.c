@@ -206,6 +206,32 @@ static int diff(const struct options *o, struct profile *cur)
 	return status;
 }
 
+/* The TUI on a saved session, or on two as a diff (neither is changed:
+ * its toggles apply to both, and are saved in neither). */
+static int browse(const struct options *o, struct profile *p)
+{
+	if (!getenv("CPROF_TUI_SCRIPT") && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		char msg[1024];
+		if (o->base)
+			snprintf(msg, sizeof(msg), "not on a terminal: to print the comparison use "
+				 "--diff %s %s", o->base, o->session);
+		else
+			snprintf(msg, sizeof(msg), "not on a terminal: to print a session use "
+				 "--report %s", o->session);
+		print_error(msg);
+		return 2;
+	}
+	struct profile *base = o->base ? profile_new() : NULL;
+	struct db_session *sb = base ? open_session(o, o->base, base, true) : NULL, *s = NULL;
+	int status = 2;
+	if ((sb || !base) && (s = open_session(o, o->session, p, base != NULL)))
+		status = tui_browse(s, p, base, o);
+	db_session_close(s);
+	db_session_close(sb);
+	profile_free(base);
+	return status;
+}
+
 static int record(const struct options *o, struct profile *p)
 {
 	char err[1024];
@@ -262,19 +288,7 @@ int main(int argc, char **argv)
 		status = print_report(&o, p);
 		break;
 	case MODE_BROWSE:
-		if (!getenv("CPROF_TUI_SCRIPT") && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-			char msg[1024];
-			snprintf(msg, sizeof(msg), "not on a terminal: to print a session use "
-				 "--report %s", o.session);
-			print_error(msg);
-			status = 2;
-			break;
-		}
-		if (!(s = open_session(&o, o.session, p, false))) {
-			status = 2;
-			break;
-		}
-		status = tui_browse(s, p, &o);
+		status = browse(&o, p);
 		break;
 	case MODE_EXPORT:
 		status = export(&o, p);

@@ -48,6 +48,7 @@ static void usage(FILE *f)
 	      "  cprof-tui [OPTIONS] PROGRAM [ARGS...]   launch PROGRAM and profile it live\n"
 	      "  cprof-tui [OPTIONS] -p PID              attach to a running process\n"
 	      "  cprof-tui [OPTIONS] SESSION.db          browse a saved session\n"
+	      "  cprof-tui [OPTIONS] BASE.db NEW.db      browse NEW.db as a diff against BASE.db\n"
 	      "  cprof-tui --report SESSION.db [--by function|line|file|process] [--limit N]\n"
 	      "                   [--format text|tsv|json] [--pid PID] [--focus PATTERN]\n"
 	      "  cprof-tui --export folded|speedscope|pprof|callgrind SESSION.db [-o FILE]\n"
@@ -302,10 +303,14 @@ static int parse(struct options *o, int argc, char **argv)
 		return -1;
 	}
 	if (db_is_session_file(rest[0])) {
-		if (nrest > 1)
-			return bad("unexpected argument '%s' after the session file", rest[1]);
+		/* two sessions: a diff, BASE.db NEW.db */
+		bool diff = nrest == 2 && db_is_session_file(rest[1]);
+		if (nrest > 1 && !diff)
+			return bad("unexpected argument '%s' after the session file (two sessions, "
+				   "BASE.db NEW.db, open a diff)", rest[nrest > 2 ? 2 : 1]);
 		o->mode = MODE_BROWSE;
-		o->session = rest[0];
+		o->base = diff ? rest[0] : NULL;
+		o->session = rest[nrest - 1];
 		return 0;
 	}
 	o->mode = MODE_LAUNCH;

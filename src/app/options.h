@@ -14,7 +14,7 @@ struct options {
 	int pid;                 /* -p */
 	char **argv;             /* PROGRAM ARGS (launch), NULL-terminated */
 	const char *session;     /* SESSION.db (browse / report / export), NEW.db (diff) */
-	const char *base;        /* --diff BASE.db */
+	const char *base;        /* BASE.db of --diff, or of a diff browsed (BASE.db NEW.db) */
 	const char *output;      /* -o: the session file, or the export's file */
 	unsigned frequency;      /* -F, 0 = default */
 	const char *backend;     /* ptrace | perf | auto */
