@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const format_name[] = {"folded", "speedscope", "pprof", "callgrind"};
-
 static void set_err(char *err, size_t errlen, const char *fmt, const char *path, const char *what)
 {
 	char e[1024];
@@ -97,7 +95,7 @@ int export_check_output(const char *path, const char *session, enum export_forma
 		rc = 0;
 	else
 		set_err(err, errlen, "%s exists and is not a cprof-tui %s export: choose another "
-			"file with -o, or add --force to overwrite it", path, format_name[fmt]);
+			"file with -o, or add --force to overwrite it", path, export_format_names[fmt]);
 	close(fd);
 	return rc;
 }

@@ -102,6 +102,26 @@ static int bad(const char *fmt, const char *arg)
 	return -1;
 }
 
+/* The index of s among words (NULL-terminated), or -1. */
+static int pick(const char *s, const char *const *words)
+{
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(s, words[i]))
+			return i;
+	return -1;
+}
+
+/* --report, --export and --diff each make a mode of their own. */
+static int set_mode(struct options *o, enum run_mode mode)
+{
+	if (o->mode != MODE_LAUNCH)
+		return bad("give one of --report, --export and --diff%s", "");
+	o->mode = mode;
+	return 0;
+}
+
+const char *const export_format_names[] = {"folded", "speedscope", "pprof", "callgrind", NULL};
+
 static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -130,7 +150,7 @@ static int parse(struct options *o, int argc, char **argv)
 	bool have_pid = false;
 	size_t cap_po = 0, cap_sp = 0, cap_focus = 0;
 	unsigned long v;
-	int c;
+	int c, i;
 	opterr = 0;
 	optind = 1;
 	for (;;) {
@@ -200,59 +220,38 @@ static int parse(struct options *o, int argc, char **argv)
 			have_pid = true;
 			break;
 		case OPT_REPORT:
-			if (o->mode != MODE_LAUNCH)
-				return bad("give one of --report, --export and --diff%s", "");
-			o->mode = MODE_REPORT;
+			if (set_mode(o, MODE_REPORT))
+				return -1;
 			o->session = optarg;
 			break;
-		case OPT_BY:
-			if (!strcmp(optarg, "function"))
-				o->by = TABLE_FUNCTION;
-			else if (!strcmp(optarg, "line"))
-				o->by = TABLE_LINE;
-			else if (!strcmp(optarg, "file"))
-				o->by = TABLE_FILE;
-			else if (!strcmp(optarg, "process"))
-				o->by_process = true;
-			else
+		case OPT_BY: /* (enum table_by's order, then process) */
+			if ((i = pick(optarg, (const char *[]){"function", "line", "file", "process", NULL})) < 0)
 				return bad("invalid --by '%s': use function, line, file or process",
 					   optarg);
+			o->by_process = i == 3;
+			o->by = o->by_process ? TABLE_FUNCTION : (enum table_by)i;
 			break;
 		case OPT_LIMIT:
 			if (!parse_ulong(optarg, 100000000, &v) || v == 0)
 				return bad("invalid --limit '%s': give a number of rows", optarg);
 			o->limit = v;
 			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "tsv"))
-				o->format = FORMAT_TSV;
-			else if (!strcmp(optarg, "json"))
-				o->format = FORMAT_JSON;
-			else
+		case OPT_FORMAT: /* (enum report_format's order) */
+			if ((i = pick(optarg, (const char *[]){"text", "tsv", "json", NULL})) < 0)
 				return bad("invalid --format '%s': use text, tsv or json", optarg);
+			o->format = (enum report_format)i;
 			break;
 		case OPT_EXPORT:
-			if (o->mode != MODE_LAUNCH)
-				return bad("give one of --report, --export and --diff%s", "");
-			if (!strcmp(optarg, "folded"))
-				o->export_format = EXPORT_FOLDED;
-			else if (!strcmp(optarg, "speedscope"))
-				o->export_format = EXPORT_SPEEDSCOPE;
-			else if (!strcmp(optarg, "pprof"))
-				o->export_format = EXPORT_PPROF;
-			else if (!strcmp(optarg, "callgrind"))
-				o->export_format = EXPORT_CALLGRIND;
-			else
+			if ((i = pick(optarg, export_format_names)) < 0)
 				return bad("invalid --export '%s': use folded, speedscope, pprof or "
 					   "callgrind", optarg);
-			o->mode = MODE_EXPORT;
+			o->export_format = (enum export_format)i;
+			if (set_mode(o, MODE_EXPORT))
+				return -1;
 			break;
 		case OPT_DIFF:
-			if (o->mode != MODE_LAUNCH)
-				return bad("give one of --report, --export and --diff%s", "");
-			o->mode = MODE_DIFF;
+			if (set_mode(o, MODE_DIFF))
+				return -1;
 			o->base = optarg;
 			break;
 		case 'h':

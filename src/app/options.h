@@ -8,6 +8,8 @@
 enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT, MODE_EXPORT, MODE_DIFF };
 enum report_format { FORMAT_TEXT, FORMAT_TSV, FORMAT_JSON };
 enum export_format { EXPORT_FOLDED, EXPORT_SPEEDSCOPE, EXPORT_PPROF, EXPORT_CALLGRIND };
+/* Their names, in that order (NULL-terminated). */
+extern const char *const export_format_names[];
 
 struct options {
 	enum run_mode mode;
