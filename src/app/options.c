@@ -79,7 +79,8 @@ static void usage(FILE *f)
 	      "      --report SESSION.db   print a saved session's profile and exit\n"
 	      "      --by KIND             report rows: function (default), line, file or\n"
 	      "                            process\n"
-	      "      --pid PID             with --report: that process's samples only\n"
+	      "      --pid PID             with --report or --export: that process's samples\n"
+	      "                            only\n"
 	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
 	      "      --format FMT          report as text (default), tsv or json\n"
 	      "      --export FORMAT       write a saved session's stacks for other tools:\n"
@@ -225,7 +226,8 @@ static int parse(struct options *o, int argc, char **argv)
 			o->session = optarg;
 			break;
 		case OPT_BY: /* (enum table_by's order, then process) */
-			if ((i = pick(optarg, (const char *[]){"function", "line", "file", "process", NULL})) < 0)
+			i = pick(optarg, (const char *[]){"function", "line", "file", "process", NULL});
+			if (i < 0)
 				return bad("invalid --by '%s': use function, line, file or process",
 					   optarg);
 			o->by_process = i == 3;
@@ -237,12 +239,14 @@ static int parse(struct options *o, int argc, char **argv)
 			o->limit = v;
 			break;
 		case OPT_FORMAT: /* (enum report_format's order) */
-			if ((i = pick(optarg, (const char *[]){"text", "tsv", "json", NULL})) < 0)
+			i = pick(optarg, (const char *[]){"text", "tsv", "json", NULL});
+			if (i < 0)
 				return bad("invalid --format '%s': use text, tsv or json", optarg);
 			o->format = (enum report_format)i;
 			break;
 		case OPT_EXPORT:
-			if ((i = pick(optarg, export_format_names)) < 0)
+			i = pick(optarg, export_format_names);
+			if (i < 0)
 				return bad("invalid --export '%s': use folded, speedscope, pprof or "
 					   "callgrind", optarg);
 			o->export_format = (enum export_format)i;

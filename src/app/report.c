@@ -1,7 +1,6 @@
 #include "config.h"
 #include "app/report.h"
 #include "model/strutil.h"
-#include "model/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 
