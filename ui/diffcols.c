@@ -8,13 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One table's comparison: its rows, and where each row of cur is among
- * them (by its id; a line by its file << 32 | number). */
+/* One table's comparison: its rows, where each row of cur is among them
+ * (by its id; a line by its file << 32 | number), and where each gone row
+ * is (by gone_key). */
 struct side {
 	struct diff_row *rows;
 	size_t n;
-	struct u64map of_cur;
+	struct u64map of_cur, gone;
 };
+
+/* A gone row by its strings, which are the base's, one copy each. */
+static uint64_t gone_key(const char *name, const char *path, uint32_t line)
+{
+	return hash_u64(hash_u64(hash_u64((uintptr_t)path) ^ (uintptr_t)name) ^ line);
+}
 
 struct diffcols {
 	struct profile *base;
@@ -28,8 +35,10 @@ struct diffcols *diffcols_new(struct profile *base)
 {
 	struct diffcols *d = xcalloc(1, sizeof(*d));
 	d->base = base;
-	for (int by = 0; by < 3; by++)
+	for (int by = 0; by < 3; by++) {
 		u64map_init(&d->sides[by].of_cur);
+		u64map_init(&d->sides[by].gone);
+	}
 	return d;
 }
 
@@ -40,6 +49,7 @@ void diffcols_free(struct diffcols *d)
 	for (int by = 0; by < 3; by++) {
 		free(d->sides[by].rows);
 		u64map_free(&d->sides[by].of_cur);
+		u64map_free(&d->sides[by].gone);
 	}
 	free(d);
 }
@@ -73,9 +83,12 @@ static void build_side(struct diffcols *d, struct profile *cur, enum table_by by
 	struct side *s = &d->sides[by];
 	free(s->rows);
 	u64map_clear(&s->of_cur);
+	u64map_clear(&s->gone);
 	s->n = diff_build(d->base, cur, by, &s->rows);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct diff_row *r = &s->rows[i];
+		if (r->status == DIFF_GONE)
+			*u64map_slot(&s->gone, gone_key(r->name, r->path, r->line), i) = i;
 		if (by != TABLE_LINE) {
 			int64_t id = r->new_id != DIFF_ABSENT ? (int64_t)r->new_id : gone_file(cur, by, r);
 			if (id >= 0)
@@ -120,10 +133,10 @@ double diffcols_row_base(const struct diffcols *d, enum table_by by, const struc
 		double base = base_of(s, r->id);
 		return base < 0 && !r->total ? 0 : base;
 	}
-	for (size_t i = 0; i < s->n; i++) /* a gone row: its strings are the diff row's */
-		if (s->rows[i].status == DIFF_GONE && s->rows[i].name == r->name &&
-		    s->rows[i].path == r->path && s->rows[i].line == r->line)
-			return s->rows[i].base_pct;
+	uint64_t i; /* a gone row: its strings are the diff row's */
+	if (u64map_get(&s->gone, gone_key(r->name, r->path, r->line), &i) &&
+	    s->rows[i].name == r->name && s->rows[i].path == r->path && s->rows[i].line == r->line)
+		return s->rows[i].base_pct;
 	return -1;
 }
 

@@ -43,9 +43,37 @@ static void write_frames(FILE *out, struct profile *p, const int64_t *frame_of)
 	fputs("]}", out);
 }
 
-/* One thread's samples in scope: the stacks, then their weights. */
-static void write_thread(FILE *out, struct profile *p, uint32_t t, const int64_t *frame_of,
-			 uint64_t period_ns, uint64_t samples)
+/* A thread's samples in scope, as runs of one stack in sample order. */
+struct runs {
+	struct run {
+		uint32_t stack;
+		uint64_t samples;
+	} *runs;
+	size_t n, cap;
+	uint64_t samples;
+};
+
+/* Every thread's runs (an array of nthreads), in one pass over the samples. */
+static struct runs *thread_runs(struct profile *p)
+{
+	struct runs *threads = xcalloc(p->nthreads ? p->nthreads : 1, sizeof(*threads));
+	for (size_t i = p->counted_from; i < p->nsamples; i++) {
+		if (!profile_sample_counted(p, i))
+			continue;
+		struct runs *t = &threads[p->samples[i].thread];
+		uint32_t stack = p->samples[i].stack;
+		t->samples++;
+		if (t->n && t->runs[t->n - 1].stack == stack)
+			t->runs[t->n - 1].samples++;
+		else
+			*VEC_PUSH(t->runs, t->n, t->cap) = (struct run){stack, 1};
+	}
+	return threads;
+}
+
+/* One thread's profile: its stacks, then their weights. */
+static void write_thread(FILE *out, struct profile *p, uint32_t t, const struct runs *runs,
+			 const int64_t *frame_of, uint64_t period_ns)
 {
 	const struct pthread *th = &p->threads[t];
 	fputs("{\"type\":\"sampled\",\"name\":", out);
@@ -54,23 +82,9 @@ static void write_thread(FILE *out, struct profile *p, uint32_t t, const int64_t
 		 th->pid, th->tid);
 	report_json_string(out, name);
 	fprintf(out, ",\"unit\":\"%s\",\"startValue\":0,\"endValue\":%llu,\"samples\":[",
-		period_ns > 1 ? "nanoseconds" : "none", (unsigned long long)(samples * period_ns));
-	/* runs of one stack: stack id and length, in sample order */
-	uint64_t *runs = xmalloc(2 * samples * sizeof(uint64_t));
-	size_t nruns = 0;
-	for (size_t i = p->counted_from; i < p->nsamples; i++) {
-		const struct psample *s = &p->samples[i];
-		if (s->thread != t || !profile_sample_counted(p, i))
-			continue;
-		if (nruns && runs[2 * (nruns - 1)] == s->stack) {
-			runs[2 * (nruns - 1) + 1]++;
-			continue;
-		}
-		runs[2 * nruns] = s->stack;
-		runs[2 * nruns++ + 1] = 1;
-	}
-	for (size_t r = 0; r < nruns; r++) {
-		const struct pstack *st = &p->stacks[runs[2 * r]];
+		period_ns > 1 ? "nanoseconds" : "none", (unsigned long long)(runs->samples * period_ns));
+	for (size_t r = 0; r < runs->n; r++) {
+		const struct pstack *st = &p->stacks[runs->runs[r].stack];
 		fputs(r ? ",[" : "[", out);
 		for (uint32_t d = st->depth; d-- > 0;)
 			fprintf(out, "%lld%s", (long long)frame_of[p->frames[st->frames[d]].func],
@@ -78,23 +92,20 @@ static void write_thread(FILE *out, struct profile *p, uint32_t t, const int64_t
 		fputc(']', out);
 	}
 	fputs("],\"weights\":[", out);
-	for (size_t r = 0; r < nruns; r++)
-		fprintf(out, "%s%llu", r ? "," : "", (unsigned long long)(runs[2 * r + 1] * period_ns));
+	for (size_t r = 0; r < runs->n; r++)
+		fprintf(out, "%s%llu", r ? "," : "",
+			(unsigned long long)(runs->runs[r].samples * period_ns));
 	fputs("]}", out);
-	free(runs);
 }
 
 int export_speedscope(FILE *out, struct profile *p)
 {
 	/* a sample stands for one period; a session without a rate counts samples */
 	uint64_t period_ns = p->frequency_hz ? 1000000000ull / p->frequency_hz : 1;
-	uint64_t *per_thread = xcalloc(p->nthreads ? p->nthreads : 1, sizeof(uint64_t));
-	for (size_t i = p->counted_from; i < p->nsamples; i++)
-		if (profile_sample_counted(p, i))
-			per_thread[p->samples[i].thread]++;
+	struct runs *threads = thread_runs(p);
 	size_t busiest = 0, nprofiles = 0;
 	for (size_t t = 0; t < p->nthreads; t++)
-		if (per_thread[t] > per_thread[busiest])
+		if (threads[t].samples > threads[busiest].samples)
 			busiest = t;
 	int64_t *frame_of = xmalloc((p->nfuncs ? p->nfuncs : 1) * sizeof(int64_t));
 	shared_frames(p, frame_of);
@@ -102,19 +113,20 @@ int export_speedscope(FILE *out, struct profile *p)
 	fputs(EXPORT_SPEEDSCOPE_HEAD " " PACKAGE_VERSION "\",\"name\":", out);
 	report_json_string(out, p->command ? p->command : "cprof-tui session");
 	for (size_t t = 0; t < busiest; t++)
-		nprofiles += per_thread[t] != 0;
+		nprofiles += threads[t].samples != 0;
 	fprintf(out, ",\"activeProfileIndex\":%zu,", nprofiles);
 	write_frames(out, p, frame_of);
 	fputs(",\"profiles\":[", out);
 	nprofiles = 0;
 	for (uint32_t t = 0; t < p->nthreads; t++) {
-		if (!per_thread[t])
-			continue;
-		fputs(nprofiles++ ? ",\n" : "\n", out);
-		write_thread(out, p, t, frame_of, period_ns, per_thread[t]);
+		if (threads[t].samples) {
+			fputs(nprofiles++ ? ",\n" : "\n", out);
+			write_thread(out, p, t, &threads[t], frame_of, period_ns);
+		}
+		free(threads[t].runs);
 	}
 	fputs("]}\n", out);
 	free(frame_of);
-	free(per_thread);
+	free(threads);
 	return ferror(out) ? -1 : 0;
 }
