@@ -178,11 +178,11 @@ check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_profile_test_LDFLAGS = $(SANITIZE)
-tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
+tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
-tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
+tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_sessfault_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
