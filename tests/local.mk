@@ -127,10 +127,12 @@ ENGINE_TESTS = \
 	tests/t-cxx.sh \
 	tests/t-dlopen.sh \
 	tests/t-deep.sh \
+	tests/t-diff.sh \
 	tests/t-diskfull.sh \
 	tests/t-eintr.sh \
 	tests/t-exec.sh \
 	tests/t-exitstatus.sh \
+	tests/t-export.sh \
 	tests/t-focus.sh \
 	tests/t-frequency.sh \
 	tests/t-fuzz.sh \
@@ -174,7 +176,8 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
 	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
 	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test \
-	tests/unit/test-flame.test
+	tests/unit/test-flame.test \
+	tests/unit/test-export.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
@@ -188,12 +191,13 @@ tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
-EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
-	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
-	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
-	tests/workloads/crunch.rs tests/workloads/runner.sh
+tests_unit_test_sessfault_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
 tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_diagnose_test_LDFLAGS = $(SANITIZE)
+tests_unit_test_export_test_SOURCES = tests/unit/test-export.c tests/unit/check.h
+tests_unit_test_export_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_export_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_report_test_SOURCES = tests/unit/test-report.c tests/unit/check.h
 tests_unit_test_report_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_report_test_LDFLAGS = $(SANITIZE)

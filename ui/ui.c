@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "ui/ui.h"
+#include "ui/diffcols.h"
 #include "ui/draw.h"
 #include "ui/script.h"
 #include "model/strutil.h"
@@ -79,7 +80,7 @@ static void draw_header(struct ui *ui)
 {
 	struct profile *p = ui->p;
 	const struct pcounters *c = &p->counters;
-	char line[1024], cmd[512], path[512], started[128], pct[16];
+	char line[1024], cmd[512], path[512], base[512], started[128], pct[16];
 	unsigned long long n = ui_total_samples(ui);
 	struct ui_status st;
 	ui->host->status(ui->host->ctx, &st);
@@ -100,6 +101,10 @@ static void draw_header(struct ui *ui)
 
 	draw_escape(path, sizeof(path), st.path);
 	x = snprintf(line, sizeof(line), " %s", path);
+	if (ui->cfg->base) /* a diff */
+		x += snprintf(line + x, sizeof(line) - (size_t)x, " against %s (%llu samples)",
+			      draw_escape(base, sizeof(base), ui->cfg->base_path),
+			      (unsigned long long)ui->cfg->base->counted);
 	x += scope_words(p, line + x, sizeof(line) - (size_t)x);
 	x += snprintf(line + x, sizeof(line) - (size_t)x, "  %s %u Hz  outside %s%%",
 		      p->wall ? "wall" : "cpu", p->frequency_hz,
@@ -596,6 +601,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 		return 2;
 	}
 	ui.color = draw_init_colors();
+	ui.diff = cfg->base ? diffcols_new(cfg->base) : NULL;
 	ui.tops[TOP_FUNCTIONS] = functions_view_new(&ui);
 	ui.tops[TOP_FILES] = files_view_new(&ui);
 	ui.tops[TOP_THREADS] = threads_view_new(&ui);
@@ -613,6 +619,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 			view_free(ui.tops[t]);
 			ui.tops[t] = parent;
 		}
+	diffcols_free(ui.diff);
 	if (script_error[0]) {
 		fprintf(stderr, "cprof-tui: %s\n", script_error);
 		status = 2;

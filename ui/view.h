@@ -41,6 +41,7 @@ struct ui {
 	bool color;
 	char message[256];           /* one-shot status message */
 	bool message_error;
+	struct diffcols *diff;       /* a diff's columns (ui/diffcols.h), NULL for one profile */
 };
 
 struct view;

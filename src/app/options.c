@@ -12,7 +12,7 @@
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
 	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
-	OPT_FOCUS, OPT_REPEAT,
+	OPT_FOCUS, OPT_REPEAT, OPT_DIFF,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +36,7 @@ static const struct option long_options[] = {
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"export", required_argument, NULL, OPT_EXPORT},
+	{"diff", required_argument, NULL, OPT_DIFF},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -47,8 +48,13 @@ static void usage(FILE *f)
 	      "  cprof-tui [OPTIONS] PROGRAM [ARGS...]   launch PROGRAM and profile it live\n"
 	      "  cprof-tui [OPTIONS] -p PID              attach to a running process\n"
 	      "  cprof-tui [OPTIONS] SESSION.db          browse a saved session\n"
+	      "  cprof-tui [OPTIONS] BASE.db NEW.db      browse NEW.db as a diff against BASE.db\n"
 	      "  cprof-tui --report SESSION.db [--by function|line|file|process] [--limit N]\n"
 	      "                   [--format text|tsv|json] [--pid PID] [--focus PATTERN]\n"
+	      "  cprof-tui --export folded|speedscope|pprof|callgrind SESSION.db [-o FILE]\n"
+	      "                   [--pid PID] [--focus PATTERN]\n"
+	      "  cprof-tui --diff BASE.db NEW.db [--by function|line|file] [--limit N]\n"
+	      "                   [--format text|tsv|json] [--focus PATTERN]\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE         session file to write (default cprof-<comm>-<pid>.db)\n"
@@ -73,9 +79,15 @@ static void usage(FILE *f)
 	      "      --report SESSION.db   print a saved session's profile and exit\n"
 	      "      --by KIND             report rows: function (default), line, file or\n"
 	      "                            process\n"
-	      "      --pid PID             with --report: that process's samples only\n"
+	      "      --pid PID             with --report or --export: that process's samples\n"
+	      "                            only\n"
 	      "      --limit N             report at most N rows (default 25 in text, all else)\n"
 	      "      --format FMT          report as text (default), tsv or json\n"
+	      "      --export FORMAT       write a saved session's stacks for other tools:\n"
+	      "                            folded, speedscope, pprof or callgrind (to -o\n"
+	      "                            FILE, else stdout)\n"
+	      "      --diff BASE.db        compare BASE.db with the session after it, row by\n"
+	      "                            row: self shares and their change\n"
 	      "  -h, --help                show this help\n"
 	      "  -V, --version             show the version\n",
 	      f);
@@ -91,6 +103,26 @@ static int bad(const char *fmt, const char *arg)
 	return -1;
 }
 
+/* The index of s among words (NULL-terminated), or -1. */
+static int pick(const char *s, const char *const *words)
+{
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(s, words[i]))
+			return i;
+	return -1;
+}
+
+/* --report, --export and --diff each make a mode of their own. */
+static int set_mode(struct options *o, enum run_mode mode)
+{
+	if (o->mode != MODE_LAUNCH)
+		return bad("give one of --report, --export and --diff%s", "");
+	o->mode = mode;
+	return 0;
+}
+
+const char *const export_format_names[] = {"folded", "speedscope", "pprof", "callgrind", NULL};
+
 static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -102,6 +134,16 @@ static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/* --export SESSION.db, --diff BASE.db NEW.db: the (last) session file
+ * comes among the options, which getopt stops at. Takes it if due. */
+static bool take_session(struct options *o, int argc, char **argv)
+{
+	if ((o->mode != MODE_EXPORT && o->mode != MODE_DIFF) || o->session || optind >= argc)
+		return false;
+	o->session = argv[optind++];
+	return true;
+}
+
 static int parse(struct options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
@@ -109,11 +151,16 @@ static int parse(struct options *o, int argc, char **argv)
 	bool have_pid = false;
 	size_t cap_po = 0, cap_sp = 0, cap_focus = 0;
 	unsigned long v;
-	int c;
+	int c, i;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:F:d:p:hV", long_options, NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, "+o:F:d:p:hV", long_options, NULL);
+		if (c == -1 && !take_session(o, argc, argv))
+			break;
 		switch (c) {
+		case -1: /* the session file of --export or --diff, options may follow */
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -174,40 +221,43 @@ static int parse(struct options *o, int argc, char **argv)
 			have_pid = true;
 			break;
 		case OPT_REPORT:
-			o->mode = MODE_REPORT;
+			if (set_mode(o, MODE_REPORT))
+				return -1;
 			o->session = optarg;
 			break;
-		case OPT_BY:
-			if (!strcmp(optarg, "function"))
-				o->by = TABLE_FUNCTION;
-			else if (!strcmp(optarg, "line"))
-				o->by = TABLE_LINE;
-			else if (!strcmp(optarg, "file"))
-				o->by = TABLE_FILE;
-			else if (!strcmp(optarg, "process"))
-				o->by_process = true;
-			else
+		case OPT_BY: /* (enum table_by's order, then process) */
+			i = pick(optarg, (const char *[]){"function", "line", "file", "process", NULL});
+			if (i < 0)
 				return bad("invalid --by '%s': use function, line, file or process",
 					   optarg);
+			o->by_process = i == 3;
+			o->by = o->by_process ? TABLE_FUNCTION : (enum table_by)i;
 			break;
 		case OPT_LIMIT:
 			if (!parse_ulong(optarg, 100000000, &v) || v == 0)
 				return bad("invalid --limit '%s': give a number of rows", optarg);
 			o->limit = v;
 			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "tsv"))
-				o->format = FORMAT_TSV;
-			else if (!strcmp(optarg, "json"))
-				o->format = FORMAT_JSON;
-			else
+		case OPT_FORMAT: /* (enum report_format's order) */
+			i = pick(optarg, (const char *[]){"text", "tsv", "json", NULL});
+			if (i < 0)
 				return bad("invalid --format '%s': use text, tsv or json", optarg);
+			o->format = (enum report_format)i;
 			break;
 		case OPT_EXPORT:
-			return bad("--export %s: no export format is available yet; use --report "
-				   "--format tsv|json", optarg);
+			i = pick(optarg, export_format_names);
+			if (i < 0)
+				return bad("invalid --export '%s': use folded, speedscope, pprof or "
+					   "callgrind", optarg);
+			o->export_format = (enum export_format)i;
+			if (set_mode(o, MODE_EXPORT))
+				return -1;
+			break;
+		case OPT_DIFF:
+			if (set_mode(o, MODE_DIFF))
+				return -1;
+			o->base = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -224,10 +274,23 @@ static int parse(struct options *o, int argc, char **argv)
 	}
 	char **rest = argv + optind;
 	int nrest = argc - optind;
-	if (o->mode == MODE_REPORT) {
+	if (o->mode == MODE_REPORT || o->mode == MODE_EXPORT) {
+		if (o->mode == MODE_EXPORT && !o->session)
+			return bad("--export needs the SESSION.db to write out%s", "");
 		if (nrest)
-			return bad("unexpected argument '%s' after --report SESSION.db", rest[0]);
-		o->narrow_pid = have_pid ? o->pid : 0; /* --report --pid: that process only */
+			return bad("unexpected argument '%s' after the session file", rest[0]);
+		o->narrow_pid = have_pid ? o->pid : 0; /* --pid: that process only */
+		return 0;
+	}
+	if (o->mode == MODE_DIFF) {
+		if (!o->session)
+			return bad("--diff %s needs the session to compare it with: --diff BASE.db "
+				   "NEW.db", o->base);
+		if (nrest)
+			return bad("unexpected argument '%s' after --diff BASE.db NEW.db", rest[0]);
+		if (have_pid)
+			return bad("--pid does not apply to --diff: the two sessions' processes "
+				   "differ%s", "");
 		return 0;
 	}
 	if (have_pid) {
@@ -243,10 +306,14 @@ static int parse(struct options *o, int argc, char **argv)
 		return -1;
 	}
 	if (db_is_session_file(rest[0])) {
-		if (nrest > 1)
-			return bad("unexpected argument '%s' after the session file", rest[1]);
+		/* two sessions: a diff, BASE.db NEW.db */
+		bool diff = nrest == 2 && db_is_session_file(rest[1]);
+		if (nrest > 1 && !diff)
+			return bad("unexpected argument '%s' after the session file (two sessions, "
+				   "BASE.db NEW.db, open a diff)", rest[nrest > 2 ? 2 : 1]);
 		o->mode = MODE_BROWSE;
-		o->session = rest[0];
+		o->base = diff ? rest[0] : NULL;
+		o->session = rest[nrest - 1];
 		return 0;
 	}
 	o->mode = MODE_LAUNCH;
@@ -265,6 +332,9 @@ int options_parse(struct options *o, int argc, char **argv)
 		return bad("--repeat runs a PROGRAM again: it needs a PROGRAM to launch%s", "");
 	if (o->by_process && o->mode != MODE_REPORT)
 		return bad("--by process is for --report SESSION.db%s", "");
+	if (o->mode == MODE_EXPORT && (o->by || o->limit || o->format))
+		return bad("--export writes every stack in its own format: --by, --limit and "
+			   "--format are for --report and --diff%s", "");
 	return 0;
 }
 

@@ -5,15 +5,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT };
+enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT, MODE_EXPORT, MODE_DIFF };
 enum report_format { FORMAT_TEXT, FORMAT_TSV, FORMAT_JSON };
+enum export_format { EXPORT_FOLDED, EXPORT_SPEEDSCOPE, EXPORT_PPROF, EXPORT_CALLGRIND };
+/* Their names, in that order (NULL-terminated). */
+extern const char *const export_format_names[];
 
 struct options {
 	enum run_mode mode;
 	int pid;                 /* -p */
 	char **argv;             /* PROGRAM ARGS (launch), NULL-terminated */
-	const char *session;     /* SESSION.db (browse / report) */
-	const char *output;      /* -o */
+	const char *session;     /* SESSION.db (browse / report / export), NEW.db (diff) */
+	const char *base;        /* BASE.db of --diff, or of a diff browsed (BASE.db NEW.db) */
+	const char *output;      /* -o: the session file, or the export's file */
 	unsigned frequency;      /* -F, 0 = default */
 	const char *backend;     /* ptrace | perf | auto */
 	double duration;         /* -d, 0 = unlimited */
@@ -31,6 +35,7 @@ struct options {
 	enum table_by by;        /* --by */
 	size_t limit;            /* --limit, 0 = default */
 	enum report_format format;
+	enum export_format export_format; /* --export FORMAT */
 };
 
 #define DEFAULT_FREQUENCY 999

@@ -1,7 +1,6 @@
 #include "config.h"
 #include "app/report.h"
 #include "model/strutil.h"
-#include "model/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +9,7 @@ static double pct(uint64_t v, uint64_t all)
 	return all ? 100.0 * (double)v / (double)all : 0.0;
 }
 
-/* A JSON string: always valid JSON in valid UTF-8, whatever the bytes (a
- * name from a damaged or hostile file): invalid UTF-8 becomes U+FFFD, and
- * controls (C0, DEL, C1) are \u escapes. */
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *c = (const unsigned char *)s; *c;) {
@@ -33,18 +29,14 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* A TSV field, escaped as the TUI shows it (str_escape): no tab or newline
- * breaks the columns, no control byte reaches a terminal. */
-static void tsv_field(FILE *out, const char *s)
+void report_tsv_field(FILE *out, const char *s)
 {
-	size_t n = strlen(s) * 4 + 1; /* at worst a byte becomes "\xNN" */
-	char *e = xmalloc(n);
-	fputs(str_escape(e, n, s), out);
+	char *e = str_escape_dup(s);
+	fputs(e, out);
 	free(e);
 }
 
-/* JSON: "pid" and "focus" members (each followed by a comma) when set. */
-static void json_scope(FILE *out, const struct profile *p)
+void report_json_scope(FILE *out, const struct profile *p)
 {
 	if (p->narrow_pid)
 		fprintf(out, "\"pid\":%d,", p->narrow_pid);
@@ -53,13 +45,12 @@ static void json_scope(FILE *out, const struct profile *p)
 	fputs("\"focus\":[", out);
 	for (size_t i = 0; i < p->nfocus; i++) {
 		fputs(i ? "," : "", out);
-		json_string(out, p->focus[i]);
+		report_json_string(out, p->focus[i]);
 	}
 	fputs("],", out);
 }
 
-/* Text: what the numbers are of, when narrowed or focused. */
-static void text_scope(FILE *out, const struct profile *p)
+void report_text_scope(FILE *out, const struct profile *p)
 {
 	char a[512];
 	if (p->narrow_pid) {
@@ -106,13 +97,13 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 		      "ended_us\tfollowed\tcommand\n", out);
 	else if (fmt == FORMAT_JSON) {
 		fprintf(out, "{\"samples\":%llu,\"by\":\"process\",", (unsigned long long)all);
-		json_scope(out, p);
+		report_json_scope(out, p);
 		fputs("\"rows\":[", out);
 	} else {
 		fprintf(out, "%s (pid %d): %zu processes, %llu samples\n",
 			str_escape(a, sizeof(a), p->command), p->pid, p->nprocesses,
 			(unsigned long long)all);
-		text_scope(out, p);
+		report_text_scope(out, p);
 		fprintf(out, "%8s %6s %7s %7s %-12s %8s  %s\n", "samples", "share", "pid", "ppid",
 			"status", "time", "command");
 	}
@@ -130,7 +121,7 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 			if (pr->ended_us)
 				fprintf(out, "%llu", (unsigned long long)pr->ended_us);
 			fprintf(out, "\t%d\t", pr->followed);
-			tsv_field(out, pr->command);
+			report_tsv_field(out, pr->command);
 			fputc('\n', out);
 		} else if (fmt == FORMAT_JSON) {
 			fprintf(out, "%s{\"samples\":%llu,\"share_pct\":%.1f,\"pid\":%d,\"ppid\":%d,"
@@ -147,7 +138,7 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 			else
 				fputs("null", out);
 			fprintf(out, ",\"followed\":%s,\"command\":", pr->followed ? "true" : "false");
-			json_string(out, pr->command);
+			report_json_string(out, pr->command);
 			fputc('}', out);
 		} else {
 			double secs = pr->ended_us ? (double)(pr->ended_us - pr->started_us) / 1e6 : 0;
@@ -187,12 +178,12 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 			fprintf(out, "%llu\t%llu\t%.1f\t%.1f\t", (unsigned long long)r->self,
 				(unsigned long long)r->total, pct(r->self, all), pct(r->total, all));
 			if (by == TABLE_FUNCTION) {
-				tsv_field(out, r->name);
+				report_tsv_field(out, r->name);
 				fputc('\t', out);
 			}
 			if (by == TABLE_FILE)
 				fprintf(out, "%d\t%u\t", r->profiled, r->lines_hit);
-			tsv_field(out, r->path);
+			report_tsv_field(out, r->path);
 			if (by != TABLE_FILE)
 				fprintf(out, "\t%u", r->line);
 			fputc('\n', out);
@@ -200,7 +191,7 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 	} else if (fmt == FORMAT_JSON) {
 		fprintf(out, "{\"samples\":%llu,\"by\":\"%s\",", (unsigned long long)all,
 			by_name[by]);
-		json_scope(out, p);
+		report_json_scope(out, p);
 		fputs("\"rows\":[", out);
 		for (size_t i = 0; i < limit; i++) {
 			const struct table_row *r = &rows[i];
@@ -209,10 +200,10 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 				pct(r->self, all), pct(r->total, all));
 			if (by == TABLE_FUNCTION) {
 				fputs(",\"function\":", out);
-				json_string(out, r->name);
+				report_json_string(out, r->name);
 			}
 			fputs(",\"file\":", out);
-			json_string(out, r->path);
+			report_json_string(out, r->path);
 			if (by == TABLE_FILE)
 				fprintf(out, ",\"profiled\":%s,\"lines_hit\":%u",
 					r->profiled ? "true" : "false", r->lines_hit);
@@ -228,7 +219,7 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 			p->frequency_hz, p->wall ? "wall" : "cpu",
 			str_escape(a, sizeof(a), p->started_at ? p->started_at : "?"),
 			str_escape(b, sizeof(b), p->ended_at ? p->ended_at : "?"));
-		text_scope(out, p);
+		report_text_scope(out, p);
 		fprintf(out, "%7s %7s %8s  %s\n", "self%", "total%", "samples",
 			by == TABLE_FUNCTION ? "function  file:line" : by == TABLE_LINE ? "file:line" : "file");
 		for (size_t i = 0; i < limit; i++) {

@@ -200,6 +200,9 @@ void profile_set_focus(struct profile *p, const char *const *globs, size_t n);
 void profile_set_range(struct profile *p, uint64_t from_us, uint64_t to_us);
 /* Does the stack have a function in the focus (true without a focus)? */
 bool profile_stack_in_focus(struct profile *p, uint32_t stack);
+/* Is samples[i] in the counts: since the reset, of the narrowed process, in
+ * the time range, in the focus? (Exports walk the samples themselves.) */
+bool profile_sample_counted(struct profile *p, size_t i);
 /* Does one glob match this function name (the rules above)? */
 bool profile_focus_match(const char *glob, const char *function);
 /* (Between profile.c and scope.c: count one new sample, as the scope says;

@@ -64,6 +64,18 @@ static bool in_range(const struct profile *p, uint64_t time_us)
 	return !p->range_to_us || (time_us >= p->range_from_us && time_us < p->range_to_us);
 }
 
+bool profile_sample_counted(struct profile *p, size_t i)
+{
+	const struct psample *s = &p->samples[i];
+	if (i < p->counted_from)
+		return false;
+	if (p->narrow_pid && p->threads[s->thread].pid != p->narrow_pid)
+		return false;
+	if (!in_range(p, s->time_us))
+		return false;
+	return profile_stack_in_focus(p, s->stack);
+}
+
 void profile_count_sample(struct profile *p, const struct psample *s)
 {
 	struct pthread *t = &p->threads[s->thread];

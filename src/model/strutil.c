@@ -1,5 +1,6 @@
 #include "config.h"
 #include "model/strutil.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -71,6 +72,12 @@ char *str_escape(char *dst, size_t n, const char *src)
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+char *str_escape_dup(const char *src)
+{
+	size_t n = strlen(src ? src : "") * 4 + 1; /* at worst a byte becomes "\xNN" */
+	return str_escape(xmalloc(n), n, src);
 }
 
 char *str_iso8601_now(char *buf, size_t n)

@@ -8,6 +8,8 @@
  * escaped (\n, \t, \x1b, ...), so a hostile name cannot drive the terminal.
  * Always NUL-terminates; returns dst. */
 char *str_escape(char *dst, size_t n, const char *src);
+/* str_escape of all of src into a new string (malloc'd, the caller frees it). */
+char *str_escape_dup(const char *src);
 /* The length (1 to 4) of the valid UTF-8 sequence that starts s (not at its
  * end), 0 when it is invalid: a stray byte, a truncated sequence, an
  * overlong form, a UTF-16 surrogate, a code point past U+10FFFF. */
