@@ -29,7 +29,8 @@ WORKLOADS = \
 	tests/workloads/stripped-nosym \
 	tests/workloads/cxxnames \
 	tests/workloads/dlopen \
-	tests/workloads/libplugin.so
+	tests/workloads/libplugin.so \
+	tests/workloads/allocs
 check_PROGRAMS += $(WORKLOADS)
 
 SPLIT2_SOURCES = tests/workloads/split2.c tests/workloads/split2_a.c \
@@ -59,6 +60,11 @@ tests_workloads_stripped_nosym_LDADD = $(WL_LDADD)
 # overloads, a template, a lambda), built like the C workloads.
 tests_workloads_cxxnames_SOURCES = tests/workloads/cxxnames.cc tests/workloads/wl.h
 tests_workloads_cxxnames_CXXFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra
+
+# `allocs`: allocations with known bytes per line (--memory)
+tests_workloads_allocs_SOURCES = tests/workloads/allocs.cc
+tests_workloads_allocs_CXXFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra -pthread
+tests_workloads_allocs_LDFLAGS = -pthread
 
 # `dlopen` loads libplugin.so (built as a "program" linked -shared) at run time.
 tests_workloads_dlopen_SOURCES = tests/workloads/dlopen.c tests/workloads/wl.h
