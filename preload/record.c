@@ -81,12 +81,12 @@ static bool take(pthread_mutex_t *m)
 	return rc == 0;
 }
 
-/* A free slot at head of a ring of n slots whose reader is at *tail,
- * waiting at most `wait` ns for it. */
-static bool room(struct ring *r, uint64_t head, _Atomic uint64_t *tail, uint64_t n, uint64_t wait)
+/* Room up to position `end` in a ring of n bytes or slots whose reader is
+ * at *tail, waiting at most `wait` ns for it. */
+static bool room(struct ring *r, uint64_t end, _Atomic uint64_t *tail, uint64_t n, uint64_t wait)
 {
 	uint64_t until = 0;
-	while (head - atomic_load_explicit(tail, memory_order_acquire) >= n) {
+	while (end - atomic_load_explicit(tail, memory_order_acquire) > n) {
 		if (!until)
 			until = now() + wait;
 		if (atomic_load(&r->closed) || now() >= until)
@@ -106,7 +106,7 @@ static void event(uint32_t kind, uint64_t id)
 		return;
 	}
 	uint64_t head = atomic_load_explicit(&r->event_head, memory_order_relaxed);
-	if (room(r, head, &r->event_tail, RING_EVENT_SLOTS, 0)) {
+	if (room(r, head + 1, &r->event_tail, RING_EVENT_SLOTS, 0)) {
 		r->events[head % RING_EVENT_SLOTS] =
 			(struct ring_event){.id = id, .time_ns = now(), .pid = pid, .kind = kind};
 		atomic_store_explicit(&r->event_head, head + 1, memory_order_release);
@@ -182,20 +182,32 @@ static void know_thread(void)
 	pthread_attr_destroy(&a);
 }
 
-/* The stack from sp up, as far as it goes, into buf: the bytes copied.
- * Within the thread's stack, a copy; elsewhere (a signal stack, a
- * coroutine's) process_vm_readv, which stops at the end of the mapping
- * instead of faulting. */
-static uint32_t copy_stack(uint8_t *buf, uint64_t sp)
+/* How much stack from sp up there is to copy: to the top of the thread's
+ * stack (RING_STACK at most), or RING_STACK elsewhere (a signal stack, a
+ * coroutine's: process_vm_readv tells how much there was). */
+static size_t stack_from(uint64_t sp)
+{
+	bool in = sp > me.lo && sp < me.hi;
+	return in && me.hi - sp < RING_STACK ? me.hi - sp : RING_STACK;
+}
+
+/* n bytes of stack from sp into buf: the bytes copied. Within the thread's
+ * stack, a copy; elsewhere process_vm_readv, which stops at the end of the
+ * mapping instead of faulting. */
+static uint32_t copy_stack(uint8_t *buf, uint64_t sp, size_t n)
 {
 	if (sp > me.lo && sp < me.hi) {
-		size_t n = me.hi - sp < RING_STACK ? me.hi - sp : RING_STACK;
 		memcpy(buf, (const void *)(uintptr_t)sp, n);
 		return (uint32_t)n;
 	}
-	struct iovec local = {buf, RING_STACK}, remote = {(void *)(uintptr_t)sp, RING_STACK};
-	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
-	return n > 0 ? (uint32_t)n : 0;
+	struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)sp, n};
+	ssize_t got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	return got > 0 ? (uint32_t)got : 0;
+}
+
+static uint32_t record_len(size_t stack)
+{
+	return (uint32_t)((sizeof(struct ring_alloc) + stack + 7) & ~(size_t)7);
 }
 
 __attribute__((noinline)) uint64_t rec_alloc(uint64_t size, uint64_t weight, uint64_t caller)
@@ -206,14 +218,22 @@ __attribute__((noinline)) uint64_t rec_alloc(uint64_t size, uint64_t weight, uin
 	if (!r || atomic_load(&r->closed))
 		return 0;
 	know_thread();
+	size_t stack = stack_from(regs.rsp);
+	uint32_t need = record_len(stack);
 	if (!take(&r->alloc_lock)) {
 		atomic_fetch_add(&r->lost_allocs, 1);
 		return 0;
 	}
 	uint64_t head = atomic_load_explicit(&r->alloc_head, memory_order_relaxed), id = 0;
-	if (room(r, head, &r->alloc_tail, RING_ALLOC_SLOTS, FULL_WAIT_NS)) {
-		struct ring_alloc *a = &r->allocs[head % RING_ALLOC_SLOTS];
-		a->id = id = head + 1;
+	uint64_t at = head % RING_BYTES, pad = at + need > RING_BYTES ? RING_BYTES - at : 0;
+	if (room(r, head + pad + need, &r->alloc_tail, RING_BYTES, FULL_WAIT_NS)) {
+		if (pad) { /* the record goes at the start */
+			((struct ring_alloc *)(r->allocs + at))->len = RING_PAD;
+			head += pad;
+			at = 0;
+		}
+		struct ring_alloc *a = (struct ring_alloc *)(r->allocs + at);
+		a->id = id = ++r->last_id;
 		a->time_ns = now();
 		a->size = size;
 		a->weight = weight;
@@ -221,9 +241,10 @@ __attribute__((noinline)) uint64_t rec_alloc(uint64_t size, uint64_t weight, uin
 		a->pid = pid;
 		a->tid = me.tid;
 		a->regs = regs;
-		a->stack_len = copy_stack(a->stack, regs.rsp);
-		atomic_store_explicit(&r->alloc_head, head + 1, memory_order_release);
-		written = head + 1;
+		a->stack_len = copy_stack(a->stack, regs.rsp, stack);
+		a->len = record_len(a->stack_len);
+		written = head + a->len;
+		atomic_store_explicit(&r->alloc_head, written, memory_order_release);
 	} else {
 		atomic_fetch_add(&r->lost_allocs, 1);
 	}

@@ -7,28 +7,32 @@
  * CPROF_ALLOC_COOKIE=<the header's cookie>. A library that cannot open it,
  * or finds another magic, version, size or cookie there, samples nothing.
  *
- * Two rings of fixed slots, each written by any thread of any process of
- * the tree under its lock (robust and process-shared: a writer killed while
- * it holds one does not block the others) and read by cprof-tui alone,
- * without locks:
- *  - allocs: one slot per sampled allocation, with the registers and a copy
- *    of the top of the stack of the thread at that moment, unwound by
- *    cprof-tui as a CPU sample is;
- *  - events: frees of sampled blocks, and a process's first word (HELLO).
- * A writer fills slot head % N when head - tail < N, then moves head on
- * (release); the reader reads slots tail .. head (acquire) and moves tail on
- * when it is done with one. A full ring drops what does not fit, counted in
- * `lost_*`. Records carry CLOCK_MONOTONIC times, as the samplers' do. */
+ * Two rings, each written by any thread of any process of the tree under
+ * its lock (robust and process-shared: a writer killed while it holds one
+ * does not block the others) and read by cprof-tui alone, without locks:
+ *  - samples: one record per sampled allocation, with the registers and a
+ *    copy of the top of the stack of the thread at that moment (as much as
+ *    there is, up to RING_STACK), unwound by cprof-tui as a CPU sample is;
+ *    records lie back to back in RING_BYTES, a record that would cross the
+ *    end is put at the start and a PAD record fills the end;
+ *  - events: frees of sampled blocks, and a process's first word (HELLO),
+ *    in slots.
+ * Positions (head, tail) only grow: bytes for samples, slots for events. A
+ * writer writes at head when there is room before tail comes round, then
+ * moves head on (release); the reader reads from tail to head (acquire)
+ * and moves tail on when it is done. What finds no room (cprof-tui drains
+ * the rings every round) is dropped and counted in `lost_*`. Records carry
+ * CLOCK_MONOTONIC times, as the samplers' do. */
 #ifndef CPROF_PRELOAD_RING_H
 #define CPROF_PRELOAD_RING_H
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define RING_MAGIC 0x31676e6972667063ull /* "cpfring1" */
-#define RING_VERSION 1
-#define RING_ALLOC_SLOTS 256u
-#define RING_STACK 32768u      /* bytes of stack copied (SAMPLER_STACK_COPY) */
+#define RING_MAGIC 0x32676e6972667063ull /* "cpfring2" */
+#define RING_VERSION 2
+#define RING_BYTES (8u << 20)  /* the samples' records */
+#define RING_STACK 32768u      /* at most this much stack a sample (SAMPLER_STACK_COPY) */
 #define RING_EVENT_SLOTS 65536u
 #define RING_ENV "CPROF_ALLOC_RING"
 #define RING_ENV_COOKIE "CPROF_ALLOC_COOKIE"
@@ -41,18 +45,20 @@ struct ring_regs {
 	uint64_t rip, rsp, rbp, rbx, r12, r13, r14, r15;
 };
 
+#define RING_PAD 0             /* a record's len: nothing more before the end */
+
 struct ring_alloc {
-	uint64_t id;           /* unique in the ring's life: frees name it */
+	uint32_t len;          /* of the record, stack included, a multiple of 8 */
+	uint32_t stack_len;    /* bytes of stack[] copied from regs.rsp up */
+	uint64_t id;           /* unique in the ring's life (never 0): frees name it */
 	uint64_t time_ns;
 	uint64_t size;         /* bytes asked for */
 	uint64_t weight;       /* bytes the sample stands for (see preload/alloc.c) */
 	uint64_t caller;       /* return address in the allocation function's caller:
 				  the frames inside the sampler end below it */
 	int32_t pid, tid;
-	uint32_t stack_len;    /* bytes of stack[] copied from regs.rsp up */
-	uint32_t unused;
 	struct ring_regs regs;
-	uint8_t stack[RING_STACK];
+	uint8_t stack[];
 };
 
 enum ring_event_kind {
@@ -77,11 +83,12 @@ struct ring {
 	_Atomic uint32_t paused;  /* set by cprof-tui: take no samples (frees still count) */
 	_Atomic uint32_t closed;  /* cprof-tui is done: write nothing more */
 	pthread_mutex_t alloc_lock, event_lock;
+	uint64_t last_id;         /* of the samples (under alloc_lock) */
 	_Atomic uint64_t alloc_head, alloc_tail;
 	_Atomic uint64_t event_head, event_tail;
 	_Atomic uint64_t lost_allocs;  /* samples that found the ring full or busy */
 	_Atomic uint64_t lost_events;  /* frees (and hellos) that found it full */
-	struct ring_alloc allocs[RING_ALLOC_SLOTS] __attribute__((aligned(4096)));
+	uint8_t allocs[RING_BYTES] __attribute__((aligned(4096)));
 	struct ring_event events[RING_EVENT_SLOTS];
 };
 

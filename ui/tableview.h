@@ -27,9 +27,10 @@ struct tableview {
 void tableview_load(struct view *v);
 /* ops->done */
 void tableview_done(struct view *v);
-/* The title row of columns cols, column title_col saying "WHAT (by self)". */
+/* The title row of columns cols, column title_col saying "WHAT (by self)"
+ * and column amount_col (when < n) the metric's amount (ui_amount_title). */
 void tableview_header(struct view *v, int y, int width, const struct column *cols, size_t n,
-		      size_t title_col, const char *what);
+		      size_t title_col, const char *what, size_t amount_col);
 /* The next sort order; says which in the status line. */
 enum reaction tableview_sort(struct view *v, const char *what);
 

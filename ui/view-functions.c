@@ -27,7 +27,7 @@ static const struct column columns[NCOLS] = {
 
 static void functions_draw_header(struct view *v, int y, int width)
 {
-	tableview_header(v, y, width, columns, NCOLS, COL_FUNC, "Function");
+	tableview_header(v, y, width, columns, NCOLS, COL_FUNC, "Function", COL_SAMPLES);
 }
 
 static void functions_draw_row(struct view *v, size_t row, int y, int width, bool selected)
@@ -42,8 +42,7 @@ static void functions_draw_row(struct view *v, size_t row, int y, int width, boo
 	draw_text(y, 0, width, 0, "", true);
 	cell_text(&l, COL_SELF, y, ui_percent(ui, r->self, false, buf, sizeof(buf)));
 	cell_text(&l, COL_TOTAL, y, ui_percent(ui, r->total, false, buf, sizeof(buf)));
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->self);
-	cell_text(&l, COL_SAMPLES, y, buf);
+	cell_text(&l, COL_SAMPLES, y, ui_amount(ui, r->self, buf, sizeof(buf)));
 	attrset(draw_attr(r->profiled ? DRAW_NORMAL : DRAW_DIM, selected));
 	cell_untrusted(&l, COL_FUNC, y, r->name);
 	if (r->id != TABLE_OUTSIDE) {

@@ -76,12 +76,17 @@ void profile_free_alloc(struct profile *p, uint64_t id, uint64_t time_us)
 	p->generation++;
 }
 
-/* Is allocation i in the counts (the scope of scope.c)? */
-static bool counted(struct profile *p, size_t i)
+/* How allocation i counts (the scope of scope.c): OUT (before the last
+ * reset, or out of the focus), THREAD (for its thread and process only:
+ * another process is narrowed to, as their CPU samples count) or IN. */
+enum { OUT, THREAD, IN };
+
+static uint8_t counted(struct profile *p, size_t i)
 {
 	const struct palloc *a = &p->allocs[i];
-	return i >= p->allocs_from && (!p->narrow_pid || p->threads[a->thread].pid == p->narrow_pid) &&
-	       profile_stack_in_focus(p, a->stack);
+	if (i < p->allocs_from || !profile_stack_in_focus(p, a->stack))
+		return OUT;
+	return p->narrow_pid && p->threads[a->thread].pid != p->narrow_pid ? THREAD : IN;
 }
 
 static void add(struct pbytes *to, const struct pbytes *b)
@@ -101,7 +106,7 @@ static void find_peak(struct profile *p, const uint8_t *in, size_t *na, size_t *
 	*na = *nf = 0;
 	while (i < p->nallocs || j < p->nfrees) {
 		if (j == p->nfrees || (i < p->nallocs && p->allocs[i].time_us <= p->frees[j].time_us)) {
-			if (in[i] && (live += p->allocs[i].weight) > peak) {
+			if (in[i] == IN && (live += p->allocs[i].weight) > peak) {
 				peak = live;
 				*na = i + 1;
 				*nf = j;
@@ -109,7 +114,7 @@ static void find_peak(struct profile *p, const uint8_t *in, size_t *na, size_t *
 			}
 			i++;
 		} else {
-			if (in[p->frees[j].alloc])
+			if (in[p->frees[j].alloc] == IN)
 				live -= p->allocs[p->frees[j].alloc].weight;
 			j++;
 		}
@@ -136,15 +141,17 @@ void profile_tally_allocs(struct profile *p)
 	find_peak(p, in, &na, &nf);
 	for (size_t i = 0; i < p->nallocs; i++) {
 		const struct palloc *a = &p->allocs[i];
-		if (!in[i])
+		if (in[i] == OUT)
 			continue;
 		struct pthread *t = &p->threads[a->thread];
 		struct pbytes b = {a->weight, a->freed ? 0 : a->weight,
-				   i < na && (!a->freed || a->freed > nf) ? a->weight : 0};
-		add(&p->stacks[a->stack].bytes, &b);
+				   in[i] == IN && i < na && (!a->freed || a->freed > nf) ? a->weight : 0};
 		add(&t->bytes, &b);
 		if (t->process)
 			add(&p->processes[t->process - 1].bytes, &b);
+		if (in[i] == THREAD)
+			continue;
+		add(&p->stacks[a->stack].bytes, &b);
 		add(&p->bytes, &b);
 		p->alloc_counted++;
 	}

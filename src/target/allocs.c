@@ -23,7 +23,8 @@ struct alloc_source {
 	char *library, *ring_var, *cookie_var;
 	char **env; size_t nenv, cap_env; /* the launched programs' environment */
 	uint64_t alloc_tail;           /* samples read, up to here; done at alloc_source_done */
-	uint64_t last_drained;         /* samples the last drain found */
+	uint64_t last_id;              /* of the last sample read */
+	uint64_t last_drained;         /* bytes of samples the last drain found */
 	/* tid -> the sampler's index of the thread (its latest) */
 	const struct sampler *s;
 	struct u64map threads;
@@ -186,15 +187,15 @@ static void see_threads(struct alloc_source *a, const struct sampler *s)
 		u64map_put(&a->threads, (uint32_t)s->threads[a->threads_known].tid, a->threads_known);
 }
 
-/* Sample ra into b: false when its thread is not one the sampler knows. */
+/* Sample ra into b: false when its thread is not one the sampler knows.
+ * (ra's stack_len is within its record.) */
 static bool take_sample(struct alloc_source *a, const struct ring_alloc *ra, struct alloc_batch *b)
 {
 	uint64_t thread;
 	if (!u64map_get(&a->threads, (uint32_t)ra->tid, &thread) ||
 	    a->s->threads[thread].pid != ra->pid)
 		return false;
-	/* (written by the target: nothing in it is trusted) */
-	size_t len = ra->stack_len <= RING_STACK ? ra->stack_len : 0;
+	size_t len = ra->stack_len;
 	struct raw_sample *rs = raw_batch_add(&b->raw, (uint32_t)thread, ra->pid, ra->tid, len);
 	rs->time_ns = ra->time_ns;
 	rs->regs.rip = ra->regs.rip;
@@ -211,25 +212,46 @@ static bool take_sample(struct alloc_source *a, const struct ring_alloc *ra, str
 	return true;
 }
 
-void alloc_source_drain(struct alloc_source *a, const struct sampler *s, struct alloc_batch *b)
+/* The samples from the last drain's end to the ring's head into b. */
+static void drain_samples(struct alloc_source *a, struct alloc_batch *b)
 {
 	struct ring *r = a->ring;
-	see_threads(a, s);
-	uint64_t head = atomic_load_explicit(&r->alloc_head, memory_order_acquire);
+	uint64_t head = atomic_load_explicit(&r->alloc_head, memory_order_acquire), t;
 	a->last_drained = head - a->alloc_tail;
-	for (uint64_t t = a->alloc_tail; t < head; t++) {
-		if (take_sample(a, &r->allocs[t % RING_ALLOC_SLOTS], b))
+	for (t = a->alloc_tail; t < head;) {
+		uint64_t at = t % RING_BYTES;
+		const struct ring_alloc *ra = (const struct ring_alloc *)(r->allocs + at);
+		uint32_t len = ra->len; /* (written by the target: nothing in it is trusted) */
+		if (len == RING_PAD) {
+			t += RING_BYTES - at;
+			continue;
+		}
+		if (len < sizeof(*ra) || len % 8 || len > RING_BYTES - at || len > head - t ||
+		    ra->stack_len > len - sizeof(*ra)) {
+			a->unknown++; /* a damaged ring: what is left of it is lost */
+			t = head;
+			break;
+		}
+		if (take_sample(a, ra, b))
 			a->samples++;
 		else
 			a->unknown++;
+		a->last_id = ra->id;
+		t += len;
 	}
-	a->alloc_tail = head;
-	/* frees in order, up to one of a sample not read yet (written since) */
+	a->alloc_tail = t;
+}
+
+/* The events in order into b, up to a free of a sample not read yet
+ * (written since the samples were drained). */
+static void drain_events(struct alloc_source *a, struct alloc_batch *b)
+{
+	struct ring *r = a->ring;
 	uint64_t end = atomic_load_explicit(&r->event_head, memory_order_acquire);
 	uint64_t t = atomic_load_explicit(&r->event_tail, memory_order_relaxed);
 	for (; t < end; t++) {
 		const struct ring_event *e = &r->events[t % RING_EVENT_SLOTS];
-		if (e->kind == RING_FREE && e->id > head)
+		if (e->kind == RING_FREE && e->id > a->last_id)
 			break;
 		if (e->kind == RING_FREE)
 			*VEC_PUSH(b->frees, b->nfrees, b->cap_frees) = (struct alloc_free){e->id, e->time_ns};
@@ -242,6 +264,13 @@ void alloc_source_drain(struct alloc_source *a, const struct sampler *s, struct 
 	atomic_store_explicit(&r->event_tail, t, memory_order_release);
 }
 
+void alloc_source_drain(struct alloc_source *a, const struct sampler *s, struct alloc_batch *b)
+{
+	see_threads(a, s);
+	drain_samples(a, b);
+	drain_events(a, b);
+}
+
 void alloc_source_done(struct alloc_source *a)
 {
 	atomic_store_explicit(&a->ring->alloc_tail, a->alloc_tail, memory_order_release);
@@ -249,7 +278,7 @@ void alloc_source_done(struct alloc_source *a)
 
 double alloc_source_fill(const struct alloc_source *a)
 {
-	return (double)a->last_drained / RING_ALLOC_SLOTS;
+	return (double)a->last_drained / RING_BYTES;
 }
 
 void alloc_source_pause(struct alloc_source *a, bool paused)
