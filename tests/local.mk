@@ -30,7 +30,8 @@ WORKLOADS = \
 	tests/workloads/cxxnames \
 	tests/workloads/dlopen \
 	tests/workloads/libplugin.so \
-	tests/workloads/allocs
+	tests/workloads/allocs \
+	tests/workloads/exitcode-static
 check_PROGRAMS += $(WORKLOADS)
 
 SPLIT2_SOURCES = tests/workloads/split2.c tests/workloads/split2_a.c \
@@ -108,6 +109,10 @@ tests_workloads_exectest_CFLAGS = $(WL_CFLAGS)
 tests_workloads_exectest_LDADD = $(WL_LDADD)
 tests_workloads_exitcode_SOURCES = tests/workloads/exitcode.c tests/workloads/wl.h
 tests_workloads_exitcode_CFLAGS = $(WL_CFLAGS)
+# `exitcode-static`: a program the dynamic loader never runs (--memory refuses it)
+tests_workloads_exitcode_static_SOURCES = tests/workloads/exitcode.c tests/workloads/wl.h
+tests_workloads_exitcode_static_CFLAGS = $(WL_CFLAGS)
+tests_workloads_exitcode_static_LDFLAGS = -static
 tests_workloads_diesig_SOURCES = tests/workloads/diesig.c tests/workloads/wl.h
 tests_workloads_diesig_CFLAGS = $(WL_CFLAGS)
 tests_workloads_short_SOURCES = tests/workloads/short.c tests/workloads/wl.h
@@ -148,6 +153,8 @@ ENGINE_TESTS = \
 	tests/t-logfile.sh \
 	tests/t-mainexit.sh \
 	tests/t-many-threads.sh \
+	tests/t-memory.sh \
+	tests/t-memory-heaptrack.sh \
 	tests/t-output.sh \
 	tests/t-overhead.sh \
 	tests/t-readonly.sh \
