@@ -31,7 +31,7 @@ table() {
 	local f=$1
 	kv() { sed -n "s/^$1=//p" "$f" | grep . || echo nan; }
 	pct() { awk -v v="$(kv "$1")" 'BEGIN {if (v == "nan") print "-"; else printf "%+.1f%%", v * 100}'; }
-	verdict() { awk -v v="$(kv "$1")" -v lim="$2" 'BEGIN {print v == "nan" ? "-" : v <= lim ? "ok" : "**MISSED**"}'; }
+	verdict() { awk -v v="$(kv "$1")" -v lim="$2" 'BEGIN {print (v == "nan" ? "-" : v <= lim ? "ok" : "**MISSED**")}'; }
 	echo "## 7. Allocations: cprof-tui --memory against heaptrack"
 	echo
 	if grep -q '^why=' "$f"; then
@@ -115,7 +115,7 @@ echo "heaptrack_s=$(col heaptrack)"
 echo "cprof_s=$(col cprof)"
 echo "heaptrack_slow=$hslow"
 echo "cprof_slow=$cslow"
-awk -v c="$cslow" -v h="$hslow" 'BEGIN {printf "cost_ratio=%.3f\n", h > 0 ? c / h : 99}'
+awk -v c="$cslow" -v h="$hslow" 'BEGIN {printf "cost_ratio=%.3f\n", (h > 0 ? c / h : 99)}'
 echo "cprof_samples=$(sqlite3 "$OUT/cprof.1.db" "SELECT count(*) FROM allocs" 2>/dev/null)"
 
 # per_line_ht TAG: "line<TAB>allocated<TAB>leaked" of allocs.cc, heaptrack's;
@@ -141,5 +141,5 @@ read -r line leaked < <(per_line_ht ht-leak | awk -F'\t' '$3 > 1000000 { print $
 live=$(per_line_cprof cprof-leak live | awk -F'\t' -v l="$line" '$1 == l { print $2 }')
 echo "leak_heaptrack=$leaked"
 echo "leak_cprof=${live:-0}"
-awk -v a="${live:-0}" -v b="$leaked" 'BEGIN {e = a / b - 1; printf "leak_error=%.3f\n", e < 0 ? -e : e}'
+awk -v a="${live:-0}" -v b="$leaked" 'BEGIN {e = a / b - 1; printf "leak_error=%.3f\n", (e < 0 ? -e : e)}'
 rm -f "$OUT"/*.ht.zst
