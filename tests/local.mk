@@ -188,11 +188,11 @@ check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_profile_test_LDFLAGS = $(SANITIZE)
-tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h
+tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
-tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h
+tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
 	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \

@@ -8,7 +8,9 @@
 #  - a child that runs strace on a grandchild: let go (strace could not trace
 #    a process we trace), strace and its child work and exit 0.
 # Then -p PID --follow on a runner already running: its children are sampled,
-# and when cprof-tui lets go, none of them is left traced or stopped.
+# and when cprof-tui lets go, none of them is left traced or stopped. And
+# cprof-tui killed (-9) in the middle of a runner: the runner dies with it
+# (it was launched), its children run on, untraced, to their end.
 . "$(dirname "$0")/lib/common.sh"
 TCASE=$WL/tcase
 command -v strace >/dev/null || skip "strace not installed (./bootstrap.sh installs it)"
@@ -66,4 +68,18 @@ for pid in $lp $(pgrep -P "$lp"); do
 done
 wait_exit "$lp" 10 || fail "the loop runner did not finish after cprof-tui let go"
 
-pass "daemon outlived the runner unharmed; SIGKILL child -9; self-stopped child resumed ($hash samples); strace let go; -p --follow: $kids children sampled"
+# kill -9 of cprof-tui while two tests run in parallel
+bg env TCASE="$TCASE" SCALE=5 "$CPROF" --headless -o "$T/k.db" "$SRCDIR/tests/workloads/runner.sh"
+cp=$!
+for i in $(seq 50); do [ "$(pgrep -fc "$TCASE (parse|sort)")" = 2 ] && break; sleep 0.1; done
+kids=$(pgrep -f "$TCASE (parse|sort)" | tr '\n' ' ')
+[ -n "$kids" ] || fail "the runner's tests did not start under cprof-tui"
+sleep 0.3
+kill -9 "$cp"
+wait "$cp" 2>/dev/null
+for k in $kids; do
+	assert_unharmed "$k"
+	wait_exit "$k" 5 || fail "test $k did not end after cprof-tui was killed"
+done
+
+pass "daemon outlived the runner unharmed; SIGKILL child -9; self-stopped child resumed ($hash samples); strace let go; -p --follow: $kids children sampled; killed, the children ran on"

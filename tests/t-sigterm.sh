@@ -1,6 +1,9 @@
 #!/bin/bash
 # SIGINT or SIGTERM to cprof-tui during an attach: it detaches cleanly (the
-# target runs on), finishes the session and exits.
+# target runs on), finishes the session and exits. Sent to cprof-tui alone
+# (kill, timeout -s INT) while it runs a launched program, the signal is
+# passed on: cprof-tui ends with the program, its status 128+N (seen: a
+# SIGINT left cprof-tui waiting for ever for a server that never got it).
 . "$(dirname "$0")/lib/common.sh"
 
 for sig in INT TERM; do
@@ -23,4 +26,15 @@ for sig in INT TERM; do
 	rc=$?
 	[ $rc -eq 0 ] || fail "target exited $rc, expected 0"
 done
-pass "clean detach on SIGINT and SIGTERM"
+for sig in INT TERM; do
+	bg "$CPROF" --headless -o "$T/l.db" sleep 30 2>"$T/cprof.err"
+	cp=$!
+	sleep 0.5
+	kill -s $sig "$cp"
+	wait_exit "$cp" 5 || fail "launched: cprof-tui still running 5 s after SIG$sig (not passed on)"
+	wait "$cp"
+	rc=$?
+	want=$((128 + $(kill -l $sig)))
+	[ $rc -eq $want ] || fail "launched: SIG$sig to cprof-tui gave $rc, expected the program's $want"
+done
+pass "clean detach on SIGINT and SIGTERM; passed on to a launched program"

@@ -26,16 +26,20 @@ static void print_error(const char *msg)
 	fprintf(stderr, "cprof-tui: %s\n", str_escape(line, sizeof(line), msg));
 }
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	recorder_interrupted = sig;
+	/* sent by a process (kill, timeout, a CI runner), not by the terminal to
+	 * its whole foreground group: the launched program has not had it */
+	recorder_interrupt_sent = si && si->si_code == SI_USER;
 }
 
 static void install_signal_handlers(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: the wait loop must wake up */
+	sa.sa_sigaction = on_signal; /* no SA_RESTART: the wait loop must wake up */
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -26,7 +26,7 @@
 #define SYNC_INTERVAL_NS 1000000000ull /* doc/PRODUCT.md §3: commit at least every second */
 #define SETTLE_NS 20000000ull /* a launched program's own Ctrl-Z stop, handled before ours */
 
-volatile int recorder_interrupted;
+volatile int recorder_interrupted, recorder_interrupt_sent;
 
 struct recorder {
 	const struct options *o;
@@ -637,9 +637,11 @@ int recorder_finish(struct recorder *r, bool kill_launched)
 	do_sync(r);
 	if (s->launched && s->target != SAMPLER_EXITED) {
 		/* detached (-d expired, or interrupted): the program runs on to its end.
-		 * A terminal's SIGINT already reached it; a SIGTERM/SIGHUP sent to us
-		 * is passed on. */
-		if (recorder_interrupted == SIGTERM || recorder_interrupted == SIGHUP)
+		 * A terminal's SIGINT already reached it; a SIGINT sent to us alone
+		 * (timeout -s INT, a CI runner), a SIGTERM or a SIGHUP is passed on:
+		 * waiting for a server that never heard of it would hang. */
+		if (recorder_interrupted == SIGTERM || recorder_interrupted == SIGHUP ||
+		    (recorder_interrupted == SIGINT && recorder_interrupt_sent))
 			kill(s->pid, recorder_interrupted);
 		s->ops->wait_exit(s);
 	}

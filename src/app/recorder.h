@@ -94,7 +94,9 @@ void recorder_facts(struct recorder *r, struct run_facts *f);
 struct profile *recorder_profile(struct recorder *r);
 
 /* Set to the signal number by the SIGINT/SIGTERM handler; recorder_step
- * returns false once seen. */
+ * returns false once seen. recorder_interrupt_sent: it was sent by a
+ * process (kill), not by the terminal, which signals the whole group. */
 extern volatile int recorder_interrupted;
+extern volatile int recorder_interrupt_sent;
 
 #endif

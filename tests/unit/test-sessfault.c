@@ -11,6 +11,7 @@
  *  - only an empty file or a cprof-tui session is replaced, unless forced. */
 #include "config.h"
 #include "check.h"
+#include "sesstest.h"
 #include "db/session-file.h"
 #include "model/profile.h"
 #include <fcntl.h>
@@ -22,17 +23,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static char dir[] = "/tmp/cprof-sessfault-XXXXXX";
-
-static char *in_dir(const char *name)
-{
-	static char buf[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
 
 /* Samples from..to-1 of a small two-file profile, a stack and a frame new
  * every 10 samples, so that each sync appends rows to every table. */
@@ -48,21 +38,6 @@ static void fill(struct profile *p, int from, int to)
 		uint32_t st = profile_stack(p, (uint32_t[]){f, fmain}, 2, 0);
 		profile_add_sample(p, (uint64_t)i * 1000, check_thread(p, 100 + i % 3, "t"), st);
 	}
-}
-
-static long long sql_value(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	long long v = -1;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return v;
 }
 
 static int exec_sql(const char *db, const char *sql)
@@ -376,14 +351,14 @@ static void check_replace(const char *good)
 	CHECK_EQ(db_session_check_output(good, false, err, sizeof(err)), 0);
 	CHECK_EQ(db_session_check_output(in_dir("none.db"), false, err, sizeof(err)), 0);
 	/* not a regular file, even forced */
-	CHECK_EQ(db_session_check_output(dir, true, err, sizeof(err)), -1);
+	CHECK_EQ(db_session_check_output(unit_dir, true, err, sizeof(err)), -1);
 	CHECK(strstr(err, "not a regular file") != NULL);
 }
 
 int main(void)
 {
 	char err[512];
-	if (!mkdtemp(dir)) {
+	if (!mkdtemp(unit_dir)) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -405,8 +380,8 @@ int main(void)
 	check_replace(good);
 
 	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", unit_dir);
 	if (system(cmd) != 0)
-		printf("could not remove %s\n", dir);
+		printf("could not remove %s\n", unit_dir);
 	return check_done("test-sessfault");
 }

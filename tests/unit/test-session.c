@@ -9,6 +9,7 @@
  * truncated and newer-schema files are refused with a reason. */
 #include "config.h"
 #include "check.h"
+#include "sesstest.h"
 #include "model/profile.h"
 #include "db/session.h"
 #include <sqlite3.h>
@@ -16,17 +17,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static char dir[] = "/tmp/cprof-unit-XXXXXX";
-
-static char *path_in_dir(const char *name)
-{
-	static char buf[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
 
 /* A small profile: user.c calls memset (libc) and a helper; work() has a
  * line in user.h too (code the compiler brought from the header). */
@@ -48,22 +38,6 @@ static void fill(struct profile *p, int from, int to)
 	for (int i = from; i < to; i++)
 		profile_add_sample(p, (uint64_t)i * 1000, i % 2 ? t1 : t0,
 				   i % 10 == 0 ? s3 : i % 7 == 0 ? s4 : i % 3 ? s1 : s2);
-}
-
-/* The views' numbers for a row, by SQL. */
-static long long view_value(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	long long v = -1;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return v;
 }
 
 /* Another process takes the session's write lock and keeps it for ms
@@ -105,18 +79,18 @@ static void check_views_match(const char *db, struct profile *p)
 		snprintf(sql, sizeof(sql),
 			 "SELECT self * 1000000 + total FROM line_hits WHERE path = '%s' AND line = %u",
 			 p->files[l->file].path, l->line);
-		CHECK_EQ(view_value(db, sql), (long long)(l->self * 1000000 + l->total));
+		CHECK_EQ(sql_value(db, sql), (long long)(l->self * 1000000 + l->total));
 	}
 	for (size_t i = 0; i < p->nfuncs; i++) {
 		const struct pfunc *f = &p->funcs[i];
 		snprintf(sql, sizeof(sql),
 			 "SELECT self * 1000000 + total FROM function_hits WHERE function = '%s' "
 			 "AND path = '%s'", profile_func_name(p, (uint32_t)i), p->files[f->file].path);
-		CHECK_EQ(view_value(db, sql), (long long)(f->self * 1000000 + f->total));
+		CHECK_EQ(sql_value(db, sql), (long long)(f->self * 1000000 + f->total));
 	}
-	CHECK_EQ(view_value(db, "SELECT self FROM line_hits WHERE path = '(outside profiled files)'"),
+	CHECK_EQ(sql_value(db, "SELECT self FROM line_hits WHERE path = '(outside profiled files)'"),
 		 (long long)p->outside);
-	CHECK_EQ(view_value(db, "SELECT sum(self) FROM line_hits"), (long long)p->counted);
+	CHECK_EQ(sql_value(db, "SELECT sum(self) FROM line_hits"), (long long)p->counted);
 }
 
 static void expect_refused(const char *path, const char *why_substring)
@@ -136,7 +110,7 @@ static void expect_refused(const char *path, const char *why_substring)
  * frames' file, and a toggle is saved to it. */
 static void check_version1(void)
 {
-	const char *db = path_in_dir("v1.db");
+	const char *db = in_dir("v1.db");
 	sqlite3 *h;
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h,
@@ -184,8 +158,8 @@ static void check_version1(void)
 	CHECK(main_c >= 0 && libc >= 0);
 	profile_set_profiled(p, (uint32_t)libc, true, true);
 	CHECK_EQ(s ? db_session_sync(s, p, err, sizeof(err)) : -1, 0);
-	CHECK_EQ(view_value(db, "SELECT profiled FROM files WHERE path = '/usr/lib/libc.so.6'"), 1);
-	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"), 1);
+	CHECK_EQ(sql_value(db, "SELECT profiled FROM files WHERE path = '/usr/lib/libc.so.6'"), 1);
+	CHECK_EQ(sql_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"), 1);
 	db_session_close(s);
 	profile_free(p);
 }
@@ -194,7 +168,7 @@ static void check_version1(void)
  * process), one killed by a signal, one let go. */
 static void check_processes(void)
 {
-	const char *db = path_in_dir("procs.db");
+	const char *db = in_dir("procs.db");
 	char err[512] = "";
 	struct profile *p = profile_new();
 	p->command = strdup("./runner");
@@ -221,14 +195,14 @@ static void check_processes(void)
 	profile_process_let_go(p, profile_process_add(p, 12, 10, "strace ./t", 800));
 	profile_process_end(p, r, 900, 0);
 	CHECK(w && db_session_sync(w, p, err, sizeof(err)) == 0);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM processes"), 4);
-	CHECK_EQ(view_value(db, "SELECT sum(samples) FROM processes"), 41);
-	CHECK_EQ(view_value(db, "SELECT samples FROM processes WHERE command = './t parse'"), 30);
-	CHECK_EQ(view_value(db, "SELECT exit_status FROM processes WHERE command = './t parse'"), -9);
-	CHECK_EQ(view_value(db, "SELECT exit_status FROM processes WHERE command = './t sort'"), 3);
-	CHECK_EQ(view_value(db, "SELECT followed FROM processes WHERE pid = 12"), 0);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM processes WHERE pid = 12 AND ended_us IS NULL"), 1);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM threads WHERE pid = 11"), 2);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM processes"), 4);
+	CHECK_EQ(sql_value(db, "SELECT sum(samples) FROM processes"), 41);
+	CHECK_EQ(sql_value(db, "SELECT samples FROM processes WHERE command = './t parse'"), 30);
+	CHECK_EQ(sql_value(db, "SELECT exit_status FROM processes WHERE command = './t parse'"), -9);
+	CHECK_EQ(sql_value(db, "SELECT exit_status FROM processes WHERE command = './t sort'"), 3);
+	CHECK_EQ(sql_value(db, "SELECT followed FROM processes WHERE pid = 12"), 0);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM processes WHERE pid = 12 AND ended_us IS NULL"), 1);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM threads WHERE pid = 11"), 2);
 	db_session_close(w);
 
 	struct profile *q = profile_new();
@@ -277,11 +251,11 @@ static void write_file(const char *path, const void *data, size_t n)
 int main(void)
 {
 	char err[512];
-	if (!mkdtemp(dir)) {
+	if (!mkdtemp(unit_dir)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	const char *db = path_in_dir("s.db");
+	const char *db = in_dir("s.db");
 
 	/* write in two syncs, as the recorder does */
 	struct profile *p = profile_new();
@@ -299,10 +273,10 @@ int main(void)
 	fill(p, 0, 40);
 	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
 	/* readable while being written */
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM samples"), 40);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM samples"), 40);
 	fill(p, 40, 100);
 	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM samples"), 100);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM samples"), 100);
 	/* a lock held elsewhere for a moment delays a sync, it does not fail it
 	 * (seen: "database is locked" from a shell reading the file just created) */
 	pid_t holder = hold_write_lock(db, 200);
@@ -310,15 +284,15 @@ int main(void)
 	CHECK_EQ(db_session_sync(w, p, err, sizeof(err)), 0);
 	if (holder > 0)
 		waitpid(holder, NULL, 0);
-	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'samples'"), 100);
-	CHECK_EQ(view_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
+	CHECK_EQ(sql_value(db, "SELECT value FROM meta WHERE key = 'samples'"), 100);
+	CHECK_EQ(sql_value(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
 		 DB_SCHEMA_VERSION);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM stacks"), 4);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM stacks"), 4);
 	/* work() is one row, at its own file, with the self of both its files */
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM function_hits WHERE function = 'work'"), 1);
-	CHECK_EQ(view_value(db, "SELECT count(*) FROM function_hits WHERE function = 'work' "
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM function_hits WHERE function = 'work'"), 1);
+	CHECK_EQ(sql_value(db, "SELECT count(*) FROM function_hits WHERE function = 'work' "
 				"AND path = '/src/app/user.c'"), 1);
-	CHECK_EQ(view_value(db, "SELECT samples FROM threads WHERE tid = 101"), 50);
+	CHECK_EQ(sql_value(db, "SELECT samples FROM threads WHERE tid = 101"), 50);
 	check_views_match(db, p);
 
 	/* load it back */
@@ -350,7 +324,7 @@ int main(void)
 	CHECK(libc >= 0);
 	profile_set_profiled(q, (uint32_t)libc, true, true);
 	CHECK_EQ(db_session_sync(r, q, err, sizeof(err)), 0);
-	CHECK_EQ(view_value(db, "SELECT profiled FROM files WHERE path = '/usr/lib/libc.so.6'"), 1);
+	CHECK_EQ(sql_value(db, "SELECT profiled FROM files WHERE path = '/usr/lib/libc.so.6'"), 1);
 	check_views_match(db, q);
 	db_session_close(r);
 	db_session_close(w);
@@ -367,32 +341,32 @@ int main(void)
 	check_processes();
 
 	/* refusals */
-	expect_refused(path_in_dir("missing.db"), "No such file");
-	write_file(path_in_dir("text.db"), "hello, not a database\n", 22);
-	expect_refused(path_in_dir("text.db"), "not a cprof-tui session");
+	expect_refused(in_dir("missing.db"), "No such file");
+	write_file(in_dir("text.db"), "hello, not a database\n", 22);
+	expect_refused(in_dir("text.db"), "not a cprof-tui session");
 	sqlite3 *h;
-	CHECK(sqlite3_open(path_in_dir("foreign.db"), &h) == SQLITE_OK);
+	CHECK(sqlite3_open(in_dir("foreign.db"), &h) == SQLITE_OK);
 	sqlite3_exec(h, "CREATE TABLE t(x); INSERT INTO t VALUES(1);", NULL, NULL, NULL);
 	sqlite3_close(h);
-	expect_refused(path_in_dir("foreign.db"), "not a cprof-tui session");
-	CHECK(sqlite3_open(path_in_dir("newer.db"), &h) == SQLITE_OK);
+	expect_refused(in_dir("foreign.db"), "not a cprof-tui session");
+	CHECK(sqlite3_open(in_dir("newer.db"), &h) == SQLITE_OK);
 	sqlite3_exec(h, "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
 			"INSERT INTO meta VALUES('schema_version', 99);", NULL, NULL, NULL);
 	sqlite3_close(h);
-	expect_refused(path_in_dir("newer.db"), "upgrade cprof-tui");
+	expect_refused(in_dir("newer.db"), "upgrade cprof-tui");
 	/* a file with the SQLite header and garbage after it */
 	char junk[8192];
 	memset(junk, 0x5a, sizeof(junk));
 	memcpy(junk, "SQLite format 3", 16);
-	write_file(path_in_dir("corrupt.db"), junk, sizeof(junk));
-	expect_refused(path_in_dir("corrupt.db"), "corrupt");
+	write_file(in_dir("corrupt.db"), junk, sizeof(junk));
+	expect_refused(in_dir("corrupt.db"), "corrupt");
 
 	profile_free(p);
 	profile_free(q);
 	profile_free(q2);
 	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", unit_dir);
 	if (system(cmd) != 0)
-		printf("could not remove %s\n", dir);
+		printf("could not remove %s\n", unit_dir);
 	return check_done("test-session");
 }
