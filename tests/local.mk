@@ -183,7 +183,8 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
 	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
-	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test
+	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test \
+	tests/unit/test-alloc.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
@@ -191,6 +192,10 @@ tests_unit_test_profile_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
+# test-alloc: allocation samples in the model and the session file (--memory)
+tests_unit_test_alloc_test_SOURCES = tests/unit/test-alloc.c tests/unit/check.h tests/unit/sesstest.h
+tests_unit_test_alloc_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_alloc_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
