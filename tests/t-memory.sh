@@ -91,7 +91,8 @@ leaked=$(awk -F'\t' -v l="$leak_line" '$2 == l { print $3 }' "$T/leak.exact")
 measured "$T/leak.db" live >"$T/leak.live"
 live=$(awk -F'\t' -v l="$leak_line" '$2 == l { print $3 }' "$T/leak.live")
 note "leak at line $leak_line: $leaked bytes, measured live ${live:-0}"
-within "${live:-0}" "$leaked" "$((leaked / 10))" || fail "the leak's live bytes are ${live:-0}, not within 10% of $leaked"
+within "${live:-0}" "$leaked" "$((leaked / 10))" ||
+	fail "the leak's live bytes are ${live:-0}, not within 10% of $leaked ($(meta "$T/leak.db" alloc_lost) samples lost, $(meta "$T/leak.db" frees_lost) frees)"
 freed_line=$(awk -F'\t' -v l="$leak_line" '$2 != l { print $2 }' "$T/leak.exact")
 other=$(awk -F'\t' -v l="$freed_line" '$2 == l { print $3 }' "$T/leak.live")
 [ "${other:-0}" -eq 0 ] || fail "line $freed_line frees every block, yet ${other} bytes are live"
