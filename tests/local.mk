@@ -177,7 +177,7 @@ LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
 	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
 	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
-	tests/workloads/crunch.rs tests/workloads/runner.sh
+	tests/workloads/crunch.rs tests/workloads/runner.sh tests/lib/memory.sh tests/lib/heaptrack.py
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.

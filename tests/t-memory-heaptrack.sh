@@ -4,6 +4,7 @@
 # points of heaptrack's, and a leak's live bytes within 10% of what
 # heaptrack says leaked (tests/lib/heaptrack.py reads its recording).
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/memory.sh"
 
 command -v heaptrack >/dev/null || skip "heaptrack not installed (apt-get install heaptrack)"
 command -v zstd >/dev/null || skip "zstd not installed (apt-get install zstd)"
@@ -22,36 +23,18 @@ heaptrack_lines() {
 		awk -F'\t' '{ f = $1; sub(/.*\//, "", f); print f "\t" $2 "\t" $3 "\t" $4 }'
 }
 
-# cprof_lines DB METRIC: "file<TAB>line<TAB>bytes" per line
-cprof_lines() {
-	"$CPROF" --report "$1" --by line --metric "$2" --format tsv --limit 100000 2>>"$T/cprof.err" |
-		awk -F'\t' 'NR > 1 { f = $5; sub(/.*\//, "", f); print f "\t" $6 "\t" $1 }'
-}
-
-# worst REF MEASURED: the largest difference of shares (points) over the
-# lines of REF that allocated at least a thousandth of its bytes
-worst() {
-	awk -F'\t' 'FNR == NR { r[$1 ":" $2] = $3; rt += $3; next }
-		($1 ":" $2) in r { m[$1 ":" $2] += $3; mt += $3 }
-		END { w = 0
-			for (k in r) { if (r[k] < rt / 1000) continue
-				a = 100 * r[k] / rt; b = mt ? 100 * m[k] / mt : 0; d = a - b
-				if (d < 0) d = -d; if (d > w) w = d
-				printf "    %s heaptrack %.1f%% cprof-tui %.1f%%\n", k, a, b > "/dev/stderr" }
-			printf "%.2f\n", w }' "$1" "$2"
-}
-
 heaptrack_lines lines "$ALLOCS" lines $MIB >"$T/lines.ht"
 [ "$(grep -c . "$T/lines.ht")" -ge 7 ] || fail "heaptrack saw $(grep -c . "$T/lines.ht") lines of allocs.cc, not 7"
 cprof --memory --headless -o "$T/lines.db" "$ALLOCS" lines $MIB >/dev/null || fail "cprof-tui --memory exited $?"
-cprof_lines "$T/lines.db" alloc >"$T/lines.cprof"
-w=$(worst "$T/lines.ht" "$T/lines.cprof")
+bytes_per_line "$T/lines.db" alloc >"$T/lines.cprof"
+note "the shares of the bytes per line, heaptrack's and measured"
+w=$(share_diff "$T/lines.ht" "$T/lines.cprof")
 ge 3 "$w" || fail "a line's share of the bytes allocated is $w points from heaptrack's (3 at most)"
 
 heaptrack_lines leak "$ALLOCS" leak $MIB >"$T/leak.ht"
 # (at 32K, the leak's estimate is off by 1.5% (one sigma), not 5%: t-memory)
 cprof --memory-interval 32K --headless -o "$T/leak.db" "$ALLOCS" leak $MIB >/dev/null || fail "cprof-tui --memory exited $?"
-cprof_lines "$T/leak.db" live >"$T/leak.cprof"
+bytes_per_line "$T/leak.db" live >"$T/leak.cprof"
 read -r line leaked < <(awk -F'\t' '$4 > 1000000 { print $2, $4 }' "$T/leak.ht")
 [ -n "${leaked:-}" ] || fail "heaptrack saw no leak of a megabyte or more"
 live=$(awk -F'\t' -v l="$line" '$2 == l { print $3 }' "$T/leak.cprof")

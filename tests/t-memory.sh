@@ -9,6 +9,7 @@
 # views agree with --report; -p and a static program are refused, in one
 # line with the remedy. (t-memory-heaptrack: against heaptrack.)
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/memory.sh"
 
 ALLOCS=$WL/allocs
 MIB=256
@@ -17,24 +18,6 @@ MIB=256
 exact() {
 	awk '$1 == "bytes" { n = split($2, a, ":"); f = a[1]; sub(/.*\//, "", f)
 		print f "\t" a[n] "\t" $3 }' "$1"
-}
-
-# measured DB METRIC: the same from --report --by line
-measured() {
-	"$CPROF" --report "$1" --by line --metric "$2" --format tsv --limit 100000 2>>"$T/cprof.err" |
-		awk -F'\t' 'NR > 1 { f = $5; sub(/.*\//, "", f); print f "\t" $6 "\t" $1 }'
-}
-
-# shares EXACT MEASURED: per line of EXACT, "line exact% measured%" (each of
-# the bytes of EXACT's lines), then the largest difference, in points
-shares() {
-	awk -F'\t' 'FNR == NR { e[$1 ":" $2] = $3; et += $3; next }
-		($1 ":" $2) in e { m[$1 ":" $2] += $3; mt += $3 }
-		END { worst = 0
-			for (k in e) { a = 100 * e[k] / et; b = mt ? 100 * m[k] / mt : 0
-				d = a - b; if (d < 0) d = -d; if (d > worst) worst = d
-				printf "%s %.1f %.1f\n", k, a, b }
-			printf "worst %.2f\n", worst }' "$1" "$2"
 }
 
 # record NAME ARGS...: the workload under --memory into $T/NAME.db, its
@@ -50,13 +33,11 @@ record() {
 # their shares of the bytes are within 3 points
 check_shares() {
 	exact "$T/$1.out" >"$T/$1.exact"
-	measured "$T/$1.db" alloc >"$T/$1.measured"
-	shares "$T/$1.exact" "$T/$1.measured" >"$T/$1.shares"
+	bytes_per_line "$T/$1.db" alloc >"$T/$1.measured"
+	note "$1: the shares of the bytes per line, exact and measured"
 	local worst lines
-	worst=$(awk '$1 == "worst" { print $2 }' "$T/$1.shares")
-	lines=$(grep -vc '^worst' "$T/$1.shares")
-	note "$1: line exact% measured%"
-	sed 's/^/    /' "$T/$1.shares" >&2
+	worst=$(share_diff "$T/$1.exact" "$T/$1.measured")
+	lines=$(grep -c . "$T/$1.exact")
 	[ "$lines" -eq "$2" ] || fail "$1: $lines allocating lines in the workload's output, not $2"
 	ge 3 "$worst" || fail "$1: a line's share of the bytes is $worst points off (3 at most)"
 }
@@ -88,7 +69,7 @@ record leak --memory-interval 32K "$ALLOCS" leak $MIB
 check_shares leak 2
 leak_line=$(sort -t$'\t' -k3 -n "$T/leak.exact" | head -n 1 | cut -f2) # (the smaller)
 leaked=$(awk -F'\t' -v l="$leak_line" '$2 == l { print $3 }' "$T/leak.exact")
-measured "$T/leak.db" live >"$T/leak.live"
+bytes_per_line "$T/leak.db" live >"$T/leak.live"
 live=$(awk -F'\t' -v l="$leak_line" '$2 == l { print $3 }' "$T/leak.live")
 note "leak at line $leak_line: $leaked bytes, measured live ${live:-0}"
 within "${live:-0}" "$leaked" "$((leaked / 10))" ||
@@ -119,7 +100,7 @@ cprof --memory --headless -o "$T/shell.db" sh -c "\"$ALLOCS\" threads 64; exit 3
 check_shares shell 4
 cprof --memory --no-follow --headless -o "$T/nofollow.db" "$ALLOCS" fork 64 >"$T/nofollow.out" ||
 	fail "--no-follow: allocs fork exited $?"
-measured "$T/nofollow.db" alloc | awk -F'\t' '$2 > 0 && $3 > 0' >"$T/nofollow.lines"
+bytes_per_line "$T/nofollow.db" alloc | awk -F'\t' '$2 > 0 && $3 > 0' >"$T/nofollow.lines"
 exact "$T/nofollow.out" | sort -t$'\t' -k3 -n >"$T/nofollow.exact"
 child_line=$(head -n 1 "$T/nofollow.exact" | cut -f2) # (the smaller: the child's)
 grep -q "	$child_line	" "$T/nofollow.lines" && fail "--no-follow: the child's line $child_line was sampled"
