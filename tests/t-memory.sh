@@ -5,9 +5,10 @@
 # new[], posix_memalign, aligned_alloc; four threads allocating at once; a
 # forked child, and a program run by a shell); a known leak's live bytes
 # within 10%, and none live where every block was freed; the program's
-# output and exit status unchanged; --no-follow keeps children out; the SQL
-# views agree with --report; -p and a static program are refused, in one
-# line with the remedy. (t-memory-heaptrack: against heaptrack.)
+# output and exit status unchanged, errno kept, failing calls failing
+# alike; --no-follow keeps children out; the SQL views agree with
+# --report; -p and a static program are refused, in one line with the
+# remedy. (t-memory-heaptrack: against heaptrack.)
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/memory.sh"
 
@@ -52,6 +53,15 @@ ge "$samples" 2000 || fail "only $samples allocation samples for $MIB MiB"
 "$ALLOCS" lines $MIB >"$T/bare.out" || fail "allocs lines exited $? on its own"
 diff <(grep -v '^elapsed' "$T/bare.out") <(grep -v '^elapsed' "$T/lines.out") >&2 ||
 	fail "the program's output changed under --memory"
+
+# errno kept, and calls that fail fail as they do without the sampler
+"$ALLOCS" errno 200000 >"$T/errno-bare.out" || fail "allocs errno exited $? on its own"
+record errno "$ALLOCS" errno 200000
+diff <(grep -v '^elapsed' "$T/errno-bare.out") <(grep -v '^elapsed' "$T/errno.out") >&2 ||
+	fail "errno, or what a failing call returns, changed under --memory"
+grep -q '^errno kept 600000 of 600000$' "$T/errno.out" || fail "errno changed: $(head -n 1 "$T/errno.out")"
+[ "$(sql "$T/errno.db" "SELECT count(*) FROM frees")" -ge 1000 ] ||
+	fail "errno: fewer than 1000 sampled blocks freed, the check is too weak"
 
 # the views of the session file say what --report says
 sql "$T/lines.db" "SELECT path, line, self FROM line_alloc WHERE line > 0" |

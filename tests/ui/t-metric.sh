@@ -42,16 +42,18 @@ grep -Eq "^ +100\.0 +100\.0 +$bytes +lines " "$T/alloc.txt" ||
 grep -q 'counting bytes allocated (m: next)' "$T/alloc.txt" || fail "m did not say what it counts"
 
 # the source view's shares of the realloc line are the report's
+rl=$(grep -n 'realloc(buf, size)' "$UI_SRCDIR/../workloads/allocs.cc" | cut -d: -f1)
+[ -n "$rl" ] || fail "no realloc line in allocs.cc"
 "$CPROF" --report "$T/m.db" --by line --metric alloc --format tsv >"$T/lines.tsv" 2>>"$T/cprof.err" ||
 	fail "--report --metric alloc failed"
-want=$(awk -F'\t' '$6 == 74 { printf "%.1f %.1f", $3, $4 }' "$T/lines.tsv")
-got=$(awk '$3 ~ /^[#*+.]$/ && $4 == 74 { print $1, $2 }' "$T/source.txt")
+want=$(awk -F'\t' -v l="$rl" '$6 == l { printf "%.1f %.1f", $3, $4 }' "$T/lines.tsv")
+got=$(awk -v l="$rl" '$3 ~ /^[#*+.]$/ && $4 == l { print $1, $2 }' "$T/source.txt")
 [ -n "$want" ] && [ "$got" = "$want" ] ||
-	fail "line 74 in the source view: '$got', --report --metric alloc: '$want'"
+	fail "line $rl in the source view: '$got', --report --metric alloc: '$want'"
 head -n 1 "$T/live.txt" | grep -Eq "$bytes alloc \[0B live\]" ||
 	fail "after m again the header does not count live bytes (none: all freed): $(head -n 1 "$T/live.txt")"
-grep -Eq '^ +[0-9.]+ +[0-9.]+ [#*+.] +74 ' "$T/live.txt" &&
-	fail "line 74 freed all it allocated, yet it has live bytes: $(grep ' 74 ' "$T/live.txt")"
+grep -Eq "^ +[0-9.]+ +[0-9.]+ [#*+.] +$rl " "$T/live.txt" &&
+	fail "line $rl freed all it allocated, yet it has live bytes: $(grep " $rl " "$T/live.txt")"
 head -n 1 "$T/peak.txt" | grep -Eq "$bytes live \[$bytes peak\]" ||
 	fail "the third m does not count the peak: $(head -n 1 "$T/peak.txt")"
 head -n 1 "$T/back.txt" | grep -Eq "  [0-9]+ samples " ||

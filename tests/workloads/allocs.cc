@@ -8,12 +8,16 @@
 //   allocs fork MB      a child (fork, no exec) allocating a third of it
 //                       while its parent allocates the rest
 //   allocs churn N      N small allocations freed at once (the cost benchmark)
+//   allocs errno N      errno kept over N rounds of malloc, realloc and free,
+//                       and the results of calls that fail
 //
 // Each mode prints, for each allocating line, "bytes FILE:LINE N": the bytes
 // asked for there (the exact figures the sampled ones are checked against),
 // and a last line "elapsed SECONDS" of its own work. Sizes vary with a
 // fixed sequence, so runs are identical.
+#include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,10 +211,59 @@ __attribute__((noinline)) static void churn(unsigned long n)
 		free(keep[k]);
 }
 
+// errno and the results of calls that fail, as the allocator gives them:
+// printed, to be the same with and without the sampler. (Called through
+// pointers: the compiler takes free for one that keeps errno, and would
+// not look again.)
+static volatile size_t huge = SIZE_MAX; // (no warning about a constant size)
+static void *(*volatile do_malloc)(size_t) = malloc;
+static void *(*volatile do_realloc)(void *, size_t) = realloc;
+static void (*volatile do_free)(void *) = free;
+
+__attribute__((noinline)) static void errors(unsigned long n)
+{
+	unsigned long kept = 0, calls = 0;
+	unsigned x = 13;
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned sz = next_size(&x, 8, 4000);
+		errno = 1234;
+		void *p = do_malloc(sz);
+		sink = p;
+		kept += errno == 1234;
+		errno = 1234;
+		p = do_realloc(p, sz * 2);
+		sink = p;
+		kept += errno == 1234;
+		errno = 1234;
+		do_free(p);
+		kept += errno == 1234;
+		calls += 3;
+	}
+	printf("errno kept %lu of %lu\n", kept, calls);
+	void *q;
+	sink = malloc(16); // (kept where the compiler does not follow it through realloc)
+	errno = 0;
+	q = malloc(huge);
+	printf("malloc(SIZE_MAX) %s errno %d\n", q ? "a block" : "NULL", errno);
+	errno = 0;
+	q = realloc(sink, huge);
+	printf("realloc(p, SIZE_MAX) %s errno %d\n", q ? "a block" : "NULL", errno);
+	errno = 0;
+	q = calloc(huge / 2, 4);
+	printf("calloc(SIZE_MAX / 2, 4) %s errno %d\n", q ? "a block" : "NULL", errno);
+	q = NULL;
+	printf("posix_memalign(3) %d\n", posix_memalign(&q, 3, 16));
+	errno = 0;
+	q = aligned_alloc(3, 16);
+	printf("aligned_alloc(3) %s errno %d\n", q ? "a block" : "NULL", errno);
+	free(q);
+	free(sink);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: allocs lines|leak|threads|fork MIB, or allocs churn N\n");
+		fprintf(stderr, "usage: allocs lines|leak|threads|fork MIB, or allocs churn|errno N\n");
 		return 2;
 	}
 	unsigned long long arg = strtoull(argv[2], NULL, 10), bytes = arg << 20;
@@ -226,6 +279,8 @@ int main(int argc, char **argv)
 		rc = forked(bytes);
 	else if (!strcmp(argv[1], "churn"))
 		churn((unsigned long)arg);
+	else if (!strcmp(argv[1], "errno"))
+		errors((unsigned long)arg);
 	else
 		return 2;
 	double t1 = now();
