@@ -353,7 +353,7 @@ static void source_draw_row(struct view *v, size_t row, int y, int width, bool s
 	const struct source_view *sv = v->priv;
 	struct ui *ui = v->ui;
 	uint32_t line = row_line(v, row);
-	uint64_t self, total, all = ui_total(ui);
+	uint64_t self, total, all = ui_total_samples(ui);
 	struct column cols[NCOLS];
 	struct layout l;
 	char buf[32];

@@ -19,7 +19,7 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui->message_error = error;
 }
 
-uint64_t ui_total(const struct ui *ui)
+uint64_t ui_total_samples(const struct ui *ui)
 {
 	return profile_total(ui->p);
 }
@@ -40,7 +40,7 @@ const char *ui_amount_title(const struct ui *ui)
 
 char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n)
 {
-	uint64_t total = ui_total(ui);
+	uint64_t total = ui_total_samples(ui);
 	if (!count && blank_zero)
 		snprintf(buf, n, "%s", "");
 	else
