@@ -21,7 +21,7 @@ void tableview_done(struct view *v)
 }
 
 void tableview_header(struct view *v, int y, int width, const struct column *cols, size_t n,
-		      size_t title_col, const char *what, size_t amount_col)
+		      size_t title_col, const char *what)
 {
 	const struct tableview *t = TABLEVIEW(v);
 	const char *titles[LAYOUT_MAX] = {0};
@@ -30,8 +30,8 @@ void tableview_header(struct view *v, int y, int width, const struct column *col
 
 	snprintf(title, sizeof(title), "%s (by %s)", what, t->orders[t->order].name);
 	titles[title_col] = title;
-	if (amount_col < n)
-		titles[amount_col] = ui_amount_title(v->ui);
+	if (t->amount_col && t->amount_col <= n)
+		titles[t->amount_col - 1] = ui_amount_title(v->ui);
 	layout_columns(&l, cols, n, width);
 	layout_header(&l, y, width, titles);
 }

@@ -27,7 +27,7 @@ static const struct column columns[NCOLS] = {
 
 static void files_draw_header(struct view *v, int y, int width)
 {
-	tableview_header(v, y, width, columns, NCOLS, COL_PATH, "Path", NCOLS);
+	tableview_header(v, y, width, columns, NCOLS, COL_PATH, "Path");
 }
 
 static void files_draw_row(struct view *v, size_t row, int y, int width, bool selected)

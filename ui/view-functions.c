@@ -27,7 +27,7 @@ static const struct column columns[NCOLS] = {
 
 static void functions_draw_header(struct view *v, int y, int width)
 {
-	tableview_header(v, y, width, columns, NCOLS, COL_FUNC, "Function", COL_SAMPLES);
+	tableview_header(v, y, width, columns, NCOLS, COL_FUNC, "Function");
 }
 
 static void functions_draw_row(struct view *v, size_t row, int y, int width, bool selected)
@@ -93,6 +93,7 @@ struct view *functions_view_new(struct ui *ui)
 {
 	struct tableview *t = xcalloc(1, sizeof(*t));
 	*t = (struct tableview){ .by = TABLE_FUNCTION, .orders = orders,
-				 .norders = sizeof(orders) / sizeof(orders[0]) };
+				 .norders = sizeof(orders) / sizeof(orders[0]),
+				 .amount_col = 1 + COL_SAMPLES };
 	return view_new(ui, &functions_view_ops, t);
 }
