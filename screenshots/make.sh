@@ -51,4 +51,12 @@ keys Tab Enter
 shot backtrace
 keys Escape '?'
 shot help
+keys q g Down Down Right
+shot flame
+keys g t
+sleep 4
+keys -N 12 Left
+keys Space
+keys -N 25 Left
+shot timeline
 keys q q

@@ -24,6 +24,7 @@ WORKLOADS = \
 	tests/workloads/diesig \
 	tests/workloads/short \
 	tests/workloads/tcase \
+	tests/workloads/phases \
 	tests/workloads/jobctl \
 	tests/workloads/stripped \
 	tests/workloads/stripped-nosym \
@@ -76,6 +77,8 @@ tests_workloads_libplugin_so_LDFLAGS = -shared
 
 tests_workloads_tcase_SOURCES = tests/workloads/tcase.c tests/workloads/wl.h
 tests_workloads_tcase_CFLAGS = $(WL_CFLAGS)
+tests_workloads_phases_SOURCES = tests/workloads/phases.c tests/workloads/wl.h
+tests_workloads_phases_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_SOURCES = tests/workloads/bursty.c tests/workloads/wl.h
 tests_workloads_bursty_CFLAGS = $(WL_CFLAGS)
 tests_workloads_bursty_LDADD = $(WL_LDADD)
@@ -184,11 +187,14 @@ EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
 	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
 	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test \
-	tests/unit/test-alloc.test
+	tests/unit/test-flame.test tests/unit/test-alloc.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_profile_test_LDFLAGS = $(SANITIZE)
+tests_unit_test_flame_test_SOURCES = tests/unit/test-flame.c tests/unit/check.h
+tests_unit_test_flame_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_flame_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_LDFLAGS = $(SANITIZE)

@@ -59,8 +59,8 @@ lp=$(cat "$T/loop.pid")
 cprof --headless -p "$lp" --follow -d 1 -o "$T/a.db"
 rc=$?
 [ $rc -eq 0 ] || fail "-p --follow exited $rc ($(tail -n 1 "$T/cprof.err"))"
-kids=$(sql "$T/a.db" "SELECT count(*) FROM processes WHERE command LIKE '%tcase parse%' AND samples > 0")
-ge "$kids" 8 || fail "-p --follow: $kids children of the runner sampled in 1 s (about 20 ran)"
+sampled=$(sql "$T/a.db" "SELECT count(*) FROM processes WHERE command LIKE '%tcase parse%' AND samples > 0")
+ge "$sampled" 8 || fail "-p --follow: $sampled children of the runner sampled in 1 s (about 20 ran)"
 for pid in $lp $(pgrep -P "$lp"); do
 	tp=$(proc_field "$pid" TracerPid)
 	[ "${tp:-0}" = 0 ] || fail "process $pid still traced by $tp after -p --follow let go"
@@ -77,9 +77,11 @@ kids=$(pgrep -f "$TCASE (parse|sort)" | tr '\n' ' ')
 sleep 0.3
 kill -9 "$cp"
 wait "$cp" 2>/dev/null
+# The launched runner dies with cprof-tui (PTRACE_O_EXITKILL); its tests may
+# end before they are looked at, and then wait as zombies for init.
 for k in $kids; do
-	assert_unharmed "$k"
-	wait_exit "$k" 5 || fail "test $k did not end after cprof-tui was killed"
+	assert_runs_on "$k"
+	wait_exit "$k" 10 || fail "test $k did not end after cprof-tui was killed"
 done
 
-pass "daemon outlived the runner unharmed; SIGKILL child -9; self-stopped child resumed ($hash samples); strace let go; -p --follow: $kids children sampled; killed, the children ran on"
+pass "daemon outlived the runner unharmed; SIGKILL child -9; self-stopped child resumed ($hash samples); strace let go; -p --follow: $sampled children sampled; killed, the children ran on"

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ui/draw.h"
 #include "model/strutil.h"
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -28,6 +29,49 @@ static const struct {
 	[DRAW_MARK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
 };
 
+/* draw_flame_attr(l, r) is flame_attrs[l + 1][r + 1]. */
+static attr_t flame_attrs[FLAME_NCOLORS + 1][FLAME_NCOLORS + 1];
+static const short flame_palette[FLAME_NCOLORS] = {
+	COLOR_RED, COLOR_YELLOW, COLOR_GREEN, [FLAME_MATCH] = COLOR_MAGENTA,
+	[FLAME_SELECTED] = COLOR_CYAN,
+};
+
+/* Pairs after the views' own: a frame's own cells (black on its colour),
+ * then each split (left colour on right colour, or on the default). */
+static void flame_init(bool color)
+{
+	const short base = DRAW_COUNT;
+	const attr_t mono[FLAME_NCOLORS] = {
+		A_REVERSE, A_REVERSE, A_REVERSE, [FLAME_MATCH] = A_REVERSE | A_BOLD,
+		[FLAME_SELECTED] = A_REVERSE | A_BOLD | A_UNDERLINE,
+	};
+	color = color && COLOR_PAIRS > base + FLAME_NCOLORS * (FLAME_NCOLORS + 2);
+	for (int l = -1; l < FLAME_NCOLORS; l++)
+		for (int r = -1; r < FLAME_NCOLORS; r++) {
+			attr_t *a = &flame_attrs[l + 1][r + 1];
+			short pair = (short)(base + FLAME_NCOLORS + (l < 0 ? r : l) * (FLAME_NCOLORS + 1) +
+					     (l < 0 ? 0 : r + 1));
+			if (l == r && l >= 0) {
+				*a = color ? COLOR_PAIR(base + l) : mono[l];
+				if (color)
+					init_pair((short)(base + l), COLOR_BLACK, flame_palette[l]);
+			} else if (l < 0 && r < 0) {
+				*a = A_NORMAL;
+			} else if (!color) {
+				*a = l < 0 ? A_REVERSE : A_NORMAL; /* the block shows a frame, or none */
+			} else {
+				/* no frame on the left: the block in the default background */
+				*a = COLOR_PAIR(pair) | (l < 0 ? A_REVERSE : A_NORMAL);
+				init_pair(pair, flame_palette[l < 0 ? r : l], l < 0 || r < 0 ? -1 : flame_palette[r]);
+			}
+		}
+}
+
+attr_t draw_flame_attr(int left, int right)
+{
+	return flame_attrs[left + 1][right + 1];
+}
+
 bool draw_init_colors(void)
 {
 	const char *no_color = getenv("NO_COLOR");
@@ -47,12 +91,25 @@ bool draw_init_colors(void)
 			color_attrs[c] = COLOR_PAIR(c) | color_spec[c].color_extra;
 		}
 	}
+	flame_init(color);
 	return color;
 }
 
 attr_t draw_attr(enum draw_color c, bool selected)
 {
 	return color_attrs[selected ? DRAW_CURSOR : c];
+}
+
+const char *draw_block(bool horizontal, int eighths)
+{
+	static const char *const left[8] = { "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█" };
+	static const char *const low[8] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char *const ascii_low[8] = { ".", ".", ":", ":", "+", "+", "#", "#" };
+	int i = eighths < 1 ? 0 : eighths > 8 ? 7 : eighths - 1;
+
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		return horizontal ? "|" : ascii_low[i];
+	return horizontal ? left[i] : low[i];
 }
 
 /* Decode one character; invalid bytes decode as '?' of width 1. */

@@ -32,6 +32,23 @@ bool draw_init_colors(void);
 /* The attribute of a colour; the cursor colour when selected. */
 attr_t draw_attr(enum draw_color c, bool selected);
 
+/* The flame graph's colours: FLAME_COLORS for frames (neighbours get
+ * different ones), then one for a search match and one for the selected
+ * frame. A frame's own cells (its label) are drawn in draw_flame_attr(c, c).
+ * A cell split at an eighth between a frame of colour `left` and one of
+ * colour `right` (-1: no frame there) is a left-eighths block drawn in
+ * draw_flame_attr(left, right): the block shows left, the rest of the cell
+ * right. Without colours every frame is in reverse video (matches bold, the
+ * selected one bold and underlined), and a cell split between two frames
+ * shows as a dark gap after the block. */
+enum { FLAME_COLORS = 3, FLAME_MATCH = FLAME_COLORS, FLAME_SELECTED, FLAME_NCOLORS };
+attr_t draw_flame_attr(int left, int right);
+
+/* A block filling `eighths` (1..8) of a cell from the left (horizontal)
+ * or from the bottom, as UTF-8 text; ASCII stand-ins when the locale's
+ * character set is not UTF-8. */
+const char *draw_block(bool horizontal, int eighths);
+
 /* Draw trusted UTF-8 text at (y, x) clipped to width columns after skipping
  * `skip` columns; pads with spaces to width when pad. Returns columns drawn. */
 int draw_text(int y, int x, int width, int skip, const char *s, bool pad);

@@ -13,6 +13,7 @@ cprof_tui_SOURCES += \
 	ui/view-threads.c ui/view-processes.c ui/view-notes.c \
 	ui/view-backtrace.c \
 	ui/view-callers.c \
+	ui/view-flame.c ui/view-timeline.c \
 	ui/view-help.c
 
 # tests/ui: the fixture session of the golden screens (tests/ui/t-*.sh).

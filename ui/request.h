@@ -20,16 +20,23 @@
 	R(MOVE_DOWN,    "Move",    KEY_DOWN,      'j',           0,             "Move the cursor down one row") \
 	R(PAGE_UP,      "Move",    KEY_PPAGE,     CTRL('b'),     0,             "Move up one page") \
 	R(PAGE_DOWN,    "Move",    KEY_NPAGE,     CTRL('f'),     0,             "Move down one page") \
-	R(MOVE_FIRST,   "Move",    KEY_HOME,      'g',           0,             "Go to the first row") \
-	R(MOVE_LAST,    "Move",    KEY_END,       'G',           0,             "Go to the last row") \
-	R(SCROLL_LEFT,  "Move",    '<',           0,             0,             "Scroll long lines left (source view)") \
-	R(SCROLL_RIGHT, "Move",    '>',           0,             0,             "Scroll long lines right (source view)") \
-	R(ENTER,        "Views",   '\n',          KEY_RIGHT,     0,             "Drill in; in Processes, narrow every view to one") \
-	R(BACK,         "Views",   KEY_ESC,       KEY_LEFT,      KEY_BACKSPACE, "Go back to exactly where you were") \
+	R(MOVE_LEFT,    "Move",    KEY_LEFT,      'h',           0,             "Flame graph: the frame left; timeline: earlier; else back") \
+	R(MOVE_RIGHT,   "Move",    KEY_RIGHT,     'l',           0,             "Flame graph: the frame right; timeline: later; else in") \
+	R(MOVE_FIRST,   "Move",    KEY_HOME,      0,             0,             "Go to the first row; timeline: to the start") \
+	R(MOVE_LAST,    "Move",    KEY_END,       'G',           0,             "Go to the last row; timeline: to the end") \
+	R(SCROLL_LEFT,  "Move",    '<',           0,             0,             "Scroll long lines left (source); timeline: earlier") \
+	R(SCROLL_RIGHT, "Move",    '>',           0,             0,             "Scroll long lines right (source); timeline: later") \
+	R(ZOOM_IN,      "Move",    '+',           '=',           0,             "Timeline: a finer time scale") \
+	R(ZOOM_OUT,     "Move",    '-',           0,             0,             "Timeline: a coarser time scale") \
+	R(ENTER,        "Views",   '\n',          0,             0,             "In; Processes, timeline: narrow every view; flame: zoom") \
+	R(BACK,         "Views",   KEY_ESC,       KEY_BACKSPACE, 0,             "Back to exactly where you were; flame graph: zoom out") \
 	R(QUIT,         "Views",   'q',           0,             0,             "Back; in a top view quit (ends a launched program)") \
 	R(NEXT_VIEW,    "Views",   KEY_TAB,       0,             0,             "Next top view: Functions, Files, Threads, Processes") \
 	R(PREV_VIEW,    "Views",   KEY_BTAB,      0,             0,             "Previous top view") \
 	R(CALLERS,      "Views",   'c',           0,             0,             "Callers and callees of the selected function") \
+	R(FLAME,        "Views",   'g',           0,             0,             "Flame graph of the counted samples (g again closes it)") \
+	R(TIMELINE,     "Views",   't',           0,             0,             "Timeline: samples over time, to narrow to a time range") \
+	R(OPEN_SOURCE,  "Views",   'o',           0,             0,             "Flame graph: the source of the selected frame") \
 	R(NOTES,        "Views",   'i',           0,             0,             "Notes: why the profile is thin, and what to do") \
 	R(HELP,         "Views",   '?',           KEY_F(1),      0,             "This help") \
 	R(REDRAW,       "Views",   CTRL('l'),     0,             0,             "Redraw the screen") \
@@ -37,11 +44,12 @@
 	R(FIND_NEXT,    "Find",    'n',           0,             0,             "Next match; in source, next line with samples") \
 	R(FIND_PREV,    "Find",    'N',           0,             0,             "Previous match or line with samples") \
 	R(HOTTEST,      "Find",    'H',           0,             0,             "Jump to the hottest line (source view)") \
-	R(SORT,         "Profile", 's',           0,             0,             "Cycle the sort order (self, total, name, file)") \
-	R(TOGGLE,       "Profile", ' ',           0,             0,             "Files: toggle profiled; every view re-charges") \
+	R(SORT,         "Profile", 's',           0,             0,             "Sort: self, total, name, file; timeline: thread/process") \
+	R(TOGGLE,       "Profile", ' ',           0,             0,             "Files: toggle profiled; timeline: mark a range's start") \
 	R(FOCUS,        "Profile", 'f',           0,             0,             "Focus on functions: count only stacks with a match") \
 	R(ALL_PROCESSES,"Profile", 'x',           0,             0,             "Show every process again (undo a narrowing)") \
 	R(METRIC,       "Profile", 'm',           0,             0,             "Count CPU samples, bytes allocated, live, live at the peak") \
+	R(ALL_TIME,     "Profile", 'T',           0,             0,             "Show the whole session again (undo a time range)") \
 	R(PAUSE,        "Session", 'p',           0,             0,             "Pause or resume sampling (live)") \
 	R(STOP_TARGET,  "Session", 'S',           0,             0,             "Stop or continue the target process (live)") \
 	R(RESET,        "Session", 'z',           0,             0,             "Reset all counts to zero (live)")

@@ -40,8 +40,10 @@ void script_close(struct script *s)
 /* Send the next character of a :type line. */
 static bool script_type(struct script *s, struct script_step *step)
 {
-	if (!s->typing || !*s->typing)
+	if (!s->typing || !*s->typing) {
+		s->typing = NULL; /* it points into the line, which the next one overwrites */
 		return false;
+	}
 	step->action = SCRIPT_KEY;
 	step->key = (unsigned char)*s->typing++;
 	return true;

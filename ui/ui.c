@@ -51,7 +51,8 @@ static void on_tstp(int sig)
 /* --- drawing ----------------------------------------------------------- */
 
 /* What the counts take in, for the header: the processes alive and ended
- * (when there are several), the one the views are narrowed to, the focus. */
+ * (when there are several), the one the views are narrowed to, the time
+ * range, the focus. */
 static int scope_words(const struct profile *p, char *buf, size_t n)
 {
 	size_t running = 0, x = 0;
@@ -63,6 +64,9 @@ static int scope_words(const struct profile *p, char *buf, size_t n)
 				      p->nprocesses - running);
 	if (p->narrow_pid && x < n)
 		x += (size_t)snprintf(buf + x, n - x, "  only pid %d", p->narrow_pid);
+	if (p->range_to_us && x < n)
+		x += (size_t)snprintf(buf + x, n - x, "  time %.3f-%.3fs", p->range_from_us / 1e6,
+				      p->range_to_us / 1e6);
 	for (size_t i = 0; i < p->nfocus && x < n; i++)
 		x += (size_t)snprintf(buf + x, n - x, "%s%s", i ? " " : "  focus ", p->focus[i]);
 	return (int)(x < n ? x : n - 1);
@@ -528,6 +532,19 @@ static enum reaction ui_request(struct ui *ui, enum request req)
 		return ui_push(ui, notes_view_new(ui));
 	case REQ_METRIC:
 		return ui_metric(ui);
+	case REQ_FLAME:
+		return ui_push(ui, flame_view_new(ui));
+	case REQ_TIMELINE:
+		return ui_push(ui, timeline_view_new(ui));
+	case REQ_ALL_TIME:
+		ui_message(ui, false, "%s", ui->p->range_to_us ? "the whole session again"
+			   : "the whole session is counted (t: the timeline narrows to a range)");
+		profile_set_range(ui->p, 0, 0);
+		return REACT_REDRAW;
+	case REQ_MOVE_LEFT: /* in a view that does not move sideways: back, or in */
+		return ui_pop(ui);
+	case REQ_MOVE_RIGHT:
+		return ui_request(ui, REQ_ENTER);
 	case REQ_PAUSE:
 	case REQ_STOP_TARGET:
 	case REQ_RESET:

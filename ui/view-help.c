@@ -18,6 +18,12 @@ static const char *const legend[] = {
 	"  line that called into them. Toggle files with Space in the Files view.",
 	"",
 	"Source gutter heat: # >= 10% self, * >= 3%, + > 0, . only on the stack",
+	"",
+	"Flame graph: each frame as wide as its samples, its callees under it.",
+	"  A frame in a file that is not profiled is folded into its caller, as",
+	"  its time is in Self%. The header shows the selected frame's numbers.",
+	"Timeline: a full block is one thread busy for the whole cell (or the",
+	"  row's busiest cell); CPU% is at the cursor, 100 for one busy thread.",
 };
 
 #define NLEGEND (sizeof(legend) / sizeof(legend[0]))

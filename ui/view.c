@@ -180,6 +180,8 @@ bool view_find(struct view *v, bool forward, bool skip_current)
 {
 	char text[1024];
 
+	if (v->search[0] && v->ops->find)
+		return v->ops->find(v, forward, skip_current);
 	if (!v->search[0] || !v->ops->row_text || !v->nrows)
 		return false;
 	for (size_t step = skip_current ? 1 : 0; step <= v->nrows; step++) {

@@ -57,6 +57,9 @@ struct view_ops {
 	void (*row_text)(struct view *v, size_t row, char *buf, size_t n);
 	/* View-specific requests; REACT_NONE with no message means "not handled". */
 	enum reaction (*request)(struct view *v, enum request req);
+	/* Optional: search for v->search otherwise than in the rows' text (the
+	 * flame graph's frames); view_find() then calls it. */
+	bool (*find)(struct view *v, bool forward, bool skip_current);
 	/* Status line title ("Source src/main.c"), into buf. */
 	void (*title)(struct view *v, char *buf, size_t n);
 	/* Free priv. */
@@ -138,5 +141,9 @@ struct view *source_view_for_function(struct ui *ui, uint32_t func);
 struct view *backtrace_view_new(struct ui *ui, uint32_t thread);
 struct view *callers_view_new(struct ui *ui, uint32_t func);
 struct view *help_view_new(struct ui *ui);
+/* The flame graph of the counted samples (view-flame.c), and the timeline
+ * of the samples, which narrows every view to a time range. */
+struct view *flame_view_new(struct ui *ui);
+struct view *timeline_view_new(struct ui *ui);
 
 #endif

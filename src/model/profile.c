@@ -361,9 +361,8 @@ void profile_add_sample(struct profile *p, uint64_t time_us, uint32_t thread, ui
 	smp->thread = thread;
 	smp->stack = stack;
 	count_problems(p, &p->stacks[stack], 1);
-	struct pthread *t = &p->threads[thread];
-	t->last_stack = stack;
-	profile_count_sample(p, t, stack);
+	p->threads[thread].last_stack = stack;
+	profile_count_sample(p, smp);
 	changed(p);
 }
 

@@ -147,9 +147,11 @@ struct profile {
 	struct psample *samples; size_t nsamples, cap_samples;
 
 	/* What counts (scope.c): samples since the last reset (samples[counted_from...]),
-	 * of one process when narrowed, with a focus function on their stack. */
+	 * of one process when narrowed, taken in the time range if one is set,
+	 * with a focus function on their stack. */
 	size_t counted_from;
 	int narrow_pid;            /* 0: every process */
+	uint64_t range_from_us, range_to_us; /* [from, to) since the start; to 0: no range */
 	char **focus; size_t nfocus; /* function name globs; none: every sample */
 	uint64_t focus_stamp;      /* generation when the focus was last set */
 	uint8_t *func_focus; size_t cap_func_focus; /* per function: 0 unknown, 1 no, 2 matches */
@@ -230,13 +232,19 @@ void profile_process_let_go(struct profile *p, uint32_t proc);
  * from the samples. */
 void profile_narrow(struct profile *p, int pid);
 void profile_set_focus(struct profile *p, const char *const *globs, size_t n);
+/* Count only samples taken in [from_us, to_us) (microseconds since the
+ * session's start, as psample.time_us; from_us < to_us), or with to_us 0,
+ * those of the whole session. Like
+ * the narrowing to a process, it applies to stacks (every view's counts),
+ * not to the samples of threads and processes. Re-counts. */
+void profile_set_range(struct profile *p, uint64_t from_us, uint64_t to_us);
 /* Does the stack have a function in the focus (true without a focus)? */
 bool profile_stack_in_focus(struct profile *p, uint32_t stack);
 /* Does one glob match this function name (the rules above)? */
 bool profile_focus_match(const char *glob, const char *function);
-/* (Between profile.c and scope.c: count one new sample of thread t, as the
- * scope says; re-count every sample since the reset.) */
-void profile_count_sample(struct profile *p, struct pthread *t, uint32_t stack);
+/* (Between profile.c and scope.c: count one new sample, as the scope says;
+ * re-count every sample since the reset.) */
+void profile_count_sample(struct profile *p, const struct psample *s);
 void profile_recount(struct profile *p);
 
 /* The rules for files seen from now on: --profile-all, or the

@@ -1,6 +1,7 @@
 /* scope.c — what the counts of the profile model take in: the samples since
- * the last reset, of every process or of one (narrowed), and with a focus,
- * only those with a focus function on their stack (doc/PRODUCT.md §7, §8).
+ * the last reset, of every process or of one (narrowed), of the whole
+ * session or of a time range, and with a focus, only those with a focus
+ * function on their stack (doc/PRODUCT.md §7, §8, §12).
  * The samples themselves are all kept: changing the scope re-counts. */
 #include "config.h"
 #include "model/profile.h"
@@ -58,18 +59,24 @@ bool profile_stack_in_focus(struct profile *p, uint32_t stack)
 	return false;
 }
 
-void profile_count_sample(struct profile *p, struct pthread *t, uint32_t stack)
+static bool in_range(const struct profile *p, uint64_t time_us)
 {
-	if (!profile_stack_in_focus(p, stack)) {
+	return !p->range_to_us || (time_us >= p->range_from_us && time_us < p->range_to_us);
+}
+
+void profile_count_sample(struct profile *p, const struct psample *s)
+{
+	struct pthread *t = &p->threads[s->thread];
+	if (!profile_stack_in_focus(p, s->stack)) {
 		p->out_of_focus++;
 		return;
 	}
 	t->samples++;
 	if (t->process)
 		p->processes[t->process - 1].samples++;
-	if (p->narrow_pid && t->pid != p->narrow_pid)
+	if ((p->narrow_pid && t->pid != p->narrow_pid) || !in_range(p, s->time_us))
 		return;
-	p->stacks[stack].count++;
+	p->stacks[s->stack].count++;
 	p->counted++;
 }
 
@@ -82,10 +89,8 @@ void profile_recount(struct profile *p)
 	for (size_t i = 0; i < p->nprocesses; i++)
 		p->processes[i].samples = 0;
 	p->counted = p->out_of_focus = 0;
-	for (size_t i = p->counted_from; i < p->nsamples; i++) {
-		const struct psample *s = &p->samples[i];
-		profile_count_sample(p, &p->threads[s->thread], s->stack);
-	}
+	for (size_t i = p->counted_from; i < p->nsamples; i++)
+		profile_count_sample(p, &p->samples[i]);
 	p->dirty = true;
 	p->generation++;
 }
@@ -95,6 +100,17 @@ void profile_narrow(struct profile *p, int pid)
 	if (p->narrow_pid == pid)
 		return;
 	p->narrow_pid = pid;
+	profile_recount(p);
+}
+
+void profile_set_range(struct profile *p, uint64_t from_us, uint64_t to_us)
+{
+	if (!to_us)
+		from_us = 0;
+	if (p->range_from_us == from_us && p->range_to_us == to_us)
+		return;
+	p->range_from_us = from_us;
+	p->range_to_us = to_us;
 	profile_recount(p);
 }
 

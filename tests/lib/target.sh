@@ -6,7 +6,9 @@
 #   proc_utime PID       user+system CPU ticks of PID (all threads)
 #   wait_traced PID [S]  wait until PID has a tracer
 #   task_states PID      the state letters of PID's threads
+#   finished PID         PID is gone or a zombie
 #   assert_unharmed PID  fail unless PID runs on untraced, unstopped, progressing
+#   assert_runs_on PID   the same, but PID may have finished on its own
 
 proc_field() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
 proc_utime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
@@ -31,11 +33,25 @@ task_states() {
 	done | tr '\n' ' '
 }
 
+# finished PID: PID is gone, or a zombie waiting for its parent.
+finished() {
+	! kill -0 "$1" 2>/dev/null || [ "$(proc_field "$1" State | cut -c1)" = Z ]
+}
+
 # assert_unharmed PID: PID runs on, untraced, not stopped, and makes progress.
 assert_unharmed() {
+	kill -0 "$1" 2>/dev/null || fail "target $1 is gone"
+	assert_runs_on "$1"
+	finished "$1" && fail "target $1 ended after the profiler let go"
+}
+
+# assert_runs_on PID: PID is untraced and not stopped, and makes progress,
+# unless it has finished on its own (a process whose work ends may end while
+# it is being looked at).
+assert_runs_on() {
 	local pid=$1 tp st u0 u1 i
-	kill -0 "$pid" 2>/dev/null || fail "target $pid is gone"
 	for i in $(seq 40); do
+		finished "$pid" && return 0
 		tp=$(proc_field "$pid" TracerPid)
 		[ "$tp" = 0 ] && break
 		sleep 0.05
@@ -46,5 +62,6 @@ assert_unharmed() {
 	u0=$(proc_utime "$pid")
 	sleep 0.4
 	u1=$(proc_utime "$pid")
+	finished "$pid" && return 0
 	[ $((u1 - u0)) -ge 5 ] || fail "target $pid makes no progress after detach (utime $u0 -> $u1, states: $(task_states "$pid"))"
 }

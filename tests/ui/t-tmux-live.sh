@@ -43,7 +43,7 @@ wait_screen '^ +(1[5-9]|2[0-9]|3[0-5])\.[0-9] +[0-9.]+ +[0-9]+ +work_b '
 
 # Help lists the keys; q leaves it.
 tmux_keys '?'
-wait_screen 'Esc Left Backspace +Go back'
+wait_screen 'Esc Backspace +Back to exactly where you were'
 tmux_keys q
 wait_screen '^ Functions '
 

@@ -8,20 +8,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-/* Each test's own loop (not a shared function), so that each is the
- * function its samples are in. */
-#define BURN(end)                                   \
-	do {                                        \
-		uint64_t x = (uint64_t)getpid();    \
-		while (wl_now() < (end))            \
-			WL_SPIN(x, 20000);          \
-		wl_sink = x;                        \
-	} while (0)
-
-__attribute__((noinline)) void test_parse(double end) { BURN(end); }
-__attribute__((noinline)) void test_sort(double end) { BURN(end); }
-__attribute__((noinline)) void test_hash(double end) { BURN(end); }
-__attribute__((noinline)) void daemon_work(double end) { BURN(end); }
+__attribute__((noinline)) void test_parse(double end) { WL_BURN_UNTIL(end); }
+__attribute__((noinline)) void test_sort(double end) { WL_BURN_UNTIL(end); }
+__attribute__((noinline)) void test_hash(double end) { WL_BURN_UNTIL(end); }
+__attribute__((noinline)) void daemon_work(double end) { WL_BURN_UNTIL(end); }
 
 int main(int argc, char **argv)
 {

@@ -72,4 +72,14 @@ static volatile uint64_t wl_sink;
 		__asm__ volatile("" : "+r"(x));                              \
 	}
 
+/* Burn CPU in the calling function until wl_now() reaches end. A macro,
+ * not a function, so that the samples are in the function that uses it. */
+#define WL_BURN_UNTIL(end)                          \
+	do {                                        \
+		uint64_t x_ = (uint64_t)getpid();   \
+		while (wl_now() < (end))            \
+			WL_SPIN(x_, 20000);         \
+		wl_sink = x_;                       \
+	} while (0)
+
 #endif
