@@ -78,7 +78,8 @@ void profile_free_alloc(struct profile *p, uint64_t id, uint64_t time_us)
 
 /* How allocation i counts (the scope of scope.c): OUT (before the last
  * reset, or out of the focus), THREAD (for its thread and process only:
- * another process is narrowed to, as their CPU samples count) or IN. */
+ * another process is narrowed to, or it is out of the time range, as their
+ * CPU samples count) or IN. */
 enum { OUT, THREAD, IN };
 
 static uint8_t counted(struct profile *p, size_t i)
@@ -86,7 +87,8 @@ static uint8_t counted(struct profile *p, size_t i)
 	const struct palloc *a = &p->allocs[i];
 	if (i < p->allocs_from || !profile_stack_in_focus(p, a->stack))
 		return OUT;
-	return p->narrow_pid && p->threads[a->thread].pid != p->narrow_pid ? THREAD : IN;
+	bool other = p->narrow_pid && p->threads[a->thread].pid != p->narrow_pid;
+	return other || !profile_in_range(p, a->time_us) ? THREAD : IN;
 }
 
 static void add(struct pbytes *to, const struct pbytes *b)

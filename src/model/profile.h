@@ -238,6 +238,8 @@ void profile_set_focus(struct profile *p, const char *const *globs, size_t n);
  * the narrowing to a process, it applies to stacks (every view's counts),
  * not to the samples of threads and processes. Re-counts. */
 void profile_set_range(struct profile *p, uint64_t from_us, uint64_t to_us);
+/* Is a time in the range counted (true without one)? */
+bool profile_in_range(const struct profile *p, uint64_t time_us);
 /* Does the stack have a function in the focus (true without a focus)? */
 bool profile_stack_in_focus(struct profile *p, uint32_t stack);
 /* Does one glob match this function name (the rules above)? */

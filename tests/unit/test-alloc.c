@@ -2,13 +2,14 @@
  * model and the session file: bytes allocated, live and live at the peak
  * per line, function, thread and process, bytes allocated inside a library
  * charged to the calling line, frees of unknown or freed blocks ignored,
- * narrowing, focus and reset; written in two syncs (a free after its
+ * narrowing, focus, a time range and reset; the flame graph in bytes; written in two syncs (a free after its
  * allocation's sync) they load back the same, the line_alloc and
  * function_alloc views agree with the model, and a file of schema
  * version 3 (no allocations) still opens. */
 #include "config.h"
 #include "check.h"
 #include "sesstest.h"
+#include "model/flame.h"
 #include "model/profile.h"
 #include "db/session.h"
 #include <sqlite3.h>
@@ -94,6 +95,14 @@ static void check_model(void)
 	CHECK_EQ(p->processes[f.pa].bytes.live, 3000);
 	CHECK_EQ(p->processes[f.pb].bytes.peak, 5000);
 
+	/* the flame graph counts the bytes too */
+	struct flame fl = {0};
+	profile_set_metric(p, METRIC_ALLOC);
+	profile_update(p);
+	flame_build(&fl, p);
+	CHECK_EQ(fl.nodes[0].total, 9500);
+	flame_free(&fl);
+
 	/* narrowed to pid 11: its bytes; pid 10's thread keeps its own */
 	profile_narrow(p, 11);
 	CHECK_EQ(self_in(p, METRIC_ALLOC, f.tmp_line), 5000);
@@ -110,6 +119,14 @@ static void check_model(void)
 	CHECK_EQ(p->bytes.alloc, 3500);
 	CHECK_EQ(p->bytes.peak, 3500);
 	profile_set_focus(p, NULL, 0);
+
+	/* a time range: the allocations made in it */
+	profile_set_range(p, 250, 360);
+	CHECK_EQ(self_in(p, METRIC_ALLOC, f.leak_line), 500);
+	CHECK_EQ(p->bytes.alloc, 5500);
+	CHECK_EQ(p->bytes.peak, 5500);
+	CHECK_EQ(p->threads[f.ta].bytes.alloc, 4500);
+	profile_set_range(p, 0, 0);
 
 	/* a reset: only what comes after counts */
 	profile_reset_counts(p);
