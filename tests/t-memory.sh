@@ -126,4 +126,7 @@ grep -q "	$child_line	" "$T/nofollow.lines" && fail "--no-follow: the child's li
 grep -q "linked statically.*link it dynamically" "$T/static.err" ||
 	fail "--memory with a static program: $(cat "$T/static.err")"
 [ -e "$T/static.db" ] && fail "--memory with a static program made a session"
+"$CPROF" --metric alloc --headless -o "$T/nomem.db" "$ALLOCS" lines 1 >/dev/null 2>"$T/nomem.err"
+[ $? -eq 2 ] && grep -q "record with --memory" "$T/nomem.err" ||
+	fail "--metric alloc without --memory: $(cat "$T/nomem.err")"
 pass "shares per line within 3 points (7 kinds, 4 threads, a fork, a shell's child), a leak within 10%, output unchanged"

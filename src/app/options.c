@@ -315,6 +315,9 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->memory && o->mode != MODE_LAUNCH)
 		return bad("--memory samples a PROGRAM that cprof-tui launches%s", "");
+	if (o->metric != METRIC_CPU && !o->memory && (o->mode == MODE_LAUNCH || o->mode == MODE_ATTACH))
+		return bad("--metric %s counts allocation samples: record with --memory",
+			   profile_metric_name((enum metric)o->metric));
 	return 0;
 }
 
