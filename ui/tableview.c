@@ -59,6 +59,8 @@ void tableview_header(struct view *v, int y, int width, const struct column *col
 
 	snprintf(title, sizeof(title), "%s (by %s)", what, t->orders[t->order].name);
 	titles[title_col] = title;
+	if (t->amount_col && t->amount_col <= n)
+		titles[t->amount_col - 1] = ui_amount_title(v->ui);
 	layout_columns(&l, cols, n, width);
 	layout_header(&l, y, width, titles);
 }

@@ -19,6 +19,7 @@ struct tableview {
 	const struct sort_order *orders; /* the orders `s` cycles through */
 	size_t norders, order;
 	struct table_row *rows;          /* row i of the view */
+	size_t amount_col;               /* 1 + the column of the metric's amount; 0: none */
 };
 
 /* A table view's priv is its struct tableview. */
@@ -34,7 +35,8 @@ void tableview_load(struct view *v);
 enum reaction tableview_gone(struct view *v);
 /* ops->done */
 void tableview_done(struct view *v);
-/* The title row of columns cols, column title_col saying "WHAT (by self)". */
+/* The title row of columns cols, column title_col saying "WHAT (by self)"
+ * and the amount's column the metric's (ui_amount_title). */
 void tableview_header(struct view *v, int y, int width, const struct column *cols, size_t n,
 		      size_t title_col, const char *what);
 /* The next sort order; says which in the status line. */

@@ -61,8 +61,7 @@ static void functions_draw_row(struct view *v, size_t row, int y, int width, boo
 	draw_text(y, 0, width, 0, "", true);
 	cell_text(&l, COL_SELF, y, ui_percent(ui, r->self, false, buf, sizeof(buf)));
 	cell_text(&l, COL_TOTAL, y, ui_percent(ui, r->total, false, buf, sizeof(buf)));
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->self);
-	cell_text(&l, COL_SAMPLES, y, buf);
+	cell_text(&l, COL_SAMPLES, y, ui_amount(ui, r->self, buf, sizeof(buf)));
 	if (ui->diff)
 		diffcols_cells(&l, COL_SELF, COL_BASE, COL_DELTA, y,
 			       diffcols_row_base(ui->diff, TABLE_FUNCTION, r),
@@ -121,6 +120,7 @@ struct view *functions_view_new(struct ui *ui)
 	struct tableview *t = xcalloc(1, sizeof(*t));
 	*t = (struct tableview){ .by = TABLE_FUNCTION, .orders = ui->diff ? diff_orders : orders,
 				 .norders = ui->diff ? sizeof(diff_orders) / sizeof(diff_orders[0])
-						     : sizeof(orders) / sizeof(orders[0]) };
+						     : sizeof(orders) / sizeof(orders[0]),
+				 .amount_col = 1 + COL_SAMPLES };
 	return view_new(ui, &functions_view_ops, t);
 }

@@ -67,6 +67,13 @@ static struct db_session *open_session(const struct options *o, const char *path
 	}
 	if (o->nfocus) /* (stored only when the TUI changes it) */
 		profile_set_focus(p, o->focus, o->nfocus);
+	if (p->metric != METRIC_CPU && !p->alloc_interval) {
+		snprintf(err, sizeof(err), "%s has no allocation samples for --metric %s (record "
+			 "with --memory)", o->session, profile_metric_name(p->metric));
+		print_error(err);
+		db_session_close(s);
+		return NULL;
+	}
 	if (o->narrow_pid) {
 		if (profile_process_find(p, o->narrow_pid) < 0) {
 			snprintf(err, sizeof(err), "no process %d in %s (--report %s --by process "
@@ -281,6 +288,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	struct profile *p = profile_new();
+	profile_set_metric(p, (enum metric)o.metric);
 	struct db_session *s = NULL;
 	int status = 0;
 	switch (o.mode) {

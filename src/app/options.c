@@ -12,7 +12,7 @@
 enum {
 	OPT_BACKEND = 256, OPT_HEADLESS, OPT_PROFILE_ONLY, OPT_PROFILE_ALL, OPT_SOURCE_PATH,
 	OPT_WALL, OPT_REPORT, OPT_BY, OPT_LIMIT, OPT_FORMAT, OPT_EXPORT, OPT_FOLLOW, OPT_NO_FOLLOW, OPT_FORCE,
-	OPT_FOCUS, OPT_REPEAT, OPT_DIFF,
+	OPT_FOCUS, OPT_REPEAT, OPT_DIFF, OPT_MEMORY, OPT_MEMORY_INTERVAL, OPT_METRIC,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +30,9 @@ static const struct option long_options[] = {
 	{"focus", required_argument, NULL, OPT_FOCUS},
 	{"repeat", required_argument, NULL, OPT_REPEAT},
 	{"no-follow", no_argument, NULL, OPT_NO_FOLLOW},
+	{"memory", no_argument, NULL, OPT_MEMORY},
+	{"memory-interval", required_argument, NULL, OPT_MEMORY_INTERVAL},
+	{"metric", required_argument, NULL, OPT_METRIC},
 	{"pid", required_argument, NULL, 'p'},
 	{"report", required_argument, NULL, OPT_REPORT},
 	{"by", required_argument, NULL, OPT_BY},
@@ -51,6 +54,7 @@ static void usage(FILE *f)
 	      "  cprof-tui [OPTIONS] BASE.db NEW.db      browse NEW.db as a diff against BASE.db\n"
 	      "  cprof-tui --report SESSION.db [--by function|line|file|process] [--limit N]\n"
 	      "                   [--format text|tsv|json] [--pid PID] [--focus PATTERN]\n"
+	      "                   [--metric cpu|alloc|live|peak]\n"
 	      "  cprof-tui --export folded|speedscope|pprof|callgrind SESSION.db [-o FILE]\n"
 	      "                   [--pid PID] [--focus PATTERN]\n"
 	      "  cprof-tui --diff BASE.db NEW.db [--by function|line|file] [--limit N]\n"
@@ -76,6 +80,13 @@ static void usage(FILE *f)
 	      "                            session\n"
 	      "      --focus PATTERN       count only samples with a function matching\n"
 	      "                            PATTERN (a glob) on the stack; repeatable\n"
+	      "      --memory              also sample the allocations of a launched PROGRAM\n"
+	      "                            (and its children), by bytes\n"
+	      "      --memory-interval SIZE  mean bytes between allocation samples once\n"
+	      "                            warmed up (default 256K; K, M suffixes)\n"
+	      "      --metric KIND         what the counts count: cpu (default), alloc\n"
+	      "                            (bytes allocated), live (not freed) or peak\n"
+	      "                            (live at the peak)\n"
 	      "      --report SESSION.db   print a saved session's profile and exit\n"
 	      "      --by KIND             report rows: function (default), line, file or\n"
 	      "                            process\n"
@@ -144,10 +155,25 @@ static bool take_session(struct options *o, int argc, char **argv)
 	return true;
 }
 
+/* A size in bytes with an optional K, M or G (powers of 1024). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = !*end ? 0 : !strcmp(end, "K") || !strcmp(end, "k") ? 10 : !strcmp(end, "M") ? 20
+		    : !strcmp(end, "G") ? 30 : -1;
+	if (errno || end == s || s[0] == '-' || shift < 0 || v > (1ull << 40) >> shift)
+		return false;
+	*out = v << shift;
+	return true;
+}
+
 static int parse(struct options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
 	o->backend = "auto";
+	o->memory_interval = DEFAULT_MEMORY_INTERVAL;
 	bool have_pid = false;
 	size_t cap_po = 0, cap_sp = 0, cap_focus = 0;
 	unsigned long v;
@@ -203,6 +229,20 @@ static int parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_PROFILE_ALL:
 			o->profile_all = true;
+			break;
+		case OPT_MEMORY:
+			o->memory = true;
+			break;
+		case OPT_MEMORY_INTERVAL:
+			if (!parse_size(optarg, &o->memory_interval) || o->memory_interval < 1024 ||
+			    o->memory_interval > (1ull << 30))
+				return bad("invalid --memory-interval '%s': give bytes from 1K to 1G "
+					   "(e.g. 256K)", optarg);
+			o->memory = true;
+			break;
+		case OPT_METRIC:
+			if ((o->metric = profile_metric_find(optarg)) < 0)
+				return bad("invalid --metric '%s': use cpu, alloc, live or peak", optarg);
 			break;
 		case OPT_SOURCE_PATH:
 			*VEC_PUSH(o->source_path, o->nsource_path, cap_sp) = optarg;
@@ -335,6 +375,19 @@ int options_parse(struct options *o, int argc, char **argv)
 	if (o->mode == MODE_EXPORT && (o->by || o->limit || o->format))
 		return bad("--export writes every stack in its own format: --by, --limit and "
 			   "--format are for --report and --diff%s", "");
+	if (o->memory && o->mode == MODE_ATTACH) {
+		char pid[16];
+		snprintf(pid, sizeof(pid), "%d", o->pid);
+		return bad("--memory cannot sample the allocations of a running process (%s): the "
+			   "library that samples them is loaded when a program starts; run the program "
+			   "under cprof-tui --memory, or see where it first touches memory with perf "
+			   "record -e page-faults -g -p PID", pid);
+	}
+	if (o->memory && o->mode != MODE_LAUNCH)
+		return bad("--memory samples a PROGRAM that cprof-tui launches%s", "");
+	if (o->metric != METRIC_CPU && !o->memory && (o->mode == MODE_LAUNCH || o->mode == MODE_ATTACH))
+		return bad("--metric %s counts allocation samples: record with --memory",
+			   profile_metric_name((enum metric)o->metric));
 	return 0;
 }
 

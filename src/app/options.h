@@ -36,10 +36,14 @@ struct options {
 	size_t limit;            /* --limit, 0 = default */
 	enum report_format format;
 	enum export_format export_format; /* --export FORMAT */
+	bool memory;             /* --memory: sample allocations too */
+	uint64_t memory_interval; /* --memory-interval: mean bytes between samples */
+	int metric;              /* --metric: enum metric of the counts (report, TUI) */
 };
 
 #define DEFAULT_FREQUENCY 999
 #define MAX_FREQUENCY 10000
+#define DEFAULT_MEMORY_INTERVAL (256 * 1024)
 
 /* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),
  * -1 after printing one error line (exit 2). */

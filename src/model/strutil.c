@@ -96,6 +96,22 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+char *str_bytes(char *buf, size_t n, uint64_t bytes)
+{
+	static const char units[] = "KMGTPE";
+	double v = (double)bytes;
+	int u = -1;
+	while (v >= 1024 && u < (int)sizeof(units) - 2) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%lluB", (unsigned long long)bytes);
+	else
+		snprintf(buf, n, v < 99.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	return buf;
+}
+
 const char *str_basename(const char *path)
 {
 	const char *s = strrchr(path, '/');

@@ -18,6 +18,9 @@ size_t str_utf8_len(const char *s);
 char *str_iso8601_now(char *buf, size_t n);
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
+/* Bytes as people read them: "512B", "12.3K", "4.0M", "1.2G" (powers of
+ * 1024) into buf; returns buf. */
+char *str_bytes(char *buf, size_t n, uint64_t bytes);
 /* Last path component. */
 const char *str_basename(const char *path);
 /* Lexically normalise a path in place: "a/./b" -> "a/b", "a/x/../b" -> "a/b". */

@@ -262,7 +262,7 @@ static struct sampler *ptrace_launch(char *const argv[], const struct sampler_co
 			}
 		}
 		raise(SIGSTOP);
-		execvp(argv[0], argv);
+		execvpe(argv[0], argv, cfg->env ? cfg->env : environ);
 		int e = errno;
 		if (write(pfd[1], &e, sizeof(e)) < 0)
 			_exit(127);
