@@ -15,13 +15,16 @@ SRCDIR=$PWD
 
 # build (g++ too: the C++ workload), libraries (libiberty-dev: the demangler),
 # the sqlite3 shell and perf (tests), tmux (TUI tests), python3 (JSON checks),
-# util-linux (setpriv), binutils (readelf), valgrind, strace (a program
-# launched under a tracer), clang and libclang-rt-14-dev (libFuzzer, ASan and
-# UBSan: the session reader's fuzz test, tests/sanitize.sh); rustc (the Rust
-# workload) unless one is on PATH already (rustup's)
+# util-linux (setpriv), binutils (readelf), valgrind (also callgrind_annotate,
+# which reads --export callgrind), strace (a program launched under a tracer),
+# clang and libclang-rt-14-dev (libFuzzer, ASan and UBSan: the session
+# reader's fuzz test, tests/sanitize.sh), golang-go (go tool pprof reads
+# --export pprof); zlib1g-dev (pprof is gzip-compressed); heaptrack and zstd
+# (the reference of --memory: tests/t-memory-heaptrack.sh, bench/alloc.sh);
+# rustc (the Rust workload) unless one is on PATH already (rustup's)
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev libunwind-dev
-	libdw-dev libelf-dev libiberty-dev libsqlite3-dev sqlite3 linux-perf tmux python3 util-linux
-	binutils valgrind strace clang libclang-rt-14-dev"
+	libdw-dev libelf-dev libiberty-dev libsqlite3-dev zlib1g-dev sqlite3 linux-perf tmux python3
+	util-linux binutils valgrind strace clang libclang-rt-14-dev golang-go heaptrack zstd"
 command -v rustc >/dev/null || PACKAGES="$PACKAGES rustc"
 
 stop_after=run

@@ -10,7 +10,8 @@
 BENCH_PROGS = bench/bwl bench/ptrace-floor bench/symbench bench/sessbench
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 CLEANFILES += $(BENCH_PROGS)
-EXTRA_DIST += bench/run.sh bench/gen-big.sh bench/pysym.sh bench/suite.sh bench/RESULTS.md
+EXTRA_DIST += bench/run.sh bench/gen-big.sh bench/pysym.sh bench/suite.sh bench/alloc.sh \
+	bench/RESULTS.md
 
 # Workloads are built like the test workloads: -O2, no frame pointers, -g.
 bench_bwl_SOURCES = bench/bwl.c tests/workloads/stages.h
@@ -26,4 +27,5 @@ bench_sessbench_LDADD = $(ENGINE_LIBS)
 bench_sessbench_LDFLAGS = $(SANITIZE)
 
 .PHONY: bench-programs
-bench-programs: cprof-tui $(BENCH_PROGS) tests/workloads/tcase tests/workloads/short
+bench-programs: cprof-tui $(BENCH_PROGS) tests/workloads/tcase tests/workloads/short \
+	tests/workloads/allocs preload/libcprof-alloc.so

@@ -467,6 +467,10 @@ deep_stacks=$(sqlite3 "$OUT/acc-deep-cprof.db" "SELECT count(DISTINCT stack_id) 
 log "test suite: bare, perf record, cprof-tui"
 bash "$SRC/bench/suite.sh" "$BUILD" "$OUT/suite" "$( ((QUICK)) && echo 3 || echo 5)" >"$OUT/suite.txt" 2>&1
 
+# ---- 7. allocations: cprof-tui --memory against heaptrack -----------------------------------
+log "allocations: bare, heaptrack, cprof-tui --memory"
+bash "$SRC/bench/alloc.sh" "$BUILD" "$OUT/alloc" "$( ((QUICK)) && echo 2 || echo 5)" >"$OUT/alloc.txt" 2>&1
+
 # ---- tables -------------------------------------------------------------------------
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 T_END=$(date +%s)
@@ -686,6 +690,8 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 		echo "| samples cprof-tui / perf | $(kv samples_cprof "$U") / $(kv samples_perf "$U") | | |"
 		echo "| 20-ms tests with samples | $(kv tests_sampled "$U") | | |"
 	fi
+	echo
+	bash "$SRC/bench/alloc.sh" --table "$OUT/alloc.txt"
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
 
 cat "$RESULTS"

@@ -43,6 +43,12 @@ static int load_meta(struct db_session *s, struct profile *p)
 			p->counters.lost = strtoull(v, NULL, 10);
 		else if (!strcmp(k, "samples_reused"))
 			p->counters.reused = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "memory_interval"))
+			p->alloc_interval = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "alloc_lost"))
+			p->alloc_lost = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "frees_lost"))
+			p->frees_lost = strtoull(v, NULL, 10);
 	}
 	return sqlite3_finalize(st) ? -1 : 0;
 }
@@ -160,6 +166,28 @@ static enum load_result sample_row(struct loading *l, sqlite3_stmt *st)
 	    !remap_get(&l->threads, sqlite3_column_int64(st, 1), &thread))
 		return LOAD_MISSING;
 	profile_add_sample(l->p, (uint64_t)sqlite3_column_int64(st, 0), thread, sid);
+	return LOAD_OK;
+}
+
+/* (id, time_us, thread id, stack id, size, weight) */
+static enum load_result alloc_row(struct loading *l, sqlite3_stmt *st)
+{
+	uint32_t sid, thread;
+	if (!remap_get(&l->stacks, sqlite3_column_int64(st, 3), &sid) ||
+	    !remap_get(&l->threads, sqlite3_column_int64(st, 2), &thread))
+		return LOAD_MISSING;
+	profile_add_alloc(l->p, (uint64_t)sqlite3_column_int64(st, 1), thread, sid,
+			  (uint64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 4),
+			  (uint64_t)sqlite3_column_int64(st, 5));
+	return LOAD_OK;
+}
+
+/* (alloc id, time_us): a free of an allocation that is not there, or
+ * freed already, changes nothing */
+static enum load_result free_row(struct loading *l, sqlite3_stmt *st)
+{
+	profile_free_alloc(l->p, (uint64_t)sqlite3_column_int64(st, 0),
+			   (uint64_t)sqlite3_column_int64(st, 1));
 	return LOAD_OK;
 }
 
@@ -312,7 +340,16 @@ static enum load_result load_tables(struct loading *l, const char **what)
 	if (r || l->s->version < 3)
 		return r;
 	*what = "focus";
-	return query(l, "SELECT pattern FROM focus ORDER BY rowid", focus_row);
+	r = query(l, "SELECT pattern FROM focus ORDER BY rowid", focus_row);
+	if (r || l->s->version < 4)
+		return r;
+	*what = "allocs";
+	r = query(l, "SELECT id, time_us, thread_id, stack_id, size, weight FROM allocs ORDER BY id",
+		  alloc_row);
+	if (r)
+		return r;
+	*what = "frees";
+	return query(l, "SELECT alloc_id, time_us FROM frees ORDER BY rowid", free_row);
 }
 
 int db_session_load(struct db_session *s, struct profile *p, char *err, size_t errlen)

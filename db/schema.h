@@ -2,7 +2,8 @@
  * Documented for sqlite3 users in doc/SESSION.md; keep both in step.
  * Version 1 had no frames.function_file_id: a function's file was its
  * frames' file_id. Version 2 had no processes or focus, threads were keyed
- * by tid and samples named their tid. (db/loader.c reads all three.)
+ * by tid and samples named their tid. Version 3 had no allocs or frees.
+ * (db/loader.c reads all four.)
  *
  * Counting rules of line_hits / function_hits are doc/PRODUCT.md §4 under the profiled
  * set stored in files.profiled; samples with no frame in a profiled file
@@ -29,6 +30,10 @@
 "                       command TEXT, started_us INTEGER NOT NULL, ended_us INTEGER,\n" \
 "                       exit_status INTEGER, followed INTEGER NOT NULL, samples INTEGER NOT NULL);\n" \
 "CREATE TABLE focus(pattern TEXT NOT NULL);\n" \
+"CREATE TABLE allocs(id INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, thread_id INTEGER NOT NULL,\n" \
+"                    stack_id INTEGER NOT NULL, size INTEGER NOT NULL, weight INTEGER NOT NULL);\n" \
+"CREATE TABLE frees(alloc_id INTEGER NOT NULL, time_us INTEGER NOT NULL);\n" \
+"CREATE INDEX frees_alloc ON frees(alloc_id);\n" \
 "CREATE VIEW stack_counts AS SELECT stack_id, count(*) AS n FROM samples GROUP BY stack_id;\n" \
 "CREATE VIEW stack_self AS\n" \
 "  SELECT sf.stack_id, sf.frame_id FROM stack_frames sf\n" \
@@ -61,6 +66,42 @@
 "  LEFT JOIN s ON s.function = t.function AND s.function_file_id = t.function_file_id\n" \
 "  UNION ALL\n" \
 "  SELECT '(outside profiled files)', '', coalesce(sum(n), 0), coalesce(sum(n), 0) FROM stack_counts\n" \
+"  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n" \
+"CREATE VIEW stack_bytes AS\n" \
+"  SELECT a.stack_id, sum(a.weight) AS alloc,\n" \
+"         sum(CASE WHEN EXISTS (SELECT 1 FROM frees f WHERE f.alloc_id = a.id) THEN 0 ELSE a.weight END)\n" \
+"         AS live\n" \
+"  FROM allocs a GROUP BY a.stack_id;\n" \
+"CREATE VIEW line_alloc AS\n" \
+"  WITH t AS (SELECT d.file_id, d.line, sum(b.alloc) AS total, sum(b.live) AS live_total FROM\n" \
+"               (SELECT DISTINCT sf.stack_id, f.file_id, f.line FROM stack_frames sf\n" \
+"                JOIN frames f ON f.id = sf.frame_id) d\n" \
+"             JOIN stack_bytes b USING(stack_id) GROUP BY d.file_id, d.line),\n" \
+"       s AS (SELECT f.file_id, f.line, sum(b.alloc) AS self, sum(b.live) AS live_self\n" \
+"             FROM stack_self ss JOIN stack_bytes b USING(stack_id) JOIN frames f ON f.id = ss.frame_id\n" \
+"             GROUP BY f.file_id, f.line)\n" \
+"  SELECT fi.path AS path, t.line AS line, coalesce(s.self, 0) AS self, t.total AS total,\n" \
+"         coalesce(s.live_self, 0) AS live_self, t.live_total AS live_total\n" \
+"  FROM t JOIN files fi ON fi.id = t.file_id LEFT JOIN s ON s.file_id = t.file_id AND s.line = t.line\n" \
+"  UNION ALL\n" \
+"  SELECT '(outside profiled files)', 0, coalesce(sum(alloc), 0), coalesce(sum(alloc), 0),\n" \
+"         coalesce(sum(live), 0), coalesce(sum(live), 0) FROM stack_bytes\n" \
+"  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n" \
+"CREATE VIEW function_alloc AS\n" \
+"  WITH t AS (SELECT d.function, d.function_file_id, sum(b.alloc) AS total, sum(b.live) AS live_total\n" \
+"             FROM (SELECT DISTINCT sf.stack_id, f.function, f.function_file_id FROM stack_frames sf\n" \
+"                   JOIN frames f ON f.id = sf.frame_id) d\n" \
+"             JOIN stack_bytes b USING(stack_id) GROUP BY d.function, d.function_file_id),\n" \
+"       s AS (SELECT f.function, f.function_file_id, sum(b.alloc) AS self, sum(b.live) AS live_self\n" \
+"             FROM stack_self ss JOIN stack_bytes b USING(stack_id) JOIN frames f ON f.id = ss.frame_id\n" \
+"             GROUP BY f.function, f.function_file_id)\n" \
+"  SELECT t.function AS function, fi.path AS path, coalesce(s.self, 0) AS self, t.total AS total,\n" \
+"         coalesce(s.live_self, 0) AS live_self, t.live_total AS live_total\n" \
+"  FROM t JOIN files fi ON fi.id = t.function_file_id\n" \
+"  LEFT JOIN s ON s.function = t.function AND s.function_file_id = t.function_file_id\n" \
+"  UNION ALL\n" \
+"  SELECT '(outside profiled files)', '', coalesce(sum(alloc), 0), coalesce(sum(alloc), 0),\n" \
+"         coalesce(sum(live), 0), coalesce(sum(live), 0) FROM stack_bytes\n" \
 "  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n"
 
 #endif

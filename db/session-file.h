@@ -11,7 +11,7 @@
 /* How much of the profile model is in the file: rows below these indexes
  * are committed. Moved forward only once a transaction has committed. */
 struct db_written {
-	size_t files, frames, stacks, samples, threads, processes;
+	size_t files, frames, stacks, samples, threads, processes, allocs, frees;
 	uint64_t generation;  /* the model's generation then: rows stamped later changed */
 };
 
@@ -33,7 +33,7 @@ struct db_session {
 	size_t cap_profiled;
 	struct db_counts counts, pending; /* committed; written by the open transaction */
 	sqlite3_stmt *ins_file, *ins_frame, *ins_stack, *ins_stack_frame, *ins_sample,
-		*ins_thread, *ins_process, *ins_focus, *set_meta, *set_profiled;
+		*ins_thread, *ins_process, *ins_focus, *ins_alloc, *ins_free, *set_meta, *set_profiled;
 };
 
 /* Prepare the writer's statements (writer.c): 0, or -1 (sqlite3_errmsg).

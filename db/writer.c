@@ -24,7 +24,10 @@ int db_writer_prepare(struct db_session *s)
 	     prepare(s, &s->ins_process, "INSERT OR REPLACE INTO processes(id, pid, ppid, command, "
 					 "started_us, ended_us, exit_status, followed, samples) "
 					 "VALUES(?,?,?,?,?,?,?,?,?)") ||
-	     prepare(s, &s->ins_focus, "INSERT INTO focus(pattern) VALUES(?)")))
+	     prepare(s, &s->ins_focus, "INSERT INTO focus(pattern) VALUES(?)") ||
+	     prepare(s, &s->ins_alloc, "INSERT INTO allocs(id, time_us, thread_id, stack_id, size, "
+				       "weight) VALUES(?,?,?,?,?,?)") ||
+	     prepare(s, &s->ins_free, "INSERT INTO frees(alloc_id, time_us) VALUES(?,?)")))
 		return -1;
 	if (prepare(s, &s->ins_file, "INSERT INTO files(id, path, profiled, system) VALUES(?,?,?,?)") ||
 	    prepare(s, &s->ins_stack, "INSERT INTO stacks(id, depth, flags) VALUES(?,?,?)") ||
@@ -40,7 +43,7 @@ void db_writer_finalize(struct db_session *s)
 {
 	sqlite3_stmt *all[] = {s->ins_file, s->ins_frame, s->ins_stack, s->ins_stack_frame,
 			       s->ins_sample, s->ins_thread, s->ins_process, s->ins_focus,
-			       s->set_meta, s->set_profiled};
+			       s->ins_alloc, s->ins_free, s->set_meta, s->set_profiled};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
 	struct db_counts *c[] = {&s->counts, &s->pending};
@@ -186,6 +189,32 @@ static int write_samples(struct db_session *s, const struct profile *p, size_t f
 	return 0;
 }
 
+/* Allocation samples and frees from `from` on. */
+static int write_allocs(struct db_session *s, const struct profile *p, size_t from,
+			size_t frees_from)
+{
+	if ((from < p->nallocs || frees_from < p->nfrees) && !s->ins_alloc)
+		return -1; /* an older file */
+	for (size_t i = from; i < p->nallocs; i++) {
+		const struct palloc *a = &p->allocs[i];
+		sqlite3_bind_int64(s->ins_alloc, 1, (int64_t)i);
+		bind_count(s->ins_alloc, 2, a->time_us);
+		sqlite3_bind_int64(s->ins_alloc, 3, a->thread);
+		sqlite3_bind_int64(s->ins_alloc, 4, a->stack);
+		bind_count(s->ins_alloc, 5, a->size);
+		bind_count(s->ins_alloc, 6, a->weight);
+		if (run(s->ins_alloc))
+			return -1;
+	}
+	for (size_t i = frees_from; i < p->nfrees; i++) {
+		sqlite3_bind_int64(s->ins_free, 1, p->frees[i].alloc);
+		bind_count(s->ins_free, 2, p->frees[i].time_us);
+		if (run(s->ins_free))
+			return -1;
+	}
+	return 0;
+}
+
 /* Threads and processes that are new or changed since the last commit
  * (their names, states, ends, sample counts). */
 static int write_threads(struct db_session *s, const struct profile *p)
@@ -267,13 +296,18 @@ static int write_meta(struct db_session *s, const struct profile *p)
 	       set_meta_u64(s, "samples_no_symbol", c->no_symbol) ||
 	       set_meta_u64(s, "samples_lost", c->lost) ||
 	       set_meta_u64(s, "samples_reused", c->reused) ||
+	       (p->alloc_interval &&
+		(set_meta_u64(s, "memory_interval", p->alloc_interval) ||
+		 set_meta_u64(s, "alloc_samples", p->nallocs) ||
+		 set_meta_u64(s, "alloc_lost", p->alloc_lost) ||
+		 set_meta_u64(s, "frees_lost", p->frees_lost))) ||
 	       (p->backend && set_meta(s, "backend", p->backend)) ? -1 : 0;
 }
 
 void db_writer_committed(struct db_session *s, const struct profile *p)
 {
 	s->done = (struct db_written){p->nfiles, p->nframes, p->nstacks, p->nsamples,
-				      p->nthreads, p->nprocesses, p->generation};
+				      p->nthreads, p->nprocesses, p->nallocs, p->nfrees, p->generation};
 	xgrow((void **)&s->profiled_done, &s->cap_profiled, p->nfiles, sizeof(bool));
 	for (size_t i = 0; i < p->nfiles; i++)
 		s->profiled_done[i] = p->files[i].profiled;
@@ -296,6 +330,7 @@ int db_session_sync(struct db_session *s, struct profile *p, char *err, size_t e
 	db_writer_count(s, p);
 	if (write_files(s, p, s->done.files) || write_frames(s, p, s->done.frames) ||
 	    write_stacks(s, p, s->done.stacks) || write_samples(s, p, s->done.samples) ||
+	    write_allocs(s, p, s->done.allocs, s->done.frees) ||
 	    write_threads(s, p) || write_focus(s, p) || write_meta(s, p) ||
 	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL))
 		goto fail_rollback;

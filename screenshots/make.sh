@@ -1,7 +1,9 @@
 #!/bin/bash
 # screenshots/make.sh — PNG screenshots of the main views on a real run.
 #
-# Runs the real cprof-tui in tmux on the bundled demo, captures each view with
+# Runs the real cprof-tui in tmux on the bundled demo (and, for the diff view,
+# on the UI tests' fixture session against its changed version, made by
+# tests/ui/mkfixture), captures each view with
 # its colours (tmux capture-pane -e), renders it to HTML (ansi2html.py) and
 # takes a PNG of that with headless Chromium.
 #
@@ -60,3 +62,16 @@ keys Space
 keys -N 25 Left
 shot timeline
 keys q q
+
+# a diff: the fixture session against its changed version
+MKFIXTURE=$BUILDDIR/tests/ui/mkfixture
+[ -x "$MKFIXTURE" ] || { echo "make.sh: no $MKFIXTURE (make check TESTS= builds it)" >&2; exit 1; }
+cp -r "$HERE/../tests/ui/fixture" "$T/"
+(cd "$T" && "$MKFIXTURE" fixture.db && "$MKFIXTURE" --changed changed.db)
+sleep 1
+tm kill-server 2>/dev/null || true
+tm -f /dev/null new-session -d -x $COLS -y $ROWS \
+	"cd $T && env TERM=tmux-256color LANG=C.UTF-8 $CPROF fixture.db changed.db"
+sleep 1
+shot diff
+keys q

@@ -19,8 +19,9 @@ import os, re, subprocess, sys, tempfile
 
 # folder -> the folders its files may use (besides itself), lowest first
 LAYERS = {
+    "preload": [],
     "src/model": [],
-    "src/target": ["src/model"],
+    "src/target": ["src/model", "preload"],
     "db": ["src/model"],
     "src/stack": ["src/model", "src/target"],
     "ui": ["src/model"],

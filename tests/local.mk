@@ -31,7 +31,9 @@ WORKLOADS = \
 	tests/workloads/stripped-nosym \
 	tests/workloads/cxxnames \
 	tests/workloads/dlopen \
-	tests/workloads/libplugin.so
+	tests/workloads/libplugin.so \
+	tests/workloads/allocs \
+	tests/workloads/exitcode-static
 check_PROGRAMS += $(WORKLOADS)
 
 SPLIT2_SOURCES = tests/workloads/split2.c tests/workloads/split2_a.c \
@@ -61,6 +63,11 @@ tests_workloads_stripped_nosym_LDADD = $(WL_LDADD)
 # overloads, a template, a lambda), built like the C workloads.
 tests_workloads_cxxnames_SOURCES = tests/workloads/cxxnames.cc tests/workloads/wl.h
 tests_workloads_cxxnames_CXXFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra
+
+# `allocs`: allocations with known bytes per line (--memory)
+tests_workloads_allocs_SOURCES = tests/workloads/allocs.cc
+tests_workloads_allocs_CXXFLAGS = -g -O2 -fomit-frame-pointer -Wall -Wextra -pthread
+tests_workloads_allocs_LDFLAGS = -pthread
 
 # `dlopen` loads libplugin.so (built as a "program" linked -shared) at run time.
 tests_workloads_dlopen_SOURCES = tests/workloads/dlopen.c tests/workloads/wl.h
@@ -106,6 +113,10 @@ tests_workloads_exectest_CFLAGS = $(WL_CFLAGS)
 tests_workloads_exectest_LDADD = $(WL_LDADD)
 tests_workloads_exitcode_SOURCES = tests/workloads/exitcode.c tests/workloads/wl.h
 tests_workloads_exitcode_CFLAGS = $(WL_CFLAGS)
+# `exitcode-static`: a program the dynamic loader never runs (--memory refuses it)
+tests_workloads_exitcode_static_SOURCES = tests/workloads/exitcode.c tests/workloads/wl.h
+tests_workloads_exitcode_static_CFLAGS = $(WL_CFLAGS)
+tests_workloads_exitcode_static_LDFLAGS = -static
 tests_workloads_diesig_SOURCES = tests/workloads/diesig.c tests/workloads/wl.h
 tests_workloads_diesig_CFLAGS = $(WL_CFLAGS)
 tests_workloads_short_SOURCES = tests/workloads/short.c tests/workloads/wl.h
@@ -131,10 +142,12 @@ ENGINE_TESTS = \
 	tests/t-cxx.sh \
 	tests/t-dlopen.sh \
 	tests/t-deep.sh \
+	tests/t-diff.sh \
 	tests/t-diskfull.sh \
 	tests/t-eintr.sh \
 	tests/t-exec.sh \
 	tests/t-exitstatus.sh \
+	tests/t-export.sh \
 	tests/t-focus.sh \
 	tests/t-frequency.sh \
 	tests/t-fuzz.sh \
@@ -149,6 +162,8 @@ ENGINE_TESTS = \
 	tests/t-logfile.sh \
 	tests/t-mainexit.sh \
 	tests/t-many-threads.sh \
+	tests/t-memory.sh \
+	tests/t-memory-heaptrack.sh \
 	tests/t-output.sh \
 	tests/t-overhead.sh \
 	tests/t-quick-children.sh \
@@ -172,14 +187,15 @@ LOG_COMPILER = bash
 EXTRA_DIST += $(ENGINE_TESTS) tests/lib/common.sh tests/lib/target.sh tests/run-all.sh \
 	tests/layout.py tests/fuzz/fuzz.sh tests/fuzz/fuzz-session.c tests/fuzz/session.dict \
 	tests/fuzz/corpus tests/fuzz/regress tests/sanitize.sh \
-	tests/workloads/crunch.rs tests/workloads/runner.sh
+	tests/workloads/crunch.rs tests/workloads/runner.sh tests/lib/memory.sh tests/lib/heaptrack.py
 
 # Unit tests of the engine's parts (model, session file, helpers, unwinding):
 # C programs linking libcprof.a; run-all.sh runs build/tests/unit/*.test.
 UNIT_TESTS = tests/unit/test-profile.test tests/unit/test-session.test tests/unit/test-util.test \
 	tests/unit/test-unwind.test tests/unit/test-policy.test tests/unit/test-symbols.test \
 	tests/unit/test-sessfault.test tests/unit/test-report.test tests/unit/test-diagnose.test \
-	tests/unit/test-flame.test tests/unit/test-perf.test
+	tests/unit/test-flame.test tests/unit/test-alloc.test \
+	tests/unit/test-export.test tests/unit/test-perf.test
 check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_profile_test_SOURCES = tests/unit/test-profile.c tests/unit/check.h
 tests_unit_test_profile_test_LDADD = $(ENGINE_LIBS)
@@ -190,6 +206,10 @@ tests_unit_test_flame_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_session_test_SOURCES = tests/unit/test-session.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_session_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_session_test_LDFLAGS = $(SANITIZE)
+# test-alloc: allocation samples in the model and the session file (--memory)
+tests_unit_test_alloc_test_SOURCES = tests/unit/test-alloc.c tests/unit/check.h tests/unit/sesstest.h
+tests_unit_test_alloc_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_alloc_test_LDFLAGS = $(SANITIZE)
 # test-sessfault: the session file under faults (a failed sync, locks, read-only) and hostile input
 tests_unit_test_sessfault_test_SOURCES = tests/unit/test-sessfault.c tests/unit/check.h tests/unit/sesstest.h
 tests_unit_test_sessfault_test_LDADD = $(ENGINE_LIBS)
@@ -197,6 +217,9 @@ tests_unit_test_sessfault_test_LDFLAGS = $(SANITIZE)
 tests_unit_test_diagnose_test_SOURCES = tests/unit/test-diagnose.c tests/unit/check.h
 tests_unit_test_diagnose_test_LDADD = $(ENGINE_LIBS)
 tests_unit_test_diagnose_test_LDFLAGS = $(SANITIZE)
+tests_unit_test_export_test_SOURCES = tests/unit/test-export.c tests/unit/check.h
+tests_unit_test_export_test_LDADD = $(ENGINE_LIBS)
+tests_unit_test_export_test_LDFLAGS = $(SANITIZE)
 # test-perf: the perf backend on this program re-executed (a family of
 # processes, an attached pair of threads); skips where perf events are refused
 tests_unit_test_perf_test_SOURCES = tests/unit/test-perf.c tests/unit/check.h

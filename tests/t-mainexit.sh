@@ -20,7 +20,7 @@ ge "$n" 1000 || fail "launched: only $n samples in survivor (2 s busy after main
 lc=$(complete_share "$T/l.db")
 ge "$lc" 95 || fail "launched: only $lc% of survivor's stacks reach start_thread after the main thread exited"
 
-start_wl mainexit 3
+start_wl mainexit 10 # (killed when the test ends)
 cprof --headless -p "$WL_PID" -d 1 -o "$T/a.db" || fail "attaching after the main thread exited failed: $(tail -n 1 "$T/cprof.err")"
 an=$(sql "$T/a.db" "SELECT coalesce(sum(self), 0) FROM function_hits WHERE function = 'survivor'")
 ge "$an" 200 || fail "attached: only $an samples in survivor in 1 s"

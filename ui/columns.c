@@ -12,6 +12,11 @@ void layout_columns(struct layout *l, const struct column *cols, size_t n, int w
 	int x = 0, shares = 0;
 	size_t first_flex = n;
 	for (size_t i = 0; i < n; i++) {
+		if (cols[i].width == COL_HIDDEN) {
+			l->x[i] = x;
+			l->w[i] = 0;
+			continue;
+		}
 		if (!cols[i].width) {
 			if (first_flex == n)
 				first_flex = i;
@@ -30,7 +35,7 @@ void layout_columns(struct layout *l, const struct column *cols, size_t n, int w
 	int base = x + cols[first_flex].gap, room = width > base ? width - base : 0, cum = 0;
 	size_t prev = n;
 	for (size_t i = first_flex; i < n; i++) {
-		if (cols[i].width)
+		if (cols[i].width) /* fixed or hidden */
 			continue;
 		int start = base + (shares ? room * cum / shares : 0);
 		if (prev < n)
@@ -50,7 +55,7 @@ void layout_header(const struct layout *l, int y, int width, const char *const *
 	draw_text(y, 0, width, 0, "", true);
 	for (size_t i = 0; i < l->n; i++) {
 		const char *t = titles && titles[i] ? titles[i] : l->cols[i].title;
-		if (t)
+		if (t && l->w[i])
 			cell_text(l, i, y, t);
 	}
 }

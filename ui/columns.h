@@ -21,9 +21,13 @@
 
 enum col_align { COL_LEFT, COL_RIGHT };
 
+/* The width of a column a view shows only sometimes (the diff's): it takes
+ * no room and its cells draw nothing. */
+#define COL_HIDDEN (-1)
+
 struct column {
 	const char *title;   /* NULL: no title */
-	int width;           /* display columns; 0: flexible */
+	int width;           /* display columns; 0: flexible; COL_HIDDEN: not shown */
 	int share;           /* flexible: its share of the room left */
 	int gap;             /* blank display columns before it */
 	enum col_align align;

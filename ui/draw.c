@@ -27,6 +27,8 @@ static const struct {
 	[DRAW_DIM] = { -1, -1, A_DIM, A_DIM },
 	[DRAW_LINENO] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 	[DRAW_MARK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[DRAW_MORE] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[DRAW_LESS] = { COLOR_GREEN, -1, A_BOLD, A_NORMAL },
 };
 
 /* draw_flame_attr(l, r) is flame_attrs[l + 1][r + 1]. */

@@ -23,6 +23,8 @@ enum draw_color {
 	DRAW_DIM,        /* not profiled, no samples */
 	DRAW_LINENO,
 	DRAW_MARK,       /* the profiled mark */
+	DRAW_MORE,       /* a diff: a share that grew */
+	DRAW_LESS,       /* a diff: a share that shrank */
 	DRAW_COUNT
 };
 

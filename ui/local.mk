@@ -14,7 +14,8 @@ cprof_tui_SOURCES += \
 	ui/view-backtrace.c \
 	ui/view-callers.c \
 	ui/view-flame.c ui/view-timeline.c \
-	ui/view-help.c
+	ui/view-help.c \
+	ui/diffcols.c ui/diffcols.h
 
 # tests/ui: the fixture session of the golden screens (tests/ui/t-*.sh).
 check_PROGRAMS += tests/ui/mkfixture

@@ -48,6 +48,7 @@
 	R(TOGGLE,       "Profile", ' ',           0,             0,             "Files: toggle profiled; timeline: mark a range's start") \
 	R(FOCUS,        "Profile", 'f',           0,             0,             "Focus on functions: count only stacks with a match") \
 	R(ALL_PROCESSES,"Profile", 'x',           0,             0,             "Show every process again (undo a narrowing)") \
+	R(METRIC,       "Profile", 'm',           0,             0,             "Count CPU samples, bytes allocated, live, live at the peak") \
 	R(ALL_TIME,     "Profile", 'T',           0,             0,             "Show the whole session again (undo a time range)") \
 	R(PAUSE,        "Session", 'p',           0,             0,             "Pause or resume sampling (live)") \
 	R(STOP_TARGET,  "Session", 'S',           0,             0,             "Stop or continue the target process (live)") \

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "ui/ui.h"
+#include "ui/diffcols.h"
 #include "ui/draw.h"
 #include "ui/script.h"
 #include "model/strutil.h"
@@ -72,29 +73,55 @@ static int scope_words(const struct profile *p, char *buf, size_t n)
 	return (int)(x < n ? x : n - 1);
 }
 
-/* Line 0: the target and how it is doing; line 1: the session file and the
- * problems counted (never hidden), what the counts take in, then the
- * session's last error. */
+/* The totals of the allocation samples, the one the views count (the
+ * metric) in brackets, after `what`; nothing without allocation samples. */
+static int memory_words(const struct profile *p, const char *what, char *buf, size_t n)
+{
+	if (!p->alloc_interval || !n)
+		return 0;
+	const struct {
+		enum metric m;
+		uint64_t v;
+	} parts[] = {{METRIC_ALLOC, p->bytes.alloc}, {METRIC_LIVE, p->bytes.live},
+		     {METRIC_PEAK, p->bytes.peak}};
+	size_t x = (size_t)snprintf(buf, n, "%s", what);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && x < n; i++) {
+		char b[16];
+		bool on = p->metric == parts[i].m;
+		x += (size_t)snprintf(buf + x, n - x, " %s%s %s%s", on ? "[" : "",
+				      str_bytes(b, sizeof(b), parts[i].v), profile_metric_name(parts[i].m),
+				      on ? "]" : "");
+	}
+	return (int)(x < n ? x : n - 1);
+}
+
+/* Line 0: the target and how it is doing (the bytes counted, in a metric
+ * of bytes); line 1: the session file and the problems counted (never
+ * hidden), what the counts take in, then the session's last error. */
 static void draw_header(struct ui *ui)
 {
 	struct profile *p = ui->p;
 	const struct pcounters *c = &p->counters;
-	char line[1024], cmd[512], path[512], started[128], pct[16];
-	unsigned long long n = ui_total_samples(ui);
+	char line[1024], cmd[512], path[512], base[512], started[128], pct[16];
+	unsigned long long n = p->counted;
 	struct ui_status st;
 	ui->host->status(ui->host->ctx, &st);
 	const char *err = st.error;
 
 	attrset(draw_attr(DRAW_HEADER, false));
-	snprintf(line, sizeof(line), "  %s%s  %.1fs  %llu samples  %.0f/s ", st.state,
-		 st.paused ? " (sampling paused)" : "", st.elapsed, n, st.rate);
+	int x = snprintf(line, sizeof(line), "  %s%s  %.1fs ", st.state,
+			 st.paused ? " (sampling paused)" : "", st.elapsed);
+	if (p->metric == METRIC_CPU)
+		snprintf(line + x, sizeof(line) - (size_t)x, " %llu samples  %.0f/s ", n, st.rate);
+	else if ((x += memory_words(p, "", line + x, sizeof(line) - (size_t)x - 1)) + 2 < (int)sizeof(line))
+		strcpy(line + x, " ");
 	int right = draw_width(line) < COLS ? draw_width(line) : COLS;
 	/* a long command is cut, not the pid after it */
 	char pid[32];
 	snprintf(pid, sizeof(pid), "  pid %d", p->pid);
 	int room = COLS - right - draw_width(pid);
 	snprintf(cmd, sizeof(cmd), " %s", p->command ? p->command : "?");
-	int x = draw_untrusted(0, 0, room > 0 ? room : 0, cmd, false);
+	x = draw_untrusted(0, 0, room > 0 ? room : 0, cmd, false);
 	draw_text(0, x, COLS - right - x, 0, pid, true);
 	draw_text(0, COLS - right, right, 0, line, true);
 
@@ -103,10 +130,16 @@ static void draw_header(struct ui *ui)
 	if (p->backend)
 		snprintf(via, sizeof(via), " via %s", draw_escape(started, sizeof(started), p->backend));
 	x = snprintf(line, sizeof(line), " %s", path);
+	if (ui->cfg->base) /* a diff */
+		x += snprintf(line + x, sizeof(line) - (size_t)x, " against %s (%llu samples)",
+			      draw_escape(base, sizeof(base), ui->cfg->base_path),
+			      (unsigned long long)ui->cfg->base->counted);
 	x += scope_words(p, line + x, sizeof(line) - (size_t)x);
 	x += snprintf(line + x, sizeof(line) - (size_t)x, "  %s %u Hz%s  outside %s%%",
 		      p->wall ? "wall" : "cpu", p->frequency_hz, via,
 		      ui_percent(ui, p->outside, false, pct, sizeof(pct)));
+	if (p->metric == METRIC_CPU)
+		x += memory_words(p, "  memory", line + x, sizeof(line) - (size_t)x);
 	if (!ui->host->live && p->started_at)
 		x += snprintf(line + x, sizeof(line) - x, "  started %s",
 			      draw_escape(started, sizeof(started), p->started_at));
@@ -415,6 +448,24 @@ static enum reaction ui_focus(struct ui *ui)
 	return REACT_REDRAW;
 }
 
+/* m: the next metric (CPU samples, then bytes allocated, live, live at the
+ * peak), for a profile with allocation samples. */
+static enum reaction ui_metric(struct ui *ui)
+{
+	struct profile *p = ui->p;
+	static const char *const words[METRIC_COUNT] = {
+		[METRIC_CPU] = "CPU samples", [METRIC_ALLOC] = "bytes allocated",
+		[METRIC_LIVE] = "bytes live (not freed yet; at the end, never freed)",
+		[METRIC_PEAK] = "bytes live when the most were"};
+	if (!p->alloc_interval) {
+		ui_message(ui, false, "no allocation samples to count: record with --memory");
+		return REACT_REDRAW;
+	}
+	profile_set_metric(p, (p->metric + 1) % METRIC_COUNT);
+	ui_message(ui, false, "counting %s (m: next)", words[p->metric]);
+	return REACT_REDRAW;
+}
+
 static enum reaction ui_session_request(struct ui *ui, enum request req)
 {
 	const struct ui_host *h = ui->host;
@@ -487,6 +538,8 @@ static enum reaction ui_request(struct ui *ui, enum request req)
 		return REACT_REDRAW;
 	case REQ_NOTES:
 		return ui_push(ui, notes_view_new(ui));
+	case REQ_METRIC:
+		return ui_metric(ui);
 	case REQ_FLAME:
 		return ui_push(ui, flame_view_new(ui));
 	case REQ_TIMELINE:
@@ -599,6 +652,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 		return 2;
 	}
 	ui.color = draw_init_colors();
+	ui.diff = cfg->base ? diffcols_new(cfg->base) : NULL;
 	ui.tops[TOP_FUNCTIONS] = functions_view_new(&ui);
 	ui.tops[TOP_FILES] = files_view_new(&ui);
 	ui.tops[TOP_THREADS] = threads_view_new(&ui);
@@ -616,6 +670,7 @@ int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config
 			view_free(ui.tops[t]);
 			ui.tops[t] = parent;
 		}
+	diffcols_free(ui.diff);
 	if (script_error[0]) {
 		fprintf(stderr, "cprof-tui: %s\n", script_error);
 		status = 2;

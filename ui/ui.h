@@ -50,6 +50,8 @@ struct ui_host {
 struct ui_config {
 	const char *const *source_path; /* --source-path directories */
 	size_t nsource_path;
+	struct profile *base;           /* a diff: the profile compared with (NULL: none) */
+	const char *base_path;          /* its session file */
 };
 
 /* Run the TUI on p until the user quits (or, live, cprof-tui is

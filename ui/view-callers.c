@@ -45,7 +45,7 @@ static void callers_load(struct view *v)
 	}
 }
 
-/* Samples through the edge of a row. */
+/* What went through the edge of a row (the metric's amount). */
 static uint64_t row_count(const struct callers_view *cv, uint64_t id)
 {
 	const struct pedge *e = ROW_SECTION(id) == SECTION_CALLERS ? cv->callers : cv->callees;
@@ -66,9 +66,10 @@ static const struct column columns[NCOLS] = {
 
 static void callers_draw_header(struct view *v, int y, int width)
 {
+	const char *titles[NCOLS] = {[COL_SAMPLES] = ui_amount_title(v->ui)};
 	struct layout l;
 	layout_columns(&l, columns, NCOLS, width);
-	layout_header(&l, y, width, NULL);
+	layout_header(&l, y, width, titles);
 }
 
 static void callers_draw_row(struct view *v, size_t row, int y, int width, bool selected)
@@ -94,8 +95,7 @@ static void callers_draw_row(struct view *v, size_t row, int y, int width, bool 
 	layout_columns(&l, columns, NCOLS, width);
 	attrset(draw_attr(p->files[f->file].profiled ? DRAW_NORMAL : DRAW_DIM, selected));
 	draw_text(y, 0, width, 0, "", true);
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)count);
-	cell_text(&l, COL_SAMPLES, y, buf);
+	cell_text(&l, COL_SAMPLES, y, ui_amount(v->ui, count, buf, sizeof(buf)));
 	snprintf(buf, sizeof(buf), "%.1f", total ? 100.0 * (double)count / (double)total : 0.0);
 	cell_text(&l, COL_SHARE, y, buf);
 	char name[1024];

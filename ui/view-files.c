@@ -3,6 +3,7 @@
  * Its rows are the model's file table (table.h), every file seen. */
 #include "config.h"
 #include "ui/columns.h"
+#include "ui/diffcols.h"
 #include "ui/draw.h"
 #include "ui/tableview.h"
 #include "model/xalloc.h"
@@ -13,13 +14,29 @@
 #define OUTSIDE_ROW TABLEVIEW_OUTSIDE
 
 static const struct sort_order orders[] = {
-	{ SORT_SELF, "self" }, { SORT_TOTAL, "total" }, { SORT_PATH, "path" },
+	{ SORT_SELF, "self", false }, { SORT_TOTAL, "total", false }, { SORT_PATH, "path", false },
+};
+static const struct sort_order diff_orders[] = {
+	{ SORT_SELF, "change", true }, { SORT_SELF, "self", false }, { SORT_TOTAL, "total", false },
+	{ SORT_PATH, "path", false },
 };
 
-enum { COL_MARK, COL_SELF, COL_TOTAL, COL_LINES, COL_PATH, NCOLS };
+enum { COL_MARK, COL_BASE, COL_SELF, COL_DELTA, COL_TOTAL, COL_LINES, COL_PATH, NCOLS };
 static const struct column columns[NCOLS] = {
 	[COL_MARK] = { "Prof", 4, 0, 1, COL_LEFT },
+	[COL_BASE] = { NULL, COL_HIDDEN, 0, 0, COL_RIGHT },
 	[COL_SELF] = { "Self%", 6, 0, 1, COL_RIGHT },
+	[COL_DELTA] = { NULL, COL_HIDDEN, 0, 0, COL_RIGHT },
+	[COL_TOTAL] = { "Total%", 6, 0, 2, COL_RIGHT },
+	[COL_LINES] = { "Lines", 6, 0, 2, COL_RIGHT },
+	[COL_PATH] = { "Path", 0, 1, 2, COL_LEFT },
+};
+/* a diff (ui/diffcols.h): the base's share, the new one's, the change */
+static const struct column diff_columns[NCOLS] = {
+	[COL_MARK] = { "Prof", 4, 0, 1, COL_LEFT },
+	[COL_BASE] = { "Base%", 6, 0, 1, COL_RIGHT },
+	[COL_SELF] = { "New%", 6, 0, 1, COL_RIGHT },
+	[COL_DELTA] = { "Delta", 6, 0, 1, COL_RIGHT },
 	[COL_TOTAL] = { "Total%", 6, 0, 2, COL_RIGHT },
 	[COL_LINES] = { "Lines", 6, 0, 2, COL_RIGHT },
 	[COL_PATH] = { "Path", 0, 1, 2, COL_LEFT },
@@ -27,21 +44,21 @@ static const struct column columns[NCOLS] = {
 
 static void files_draw_header(struct view *v, int y, int width)
 {
-	tableview_header(v, y, width, columns, NCOLS, COL_PATH, "Path");
+	tableview_header(v, y, width, v->ui->diff ? diff_columns : columns, NCOLS, COL_PATH, "Path");
 }
 
 static void files_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
 	const struct table_row *r = &TABLEVIEW(v)->rows[row];
 	struct ui *ui = v->ui;
-	bool outside = r->id == TABLE_OUTSIDE;
+	bool outside = r->id == TABLE_OUTSIDE, gone = r->id == DIFF_ABSENT;
 	struct layout l;
 	char buf[64];
 
-	layout_columns(&l, columns, NCOLS, width);
+	layout_columns(&l, ui->diff ? diff_columns : columns, NCOLS, width);
 	attrset(draw_attr(DRAW_NORMAL, selected));
 	draw_text(y, 0, width, 0, "", true);
-	if (!outside) {
+	if (!outside && !gone) {
 		attrset(draw_attr(DRAW_MARK, selected));
 		cell_text(&l, COL_MARK, y, r->profiled ? "[x]" : "[ ]");
 		attrset(draw_attr(DRAW_NORMAL, selected));
@@ -50,6 +67,10 @@ static void files_draw_row(struct view *v, size_t row, int y, int width, bool se
 	}
 	cell_text(&l, COL_SELF, y, ui_percent(ui, r->self, false, buf, sizeof(buf)));
 	cell_text(&l, COL_TOTAL, y, ui_percent(ui, r->total, false, buf, sizeof(buf)));
+	if (ui->diff)
+		diffcols_cells(&l, COL_SELF, COL_BASE, COL_DELTA, y,
+			       diffcols_row_base(ui->diff, TABLE_FILE, r),
+			       gone ? -1 : diffcols_share(r->self, ui_total_samples(ui)), selected);
 	attrset(draw_attr(!outside && !r->profiled ? DRAW_DIM : DRAW_NORMAL, selected));
 	cell_untrusted_tail(&l, COL_PATH, y, r->path);
 }
@@ -69,6 +90,8 @@ static enum reaction files_request(struct view *v, enum request req)
 		return tableview_sort(v, "files");
 	case REQ_TOGGLE:
 	case REQ_ENTER:
+		if (TABLEVIEW_IS_GONE(id))
+			return tableview_gone(v);
 		if (id == OUTSIDE_ROW) {
 			ui_message(ui, false, "toggle the files these samples passed through to charge them");
 			return REACT_REDRAW;
@@ -98,7 +121,9 @@ static const struct view_ops files_view_ops = {
 struct view *files_view_new(struct ui *ui)
 {
 	struct tableview *t = xcalloc(1, sizeof(*t));
-	*t = (struct tableview){ .by = TABLE_FILE, .all = true, .orders = orders,
-				 .norders = sizeof(orders) / sizeof(orders[0]) };
+	*t = (struct tableview){ .by = TABLE_FILE, .all = true,
+				 .orders = ui->diff ? diff_orders : orders,
+				 .norders = ui->diff ? sizeof(diff_orders) / sizeof(diff_orders[0])
+						     : sizeof(orders) / sizeof(orders[0]) };
 	return view_new(ui, &files_view_ops, t);
 }

@@ -296,7 +296,7 @@ static void flame_draw_header(struct view *v, int y, int width)
 {
 	struct flame_view *fv = v->priv;
 	const struct flame_node *nd;
-	char line[512], total[16], self[16], share[16];
+	char line[512], total[16], self[16], share[16], amount[32];
 
 	layout(v, width);
 	nd = &fv->tree.nodes[selected_node(fv)];
@@ -304,10 +304,11 @@ static void flame_draw_header(struct view *v, int y, int width)
 	int x = draw_text(y, 0, width, 0, " ", false);
 	x += draw_untrusted(y, x, width - x > 40 ? width - x - 40 : 0,
 			    flame_name(&fv->tree, v->ui->p, selected_node(fv)), false);
-	int n = snprintf(line, sizeof(line), "  total %s%%  self %s%%  %llu samples",
+	int n = snprintf(line, sizeof(line), "  total %s%%  self %s%%  %s%s",
 			 ui_percent(v->ui, nd->total, false, total, sizeof(total)),
 			 ui_percent(v->ui, nd->self, false, self, sizeof(self)),
-			 (unsigned long long)nd->total);
+			 ui_amount(v->ui, nd->total, amount, sizeof(amount)),
+			 v->ui->p->metric == METRIC_CPU ? " samples" : "");
 	if (v->search[0] && n > 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, "  match %s%%",
 			 ui_percent(v->ui, fv->match_total, false, share, sizeof(share)));

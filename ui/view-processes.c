@@ -16,8 +16,14 @@
 struct processes_view {
 	uint32_t *depth;    /* per process index: its depth in the tree */
 	size_t cap_depth;
-	uint64_t all;       /* samples of every process (the share's whole) */
+	uint64_t all;       /* what every process counts (the share's whole) */
 };
+
+/* What a process counts in the metric. */
+static uint64_t amount(const struct profile *p, const struct pprocess *pr)
+{
+	return profile_amount(p, pr->samples, &pr->bytes);
+}
 
 static void processes_load(struct view *v)
 {
@@ -32,7 +38,7 @@ static void processes_load(struct view *v)
 	for (size_t i = 0; i < n; i++) {
 		view_rows_add(v, rows[i].id);
 		pv->depth[rows[i].id] = rows[i].depth;
-		pv->all += p->processes[rows[i].id].samples;
+		pv->all += amount(p, &p->processes[rows[i].id]);
 	}
 	free(rows);
 }
@@ -49,9 +55,10 @@ static const struct column columns[NCOLS] = {
 
 static void processes_draw_header(struct view *v, int y, int width)
 {
+	const char *titles[NCOLS] = {[COL_SAMPLES] = ui_amount_title(v->ui)};
 	struct layout l;
 	layout_columns(&l, columns, NCOLS, width);
-	layout_header(&l, y, width, NULL);
+	layout_header(&l, y, width, titles);
 }
 
 /* Its status in words: running, exit 3, SIGSEGV, not followed; in a saved
@@ -71,6 +78,19 @@ static const char *status_words(const struct pprocess *pr, bool live, char *buf,
 	return buf;
 }
 
+/* The command as the row shows it: the program's file name without its
+ * directory (the arguments are what tells a test runner's children apart,
+ * and a long build path would push them off the screen). */
+static const char *command_shown(const char *command)
+{
+	const char *end = strchr(command, ' ');
+	const char *slash = command;
+	for (const char *c = command; *c && c != end; c++)
+		if (*c == '/')
+			slash = c + 1;
+	return slash;
+}
+
 static void processes_draw_row(struct view *v, size_t row, int y, int width, bool selected)
 {
 	const struct processes_view *pv = v->priv;
@@ -86,9 +106,8 @@ static void processes_draw_row(struct view *v, size_t row, int y, int width, boo
 	draw_text(y, 0, width, 0, "", true);
 	snprintf(buf, sizeof(buf), "%d", pr->pid);
 	cell_text(&l, COL_PID, y, buf);
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)pr->samples);
-	cell_text(&l, COL_SAMPLES, y, buf);
-	snprintf(buf, sizeof(buf), "%.1f", pv->all ? 100.0 * (double)pr->samples / (double)pv->all : 0.0);
+	cell_text(&l, COL_SAMPLES, y, ui_amount(v->ui, amount(p, pr), buf, sizeof(buf)));
+	snprintf(buf, sizeof(buf), "%.1f", pv->all ? 100.0 * (double)amount(p, pr) / (double)pv->all : 0.0);
 	cell_text(&l, COL_SHARE, y, buf);
 	cell_text(&l, COL_STATUS, y, status_words(pr, v->ui->host->live, buf, sizeof(buf)));
 	if (pr->ended_us) {
@@ -100,7 +119,7 @@ static void processes_draw_row(struct view *v, size_t row, int y, int width, boo
 	char indent[24];
 	memset(indent, ' ', 2 * d);
 	indent[2 * d] = '\0';
-	char *cmd = xasprintf("%s%s", indent, pr->command);
+	char *cmd = xasprintf("%s%s", indent, command_shown(pr->command));
 	cell_untrusted(&l, COL_COMMAND, y, cmd);
 	free(cmd);
 }

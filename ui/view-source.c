@@ -7,6 +7,7 @@
  * information is not looked for: the view says so. */
 #include "config.h"
 #include "ui/columns.h"
+#include "ui/diffcols.h"
 #include "ui/draw.h"
 #include "model/strutil.h"
 #include "ui/view.h"
@@ -202,6 +203,8 @@ static void source_load(struct view *v)
 	const struct profile *p = v->ui->p;
 	uint32_t last = 0;
 
+	if (v->ui->diff)
+		diffcols_update(v->ui->diff, v->ui->p);
 	sv->nhot = 0;
 	for (size_t i = 0; i < p->nlines; i++)
 		if (p->lines[i].file == sv->file && p->lines[i].line && p->lines[i].total)
@@ -243,13 +246,17 @@ static int lineno_width(const struct view *v)
 }
 
 /* The gutter (self, total, heat mark, line number), then the text, whose
- * column's title is the file's path. */
-enum { COL_SELF, COL_TOTAL, COL_HEAT, COL_LINE, COL_TEXT, NCOLS };
+ * column's title is the file's path. A diff (ui/diffcols.h) shows the
+ * base's self share before the new one's, and the change after it. */
+enum { COL_BASE, COL_SELF, COL_DELTA, COL_TOTAL, COL_HEAT, COL_LINE, COL_TEXT, NCOLS };
 
 static void source_layout(const struct view *v, struct layout *l, struct column *cols, int width)
 {
+	bool diff = v->ui->diff != NULL;
 	const struct column gutter[NCOLS] = {
-		[COL_SELF] = { "Self%", 5, 0, 1, COL_RIGHT },
+		[COL_BASE] = { "Base%", diff ? 5 : COL_HIDDEN, 0, diff, COL_RIGHT },
+		[COL_SELF] = { diff ? "New%" : "Self%", 5, 0, 1, COL_RIGHT },
+		[COL_DELTA] = { "Delta", diff ? 6 : COL_HIDDEN, 0, diff, COL_RIGHT },
 		[COL_TOTAL] = { "Total%", 6, 0, 1, COL_RIGHT },
 		[COL_HEAT] = { NULL, 1, 0, 1, COL_LEFT },
 		[COL_LINE] = { "Line", lineno_width(v), 0, 1, COL_RIGHT },
@@ -368,6 +375,10 @@ static void source_draw_row(struct view *v, size_t row, int y, int width, bool s
 	draw_text(y, 0, width, 0, "", true);
 	cell_text(&l, COL_SELF, y, ui_percent(ui, self, true, buf, sizeof(buf)));
 	cell_text(&l, COL_TOTAL, y, ui_percent(ui, total, true, buf, sizeof(buf)));
+	double base = ui->diff ? diffcols_line_base(ui->diff, sv->file, line) : -1;
+	if (ui->diff && (base >= 0 || total)) /* lines with samples in either */
+		diffcols_cells(&l, COL_SELF, COL_BASE, COL_DELTA, y, base, diffcols_share(self, all),
+			       selected);
 
 	enum draw_color heat = DRAW_DIM;
 	const char *mark = total ? "." : " ";

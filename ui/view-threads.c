@@ -25,13 +25,19 @@ static const char *thread_state(char state)
 	}
 }
 
+/* What a thread counts in the metric. */
+static uint64_t amount(const struct profile *p, const struct pthread *t)
+{
+	return profile_amount(p, t->samples, &t->bytes);
+}
+
 static int compare_rows(const void *a, const void *b, void *arg)
 {
 	const struct profile *p = arg;
 	const struct pthread *x = &p->threads[*(const uint64_t *)a];
 	const struct pthread *y = &p->threads[*(const uint64_t *)b];
-	if (x->samples != y->samples)
-		return x->samples < y->samples ? 1 : -1;
+	if (amount(p, x) != amount(p, y))
+		return amount(p, x) < amount(p, y) ? 1 : -1;
 	if (x->pid != y->pid)
 		return (x->pid > y->pid) - (x->pid < y->pid);
 	return (x->tid > y->tid) - (x->tid < y->tid);
@@ -60,9 +66,10 @@ static const struct column columns[NCOLS] = {
 
 static void threads_draw_header(struct view *v, int y, int width)
 {
+	const char *titles[NCOLS] = {[COL_SAMPLES] = ui_amount_title(v->ui)};
 	struct layout l;
 	layout_columns(&l, columns, NCOLS, width);
-	layout_header(&l, y, width, NULL);
+	layout_header(&l, y, width, titles);
 }
 
 static void threads_draw_row(struct view *v, size_t row, int y, int width, bool selected)
@@ -81,9 +88,8 @@ static void threads_draw_row(struct view *v, size_t row, int y, int width, bool 
 	cell_text(&l, COL_TID, y, buf);
 	cell_untrusted(&l, COL_NAME, y, t->name);
 	cell_text(&l, COL_STATE, y, thread_state(t->state));
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->samples);
-	cell_text(&l, COL_SAMPLES, y, buf);
-	cell_text(&l, COL_SHARE, y, ui_percent(v->ui, t->samples, false, buf, sizeof(buf)));
+	cell_text(&l, COL_SAMPLES, y, ui_amount(v->ui, amount(p, t), buf, sizeof(buf)));
+	cell_text(&l, COL_SHARE, y, ui_percent(v->ui, amount(p, t), false, buf, sizeof(buf)));
 }
 
 static void threads_row_text(struct view *v, size_t row, char *buf, size_t n)

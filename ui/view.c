@@ -3,6 +3,7 @@
  * message, shares of all samples, the profiled set. */
 #include "config.h"
 #include "ui/view.h"
+#include "model/strutil.h"
 #include "model/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +21,21 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 
 uint64_t ui_total_samples(const struct ui *ui)
 {
-	return ui->p->counted;
+	return profile_total(ui->p);
+}
+
+char *ui_amount(const struct ui *ui, uint64_t v, char *buf, size_t n)
+{
+	if (ui->p->metric != METRIC_CPU)
+		return str_bytes(buf, n, v);
+	snprintf(buf, n, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+const char *ui_amount_title(const struct ui *ui)
+{
+	static const char *const titles[METRIC_COUNT] = {"Samples", "Alloc", "Live", "Peak"};
+	return titles[ui->p->metric];
 }
 
 char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n)

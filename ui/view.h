@@ -41,6 +41,7 @@ struct ui {
 	bool color;
 	char message[256];           /* one-shot status message */
 	bool message_error;
+	struct diffcols *diff;       /* a diff's columns (ui/diffcols.h), NULL for one profile */
 };
 
 struct view;
@@ -117,9 +118,15 @@ void ui_set_profiled(struct ui *ui, uint32_t file, bool profiled);
  * file or an error text go in as they are, never escaped twice. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Share of all samples as "12.3", or "" when count is 0 and blank_zero. */
+/* Share of the whole as "12.3", or "" when count is 0 and blank_zero. */
 char *ui_percent(const struct ui *ui, uint64_t count, bool blank_zero, char *buf, size_t n);
+/* The whole the shares are of: every sample counted, or in a metric of
+ * bytes (profile.h), every byte. */
 uint64_t ui_total_samples(const struct ui *ui);
+/* An amount the metric counts as text: samples ("1234") or bytes ("12.3M");
+ * the title of its column: "Samples", or the bytes: "Alloc", "Live", "Peak". */
+char *ui_amount(const struct ui *ui, uint64_t v, char *buf, size_t n);
+const char *ui_amount_title(const struct ui *ui);
 
 /* The views. Openers return a new, unloaded view. */
 struct view *functions_view_new(struct ui *ui);

@@ -2,6 +2,7 @@
  * in the TUI), browse a saved session, or print a report. */
 #include "config.h"
 #include "app/options.h"
+#include "app/export.h"
 #include "model/profile.h"
 #include "app/recorder.h"
 #include "app/report.h"
@@ -50,11 +51,11 @@ static void install_signal_handlers(void)
 /* A saved session into p. --profile-only / --profile-all given now replace
  * the profiled set stored in it, for this report or TUI; the file keeps its
  * own (the TUI saves a set only when the user toggles a file). */
-static struct db_session *open_session(const struct options *o, struct profile *p,
-				       bool read_only)
+static struct db_session *open_session(const struct options *o, const char *path,
+				       struct profile *p, bool read_only)
 {
 	char err[1024];
-	struct db_session *s = db_session_open(o->session, read_only, err, sizeof(err));
+	struct db_session *s = db_session_open(path, read_only, err, sizeof(err));
 	if (!s || db_session_load(s, p, err, sizeof(err))) {
 		print_error(err);
 		db_session_close(s);
@@ -66,10 +67,17 @@ static struct db_session *open_session(const struct options *o, struct profile *
 	}
 	if (o->nfocus) /* (stored only when the TUI changes it) */
 		profile_set_focus(p, o->focus, o->nfocus);
+	if (p->metric != METRIC_CPU && !p->alloc_interval) {
+		snprintf(err, sizeof(err), "%s has no allocation samples for --metric %s (record "
+			 "with --memory)", o->session, profile_metric_name(p->metric));
+		print_error(err);
+		db_session_close(s);
+		return NULL;
+	}
 	if (o->narrow_pid) {
 		if (profile_process_find(p, o->narrow_pid) < 0) {
 			snprintf(err, sizeof(err), "no process %d in %s (--report %s --by process "
-				 "lists them)", o->narrow_pid, o->session, o->session);
+				 "lists them)", o->narrow_pid, path, path);
 			print_error(err);
 			db_session_close(s);
 			return NULL;
@@ -151,21 +159,88 @@ static void show_unsaved(struct recorder *r, const struct profile *p)
 	print_error(msg);
 }
 
-/* --report on stdout: 0, or 2 after one line when it could not all be
- * written (a full disk). */
+/* After a report on stdout: 0, or 2 after one line when it could not all
+ * be written (a full disk). */
+static int finish_stdout(const char *what)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	char msg[256];
+	snprintf(msg, sizeof(msg), "cannot write the %s: %s (is the disk full?)", what,
+		 strerror(errno));
+	print_error(msg);
+	return 2;
+}
+
 static int print_report(const struct options *o, struct profile *p)
 {
 	if (o->by_process)
 		report_processes(stdout, p, o->format, o->limit);
 	else
 		report_print(stdout, p, o->by, o->format, o->limit);
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	char msg[256];
-	snprintf(msg, sizeof(msg), "cannot write the report: %s (is the disk full?)",
-		 strerror(errno));
-	print_error(msg);
-	return 2;
+	return finish_stdout("report");
+}
+
+/* --export: the output is checked before the session is read, so that a
+ * refusal costs nothing. */
+static int export(const struct options *o, struct profile *p)
+{
+	char err[1024];
+	if (export_check_output(o->output, o->session, o->export_format, o->force, err,
+				sizeof(err))) {
+		print_error(err);
+		return 2;
+	}
+	struct db_session *s = open_session(o, o->session, p, true);
+	int status = 2;
+	if (s && export_write(p, o->export_format, o->output, err, sizeof(err)) == 0)
+		status = 0;
+	else if (s)
+		print_error(err);
+	db_session_close(s);
+	return status;
+}
+
+/* --diff BASE.db NEW.db on stdout, each session with the same options. */
+static int diff(const struct options *o, struct profile *cur)
+{
+	struct profile *base = profile_new();
+	struct db_session *sb = open_session(o, o->base, base, true), *sc = NULL;
+	int status = 2;
+	if (sb && (sc = open_session(o, o->session, cur, true))) {
+		report_diff(stdout, base, o->base, cur, o->session, o->by, o->format, o->limit);
+		status = finish_stdout("diff");
+	}
+	db_session_close(sc);
+	db_session_close(sb);
+	profile_free(base);
+	return status;
+}
+
+/* The TUI on a saved session, or on two as a diff (neither is changed:
+ * its toggles apply to both, and are saved in neither). */
+static int browse(const struct options *o, struct profile *p)
+{
+	if (!getenv("CPROF_TUI_SCRIPT") && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		char msg[1024];
+		if (o->base)
+			snprintf(msg, sizeof(msg), "not on a terminal: to print the comparison use "
+				 "--diff %s %s", o->base, o->session);
+		else
+			snprintf(msg, sizeof(msg), "not on a terminal: to print a session use "
+				 "--report %s", o->session);
+		print_error(msg);
+		return 2;
+	}
+	struct profile *base = o->base ? profile_new() : NULL;
+	struct db_session *sb = base ? open_session(o, o->base, base, true) : NULL, *s = NULL;
+	int status = 2;
+	if ((sb || !base) && (s = open_session(o, o->session, p, base != NULL)))
+		status = tui_browse(s, p, base, o);
+	db_session_close(s);
+	db_session_close(sb);
+	profile_free(base);
+	return status;
 }
 
 static int record(const struct options *o, struct profile *p)
@@ -213,30 +288,25 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	struct profile *p = profile_new();
+	profile_set_metric(p, (enum metric)o.metric);
 	struct db_session *s = NULL;
 	int status = 0;
 	switch (o.mode) {
 	case MODE_REPORT:
-		if (!(s = open_session(&o, p, true))) {
+		if (!(s = open_session(&o, o.session, p, true))) {
 			status = 2;
 			break;
 		}
 		status = print_report(&o, p);
 		break;
 	case MODE_BROWSE:
-		if (!getenv("CPROF_TUI_SCRIPT") && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-			char msg[1024];
-			snprintf(msg, sizeof(msg), "not on a terminal: to print a session use "
-				 "--report %s", o.session);
-			print_error(msg);
-			status = 2;
-			break;
-		}
-		if (!(s = open_session(&o, p, false))) {
-			status = 2;
-			break;
-		}
-		status = tui_browse(s, p, &o);
+		status = browse(&o, p);
+		break;
+	case MODE_EXPORT:
+		status = export(&o, p);
+		break;
+	case MODE_DIFF:
+		status = diff(&o, p);
 		break;
 	case MODE_LAUNCH:
 	case MODE_ATTACH:

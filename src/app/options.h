@@ -5,15 +5,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT };
+enum run_mode { MODE_LAUNCH, MODE_ATTACH, MODE_BROWSE, MODE_REPORT, MODE_EXPORT, MODE_DIFF };
 enum report_format { FORMAT_TEXT, FORMAT_TSV, FORMAT_JSON };
+enum export_format { EXPORT_FOLDED, EXPORT_SPEEDSCOPE, EXPORT_PPROF, EXPORT_CALLGRIND };
+/* Their names, in that order (NULL-terminated). */
+extern const char *const export_format_names[];
 
 struct options {
 	enum run_mode mode;
 	int pid;                 /* -p */
 	char **argv;             /* PROGRAM ARGS (launch), NULL-terminated */
-	const char *session;     /* SESSION.db (browse / report) */
-	const char *output;      /* -o */
+	const char *session;     /* SESSION.db (browse / report / export), NEW.db (diff) */
+	const char *base;        /* BASE.db of --diff, or of a diff browsed (BASE.db NEW.db) */
+	const char *output;      /* -o: the session file, or the export's file */
 	unsigned frequency;      /* -F, 0 = default */
 	const char *backend;     /* ptrace | perf | auto */
 	double duration;         /* -d, 0 = unlimited */
@@ -31,10 +35,15 @@ struct options {
 	enum table_by by;        /* --by */
 	size_t limit;            /* --limit, 0 = default */
 	enum report_format format;
+	enum export_format export_format; /* --export FORMAT */
+	bool memory;             /* --memory: sample allocations too */
+	uint64_t memory_interval; /* --memory-interval: mean bytes between samples */
+	int metric;              /* --metric: enum metric of the counts (report, TUI) */
 };
 
 #define DEFAULT_FREQUENCY 999
 #define MAX_FREQUENCY 10000
+#define DEFAULT_MEMORY_INTERVAL (256 * 1024)
 
 /* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),
  * -1 after printing one error line (exit 2). */

@@ -2,6 +2,7 @@
 #include "app/recorder.h"
 #include "app/guard.h"
 #include "app/logfile.h"
+#include "app/memory.h"
 #include "app/tracking.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
@@ -46,6 +47,7 @@ struct recorder {
 	uint64_t start_ns, period_ns, next_tick_ns, last_sync_ns, end_ns;
 	uint64_t active_ns, active_since_ns; /* time spent sampling (not paused) */
 	struct tracking track;        /* the sampler's threads and processes -> the model */
+	struct memory *mem;           /* --memory: allocation samples, NULL without */
 	bool paused, released, over, finished;
 	bool suspended, paused_before; /* cprof-tui stopped (Ctrl-Z): see recorder_suspend */
 	bool events;                  /* target events may be waiting (see recorder_wait) */
@@ -184,6 +186,8 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 		    (o->output && check_output(o, resolved, err, errlen)))
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
+		if (o->memory && !(r->mem = memory_start(o, resolved, &cfg, err, errlen)))
+			goto fail;
 		if (quiet_child) {
 			char *log = o->output ? xasprintf("%s.log", o->output) : xasprintf("cprof-%s.log", comm);
 			cfg.log_fd = logfile_open(log, err, errlen);
@@ -212,6 +216,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	p->frequency_hz = o->frequency ? o->frequency : DEFAULT_FREQUENCY;
 	p->wall = o->wall;
 	p->backend = xstrdup(be->name);
+	p->alloc_interval = o->memory ? o->memory_interval : 0;
 	profile_set_rules(p, o->profile_all, o->profile_only, o->nprofile_only);
 	if (o->nfocus)
 		profile_set_focus(p, o->focus, o->nfocus);
@@ -257,6 +262,7 @@ fail:
 		r->s->ops->free(r->s);
 	resolver_free(r->res);
 	db_session_close(r->db);
+	memory_free(r->mem);
 	if (r->log_fd >= 0)
 		close(r->log_fd);
 	free(r->session_path);
@@ -274,6 +280,9 @@ int recorder_wait(struct recorder *r, int fd, int timeout_ms)
 	 * the timeout is a fallback, a little later */
 	if (sampling)
 		wait = r->next_tick_ns > t ? r->next_tick_ns - t + 1000000 : 0;
+	uint64_t due = memory_due_ns(r->mem, t); /* a busy allocation sampler */
+	if (due && due - t < wait)
+		wait = due - t;
 	round_priority(r, sampling);
 	if (r->over && timeout_ms < 0)
 		wait = 1000000000ull;
@@ -396,6 +405,10 @@ static bool next_run(struct recorder *r)
 
 static void end_sampling(struct recorder *r)
 {
+	char err[512];
+	memory_end(r->mem, r->s, err, sizeof(err));
+	if (err[0])
+		set_error(r, err);
 	drain_all(r);
 	if (!r->paused)
 		r->active_ns += now_ns() - r->active_since_ns;
@@ -439,6 +452,7 @@ bool recorder_step(struct recorder *r)
 	tracking_before(&r->track, s, &r->batch);
 	for (size_t i = 0; i < r->batch.len; i++)
 		resolver_add(r->res, &r->batch, &r->batch.v[i]);
+	memory_step(r->mem, s, &r->track, r->res, r->p);
 	tracking_after(&r->track, s);
 	/* symbolise in the time left before the next round */
 	t = now_ns();
@@ -484,6 +498,7 @@ void recorder_pause(struct recorder *r, bool paused)
 	r->paused = paused;
 	if (r->s->ops->pause)
 		r->s->ops->pause(r->s, paused);
+	memory_pause(r->mem, paused);
 	update_state_text(r);
 }
 
@@ -666,6 +681,7 @@ void recorder_free(struct recorder *r)
 	resolver_free(r->res);
 	raw_batch_free(&r->batch);
 	tracking_free(&r->track);
+	memory_free(r->mem);
 	r->s->ops->free(r->s);
 	if (r->log_fd >= 0)
 		close(r->log_fd);

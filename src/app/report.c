@@ -1,7 +1,6 @@
 #include "config.h"
 #include "app/report.h"
 #include "model/strutil.h"
-#include "model/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +9,7 @@ static double pct(uint64_t v, uint64_t all)
 	return all ? 100.0 * (double)v / (double)all : 0.0;
 }
 
-/* A JSON string: always valid JSON in valid UTF-8, whatever the bytes (a
- * name from a damaged or hostile file): invalid UTF-8 becomes U+FFFD, and
- * controls (C0, DEL, C1) are \u escapes. */
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *c = (const unsigned char *)s; *c;) {
@@ -33,18 +29,14 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* A TSV field, escaped as the TUI shows it (str_escape): no tab or newline
- * breaks the columns, no control byte reaches a terminal. */
-static void tsv_field(FILE *out, const char *s)
+void report_tsv_field(FILE *out, const char *s)
 {
-	size_t n = strlen(s) * 4 + 1; /* at worst a byte becomes "\xNN" */
-	char *e = xmalloc(n);
-	fputs(str_escape(e, n, s), out);
+	char *e = str_escape_dup(s);
+	fputs(e, out);
 	free(e);
 }
 
-/* JSON: "pid" and "focus" members (each followed by a comma) when set. */
-static void json_scope(FILE *out, const struct profile *p)
+void report_json_scope(FILE *out, const struct profile *p)
 {
 	if (p->narrow_pid)
 		fprintf(out, "\"pid\":%d,", p->narrow_pid);
@@ -53,13 +45,12 @@ static void json_scope(FILE *out, const struct profile *p)
 	fputs("\"focus\":[", out);
 	for (size_t i = 0; i < p->nfocus; i++) {
 		fputs(i ? "," : "", out);
-		json_string(out, p->focus[i]);
+		report_json_string(out, p->focus[i]);
 	}
 	fputs("],", out);
 }
 
-/* Text: what the numbers are of, when narrowed or focused. */
-static void text_scope(FILE *out, const struct profile *p)
+void report_text_scope(FILE *out, const struct profile *p)
 {
 	char a[512];
 	if (p->narrow_pid) {
@@ -91,37 +82,46 @@ static const char *exit_words(const struct pprocess *pr, char *buf, size_t n)
 	return buf;
 }
 
+/* What a process counts in the metric. */
+static uint64_t process_amount(const struct profile *p, const struct pprocess *pr)
+{
+	return profile_amount(p, pr->samples, &pr->bytes);
+}
+
 void report_processes(FILE *out, struct profile *p, enum report_format fmt, size_t limit)
 {
 	struct process_row *rows;
 	size_t n = table_processes(p, &rows);
 	uint64_t all = 0;
+	profile_update(p);
 	for (size_t i = 0; i < p->nprocesses; i++)
-		all += p->processes[i].samples;
+		all += process_amount(p, &p->processes[i]);
+	const char *unit = p->metric == METRIC_CPU ? "samples" : "bytes";
 	if (!limit || limit > n)
 		limit = n;
 	char a[512], st[32];
 	if (fmt == FORMAT_TSV)
-		fputs("samples\tshare_pct\tpid\tppid\tdepth\texit_status\tsignal\tstarted_us\t"
-		      "ended_us\tfollowed\tcommand\n", out);
+		fprintf(out, "%s\tshare_pct\tpid\tppid\tdepth\texit_status\tsignal\tstarted_us\t"
+			"ended_us\tfollowed\tcommand\n", unit);
 	else if (fmt == FORMAT_JSON) {
-		fprintf(out, "{\"samples\":%llu,\"by\":\"process\",", (unsigned long long)all);
-		json_scope(out, p);
+		fprintf(out, "{\"%s\":%llu,\"by\":\"process\",", unit, (unsigned long long)all);
+		report_json_scope(out, p);
 		fputs("\"rows\":[", out);
 	} else {
-		fprintf(out, "%s (pid %d): %zu processes, %llu samples\n",
+		fprintf(out, "%s (pid %d): %zu processes, %llu %s\n",
 			str_escape(a, sizeof(a), p->command), p->pid, p->nprocesses,
-			(unsigned long long)all);
-		text_scope(out, p);
-		fprintf(out, "%8s %6s %7s %7s %-12s %8s  %s\n", "samples", "share", "pid", "ppid",
+			(unsigned long long)all, unit);
+		report_text_scope(out, p);
+		fprintf(out, "%8s %6s %7s %7s %-12s %8s  %s\n", unit, "share", "pid", "ppid",
 			"status", "time", "command");
 	}
 	for (size_t i = 0; i < limit; i++) {
 		const struct pprocess *pr = &p->processes[rows[i].id];
+		uint64_t amount = process_amount(p, pr);
 		int status = pr->ended_us ? pr->exit_status : EXIT_UNKNOWN;
 		if (fmt == FORMAT_TSV) {
-			fprintf(out, "%llu\t%.1f\t%d\t%d\t%u\t", (unsigned long long)pr->samples,
-				pct(pr->samples, all), pr->pid, pr->ppid, rows[i].depth);
+			fprintf(out, "%llu\t%.1f\t%d\t%d\t%u\t", (unsigned long long)amount,
+				pct(amount, all), pr->pid, pr->ppid, rows[i].depth);
 			if (status != EXIT_UNKNOWN)
 				fprintf(out, "%d\t%d", status < 0 ? -1 : status, status < 0 ? -status : 0);
 			else
@@ -130,12 +130,12 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 			if (pr->ended_us)
 				fprintf(out, "%llu", (unsigned long long)pr->ended_us);
 			fprintf(out, "\t%d\t", pr->followed);
-			tsv_field(out, pr->command);
+			report_tsv_field(out, pr->command);
 			fputc('\n', out);
 		} else if (fmt == FORMAT_JSON) {
-			fprintf(out, "%s{\"samples\":%llu,\"share_pct\":%.1f,\"pid\":%d,\"ppid\":%d,"
-				     "\"depth\":%u,", i ? "," : "", (unsigned long long)pr->samples,
-				pct(pr->samples, all), pr->pid, pr->ppid, rows[i].depth);
+			fprintf(out, "%s{\"%s\":%llu,\"share_pct\":%.1f,\"pid\":%d,\"ppid\":%d,"
+				     "\"depth\":%u,", i ? "," : "", unit, (unsigned long long)amount,
+				pct(amount, all), pr->pid, pr->ppid, rows[i].depth);
 			if (status != EXIT_UNKNOWN)
 				fprintf(out, "\"exit_status\":%d,\"signal\":%d,", status < 0 ? -1 : status,
 					status < 0 ? -status : 0);
@@ -147,7 +147,7 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 			else
 				fputs("null", out);
 			fprintf(out, ",\"followed\":%s,\"command\":", pr->followed ? "true" : "false");
-			json_string(out, pr->command);
+			report_json_string(out, pr->command);
 			fputc('}', out);
 		} else {
 			double secs = pr->ended_us ? (double)(pr->ended_us - pr->started_us) / 1e6 : 0;
@@ -155,7 +155,7 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 			if (pr->ended_us)
 				snprintf(t, sizeof(t), "%.2fs", secs);
 			fprintf(out, "%8llu %5.1f%% %7d %7d %-12s %8s  %*s%s\n",
-				(unsigned long long)pr->samples, pct(pr->samples, all), pr->pid, pr->ppid,
+				(unsigned long long)amount, pct(amount, all), pr->pid, pr->ppid,
 				exit_words(pr, st, sizeof(st)), t, (int)(2 * (rows[i].depth < 8 ? rows[i].depth : 8)),
 				"", str_escape(a, sizeof(a), pr->command));
 		}
@@ -165,12 +165,38 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 	free(rows);
 }
 
+/* Text: the allocations in the counts, a line. */
+static void text_allocations(FILE *out, const struct profile *p)
+{
+	char a[16], b[16], c[16], d[16];
+	fprintf(out, "%s allocated in %llu samples (one per %s allocated, on average), %s live at "
+		     "the end, peak %s at %.2fs", str_bytes(a, sizeof(a), p->bytes.alloc),
+		(unsigned long long)p->alloc_counted, str_bytes(b, sizeof(b), p->alloc_interval),
+		str_bytes(c, sizeof(c), p->bytes.live), str_bytes(d, sizeof(d), p->bytes.peak),
+		(double)p->peak_us / 1e6);
+	if (p->alloc_lost || p->frees_lost)
+		fprintf(out, " (%llu samples lost, %llu frees not seen)",
+			(unsigned long long)p->alloc_lost, (unsigned long long)p->frees_lost);
+	fputc('\n', out);
+}
+
+/* Text: the header of a metric of bytes. */
+static void text_memory(FILE *out, const struct profile *p)
+{
+	text_allocations(out, p);
+	static const char *const what[METRIC_COUNT] = {
+		[METRIC_ALLOC] = "bytes allocated", [METRIC_LIVE] = "bytes never freed (live at the end)",
+		[METRIC_PEAK] = "bytes live at the peak"};
+	fprintf(out, "metric: %s (%s)\n", profile_metric_name(p->metric), what[p->metric]);
+}
+
 void report_print(FILE *out, struct profile *p, enum table_by by, enum report_format fmt,
 		  size_t limit)
 {
 	struct table_row *rows;
 	size_t n = table_build(p, by, SORT_SELF, false, &rows);
-	uint64_t all = p->counted;
+	uint64_t all = profile_total(p);
+	bool bytes = p->metric != METRIC_CPU;
 	if (!limit)
 		limit = fmt == FORMAT_TEXT ? 25 : n;
 	if (limit > n)
@@ -187,20 +213,25 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 			fprintf(out, "%llu\t%llu\t%.1f\t%.1f\t", (unsigned long long)r->self,
 				(unsigned long long)r->total, pct(r->self, all), pct(r->total, all));
 			if (by == TABLE_FUNCTION) {
-				tsv_field(out, r->name);
+				report_tsv_field(out, r->name);
 				fputc('\t', out);
 			}
 			if (by == TABLE_FILE)
 				fprintf(out, "%d\t%u\t", r->profiled, r->lines_hit);
-			tsv_field(out, r->path);
+			report_tsv_field(out, r->path);
 			if (by != TABLE_FILE)
 				fprintf(out, "\t%u", r->line);
 			fputc('\n', out);
 		}
 	} else if (fmt == FORMAT_JSON) {
-		fprintf(out, "{\"samples\":%llu,\"by\":\"%s\",", (unsigned long long)all,
-			by_name[by]);
-		json_scope(out, p);
+		if (bytes)
+			fprintf(out, "{\"metric\":\"%s\",\"bytes\":%llu,\"samples\":%llu,",
+				profile_metric_name(p->metric), (unsigned long long)all,
+				(unsigned long long)p->alloc_counted);
+		else
+			fprintf(out, "{\"samples\":%llu,", (unsigned long long)all);
+		fprintf(out, "\"by\":\"%s\",", by_name[by]);
+		report_json_scope(out, p);
 		fputs("\"rows\":[", out);
 		for (size_t i = 0; i < limit; i++) {
 			const struct table_row *r = &rows[i];
@@ -209,10 +240,10 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 				pct(r->self, all), pct(r->total, all));
 			if (by == TABLE_FUNCTION) {
 				fputs(",\"function\":", out);
-				json_string(out, r->name);
+				report_json_string(out, r->name);
 			}
 			fputs(",\"file\":", out);
-			json_string(out, r->path);
+			report_json_string(out, r->path);
 			if (by == TABLE_FILE)
 				fprintf(out, ",\"profiled\":%s,\"lines_hit\":%u",
 					r->profiled ? "true" : "false", r->lines_hit);
@@ -223,18 +254,26 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 		fputs("]}\n", out);
 	} else {
 		char cmd[256], a[512], b[512];
-		fprintf(out, "%s (pid %d): %llu samples at %u Hz, %s mode, %s .. %s\n",
-			str_escape(cmd, sizeof(cmd), p->command), p->pid, (unsigned long long)all,
-			p->frequency_hz, p->wall ? "wall" : "cpu",
-			str_escape(a, sizeof(a), p->started_at ? p->started_at : "?"),
-			str_escape(b, sizeof(b), p->ended_at ? p->ended_at : "?"));
-		text_scope(out, p);
-		fprintf(out, "%7s %7s %8s  %s\n", "self%", "total%", "samples",
+		fprintf(out, "%s (pid %d): ", str_escape(cmd, sizeof(cmd), p->command), p->pid);
+		if (bytes)
+			text_memory(out, p);
+		else
+			fprintf(out, "%llu samples at %u Hz, %s mode, %s .. %s\n",
+				(unsigned long long)all, p->frequency_hz, p->wall ? "wall" : "cpu",
+				str_escape(a, sizeof(a), p->started_at ? p->started_at : "?"),
+				str_escape(b, sizeof(b), p->ended_at ? p->ended_at : "?"));
+		report_text_scope(out, p);
+		fprintf(out, "%7s %7s %8s  %s\n", "self%", "total%", bytes ? "bytes" : "samples",
 			by == TABLE_FUNCTION ? "function  file:line" : by == TABLE_LINE ? "file:line" : "file");
 		for (size_t i = 0; i < limit; i++) {
 			const struct table_row *r = &rows[i];
-			fprintf(out, "%6.1f%% %6.1f%% %8llu  ", pct(r->self, all), pct(r->total, all),
-				(unsigned long long)r->self);
+			char amount[32];
+			if (bytes)
+				str_bytes(amount, sizeof(amount), r->self);
+			else
+				snprintf(amount, sizeof(amount), "%llu", (unsigned long long)r->self);
+			fprintf(out, "%6.1f%% %6.1f%% %8s  ", pct(r->self, all), pct(r->total, all),
+				amount);
 			str_escape(b, sizeof(b), r->path);
 			if (by == TABLE_FUNCTION)
 				fprintf(out, "%s  %s%s%.0u\n", str_escape(a, sizeof(a), r->name), b,
@@ -268,11 +307,16 @@ void report_summary(FILE *out, struct profile *p, const char *session_path, doub
 		size_t n = table_build(p, TABLE_FUNCTION, SORT_SELF, false, &rows);
 		fprintf(out, "  top functions (self%%):\n");
 		for (size_t i = 0; i < n && i < 5; i++)
-			fprintf(out, "  %6.1f%%  %s  %s%s%.0u\n", pct(rows[i].self, p->counted),
+			fprintf(out, "  %6.1f%%  %s  %s%s%.0u\n", pct(rows[i].self, profile_total(p)),
 				str_escape(a, sizeof(a), rows[i].name),
 				str_escape(b, sizeof(b), rows[i].path), rows[i].line ? ":" : "",
 				rows[i].line);
 		free(rows);
+	}
+	if (p->alloc_interval) {
+		profile_update(p);
+		fputs("  allocations: ", out);
+		text_allocations(out, p);
 	}
 	fprintf(out, "  session: %s (cprof-tui %s, or --report)\n",
 		str_escape(b, sizeof(b), session_path), str_escape(a, sizeof(a), session_path));

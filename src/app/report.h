@@ -26,6 +26,26 @@ void report_print(FILE *out, struct profile *p, enum table_by by, enum report_fo
 		  size_t limit);
 /* --by process */
 void report_processes(FILE *out, struct profile *p, enum report_format fmt, size_t limit);
+/* --diff BASE.db NEW.db: the rows of model/diff.h, sorted by the size of
+ * the change. TSV: base_self_pct new_self_pct delta_pct function file line
+ * status (status: both, new or vanished; function empty but by function,
+ * line 0 by file); percentages with two decimals. JSON: {"base":{"session":
+ * PATH,"samples":N},"new":{..},"by":..,"focus":[..],"rows":[{"function":..,
+ * "file":..,"line":..,"base_self_pct":..,"new_self_pct":..,"delta_pct":..,
+ * "status":..}]}. Text: the two sessions, then an aligned table. */
+void report_diff(FILE *out, struct profile *base, const char *base_path, struct profile *cur,
+		 const char *cur_path, enum table_by by, enum report_format fmt, size_t limit);
+/* What the numbers are of, when narrowed or focused: JSON "pid" and
+ * "focus" members, each followed by a comma; text lines. */
+void report_json_scope(FILE *out, const struct profile *p);
+void report_text_scope(FILE *out, const struct profile *p);
+/* A JSON string: always valid JSON in valid UTF-8, whatever the bytes (a
+ * name from a damaged or hostile file): invalid UTF-8 becomes U+FFFD, and
+ * controls (C0, DEL, C1) are \u escapes. */
+void report_json_string(FILE *out, const char *s);
+/* A TSV field, escaped as the TUI shows it (str_escape): no tab or newline
+ * breaks the columns, no control byte reaches a terminal. */
+void report_tsv_field(FILE *out, const char *s);
 /* The short end-of-recording summary of --headless. */
 void report_summary(FILE *out, struct profile *p, const char *session_path, double elapsed_s);
 

@@ -103,7 +103,7 @@ static size_t live_notes(void *ctx, char ***lines)
 
 static struct ui_config ui_config(const struct options *o)
 {
-	return (struct ui_config){ o->source_path, o->nsource_path };
+	return (struct ui_config){ .source_path = o->source_path, .nsource_path = o->nsource_path };
 }
 
 /* The TUI is gone with its terminal: one line on stderr, in case it is
@@ -152,6 +152,7 @@ int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 struct saved {
 	struct db_session *s;
 	struct profile *p;
+	bool diff;           /* p is compared with a base: neither file is changed */
 };
 
 static void saved_status(void *ctx, struct ui_status *st)
@@ -170,6 +171,10 @@ static void saved_status(void *ctx, struct ui_status *st)
 static int saved_save(void *ctx, char *err, size_t errlen)
 {
 	struct saved *sv = ctx;
+	if (sv->diff) {
+		snprintf(err, errlen, "a diff changes neither session");
+		return -1;
+	}
 	return db_session_sync(sv->s, sv->p, err, errlen);
 }
 
@@ -184,9 +189,10 @@ static size_t saved_notes(void *ctx, char ***lines)
 	return diagnose(sv->p, &f, lines);
 }
 
-int tui_browse(struct db_session *s, struct profile *p, const struct options *o)
+int tui_browse(struct db_session *s, struct profile *p, struct profile *base,
+	       const struct options *o)
 {
-	struct saved sv = { s, p };
+	struct saved sv = { s, p, base != NULL };
 	const struct ui_host host = {
 		.ctx = &sv,
 		.status = saved_status,
@@ -194,5 +200,7 @@ int tui_browse(struct db_session *s, struct profile *p, const struct options *o)
 		.notes = saved_notes,
 	};
 	struct ui_config cfg = ui_config(o);
+	cfg.base = base;
+	cfg.base_path = o->base;
 	return ui_run(p, &host, &cfg);
 }

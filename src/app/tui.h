@@ -13,7 +13,10 @@
  * program's when it ended by itself before the user quit, 0 otherwise, 2
  * when the terminal could not be used. The caller frees r. */
 int tui_record(struct recorder *r, struct profile *p, const struct options *o);
-/* The TUI on a loaded session s (p); toggles are saved in s. */
-int tui_browse(struct db_session *s, struct profile *p, const struct options *o);
+/* The TUI on a loaded session s (p); toggles are saved in s. With a base
+ * (the session loaded from o->base), a diff of p against it, saved in
+ * neither. */
+int tui_browse(struct db_session *s, struct profile *p, struct profile *base,
+	       const struct options *o);
 
 #endif

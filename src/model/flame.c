@@ -27,19 +27,20 @@ static void add_stack(struct flame *f, struct u64map *index, const struct profil
 		      const struct pstack *st)
 {
 	uint32_t cur = 0;
-	f->nodes[0].total += st->count;
+	uint64_t c = profile_amount(p, st->count, &st->bytes);
+	f->nodes[0].total += c;
 	for (uint32_t d = st->depth; d-- > 0;) {
 		const struct pframe *fr = &p->frames[st->frames[d]];
 		if (!p->files[fr->file].profiled)
 			continue;
 		cur = child_of(f, index, cur, fr->func);
-		f->nodes[cur].total += st->count;
+		f->nodes[cur].total += c;
 	}
 	if (cur == 0) {
 		cur = child_of(f, index, 0, FLAME_OUTSIDE);
-		f->nodes[cur].total += st->count;
+		f->nodes[cur].total += c;
 	}
-	f->nodes[cur].self += st->count;
+	f->nodes[cur].self += c;
 }
 
 struct kid_order {
@@ -72,7 +73,7 @@ void flame_build(struct flame *f, const struct profile *p)
 	f->max_depth = 0;
 	*VEC_PUSH(f->nodes, f->n, f->cap) = (struct flame_node){.func = FLAME_ROOT};
 	for (size_t s = 0; s < p->nstacks; s++)
-		if (p->stacks[s].count)
+		if (profile_amount(p, p->stacks[s].count, &p->stacks[s].bytes))
 			add_stack(f, &index, p, &p->stacks[s]);
 	u64map_free(&index);
 

@@ -8,7 +8,8 @@
  * self. A node is a function under the path of functions above it. Samples
  * with no frame in a profiled file are one node under the root, named
  * OUTSIDE_LABEL (table.h). The counts follow the profile's scope (scope.c):
- * the narrowing to a process, the time range, the focus.
+ * the narrowing to a process, the time range, the focus; and its metric
+ * (alloc.c): samples, or the bytes of allocation samples.
  */
 #ifndef CPROF_MODEL_FLAME_H
 #define CPROF_MODEL_FLAME_H
@@ -24,7 +25,7 @@ struct flame_node {
 	uint32_t parent;      /* node index (the root, node 0, is its own) */
 	uint32_t depth;       /* 0 for the root */
 	uint32_t first, nkids; /* its children: kids[first .. first + nkids) */
-	uint64_t total, self; /* samples through it, and ending in it */
+	uint64_t total, self; /* samples (or bytes) through it, and ending in it */
 };
 
 struct flame {

@@ -30,6 +30,10 @@ void profile_free(struct profile *p)
 	free(p->focus);
 	free(p->func_focus);
 	free(p->processes);
+	free(p->allocs);
+	free(p->frees);
+	free(p->alloc_in);
+	u64map_free(&p->alloc_index);
 	for (size_t i = 0; i < p->nprofile_only; i++)
 		free(p->profile_only[i]);
 	free(p->profile_only);
@@ -377,6 +381,7 @@ void profile_set_profiled(struct profile *p, uint32_t file, bool profiled, bool 
 void profile_reset_counts(struct profile *p)
 {
 	p->counted_from = p->nsamples;
+	p->allocs_from = p->nallocs;
 	profile_recount(p);
 }
 
@@ -401,13 +406,14 @@ void profile_update(struct profile *p)
 		p->files[i].lines_hit = 0;
 	}
 	p->outside = 0;
+	profile_tally_allocs(p);
 	uint32_t *sl = stamps(&p->stamp_line, &p->cap_stamp_line, p->nlines);
 	uint32_t *sf = stamps(&p->stamp_func, &p->cap_stamp_func, p->nfuncs);
 	uint32_t *sfi = stamps(&p->stamp_file, &p->cap_stamp_file, p->nfiles);
 
 	for (uint32_t s = 0; s < p->nstacks; s++) {
 		const struct pstack *st = &p->stacks[s];
-		uint64_t c = st->count;
+		uint64_t c = profile_amount(p, st->count, &st->bytes);
 		if (!c)
 			continue;
 		const struct pframe *self = NULL;
@@ -458,7 +464,8 @@ static size_t neighbours(const struct profile *p, uint32_t func, int dir, struct
 	memset(stamp, 0xff, (p->nfuncs ? p->nfuncs : 1) * sizeof(uint32_t));
 	for (uint32_t s = 0; s < p->nstacks; s++) {
 		const struct pstack *st = &p->stacks[s];
-		if (!st->count)
+		uint64_t c = profile_amount(p, st->count, &st->bytes);
+		if (!c)
 			continue;
 		for (uint32_t d = 0; d < st->depth; d++) {
 			if (p->frames[st->frames[d]].func != func)
@@ -469,7 +476,7 @@ static size_t neighbours(const struct profile *p, uint32_t func, int dir, struct
 			uint32_t other = p->frames[st->frames[nd]].func;
 			if (stamp[other] != s) {
 				stamp[other] = s;
-				count[other] += st->count;
+				count[other] += c;
 			}
 		}
 	}

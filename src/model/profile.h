@@ -28,6 +28,16 @@ enum stack_flags {
 	STACK_INCOMPLETE = 1, /* unwinding stopped before the thread's start function */
 };
 
+/* What self and total count (doc/PRODUCT.md §10): CPU samples, or the
+ * bytes of sampled allocations (alloc.c): allocated, still live (at the
+ * end: never freed), or live at the moment the most was. */
+enum metric { METRIC_CPU, METRIC_ALLOC, METRIC_LIVE, METRIC_PEAK, METRIC_COUNT };
+
+/* Bytes of allocation samples, each counted for its weight. */
+struct pbytes {
+	uint64_t alloc, live, peak;
+};
+
 struct pfile {
 	char *path;
 	bool profiled;    /* current state (the user's toggle wins) */
@@ -67,6 +77,7 @@ struct pstack {
 	uint32_t depth;
 	uint32_t flags;   /* enum stack_flags */
 	uint64_t count;   /* samples with this stack */
+	struct pbytes bytes; /* allocations with this stack */
 };
 
 struct pthread {
@@ -76,6 +87,7 @@ struct pthread {
 	char *name;
 	char state;          /* last /proc state letter, 'X' when gone */
 	uint64_t samples;    /* in the counts (the focus applies, the narrowing not) */
+	struct pbytes bytes; /* its allocations, likewise */
 	int64_t last_stack;  /* stack id of its latest sample, -1 if none */
 	uint64_t stamp;      /* generation of its last change: the session writer's cue */
 };
@@ -90,6 +102,7 @@ struct pprocess {
 	int exit_status;     /* its exit code, -N when killed by signal N, or EXIT_UNKNOWN */
 	bool followed;       /* false: let go (it runs a debugger, or could not be traced) */
 	uint64_t samples;    /* in the counts (the focus applies, the narrowing not) */
+	struct pbytes bytes; /* its allocations, likewise */
 	uint64_t stamp;      /* generation of its last change */
 };
 
@@ -97,6 +110,19 @@ struct psample {
 	uint64_t time_us; /* since session start */
 	uint32_t thread;  /* index in threads */
 	uint32_t stack;
+};
+
+/* A sampled allocation (--memory): `weight` is the bytes it stands for. */
+struct palloc {
+	uint64_t time_us;
+	uint32_t thread, stack;
+	uint64_t size, weight;
+	uint32_t freed;   /* index + 1 of its free in frees; 0 while live */
+};
+
+struct pfree {
+	uint32_t alloc;   /* index in allocs */
+	uint64_t time_us;
 };
 
 /* Problems that are counted and shown, never silently dropped. */
@@ -149,7 +175,21 @@ struct profile {
 	uint64_t generation; /* bumped on every change; views compare it */
 	bool dirty;          /* aggregates need profile_update() */
 
+	/* Allocation samples (alloc.c); allocs and frees in the order they came
+	 * (which is the order of their times). */
+	struct palloc *allocs; size_t nallocs, cap_allocs;
+	struct pfree *frees; size_t nfrees, cap_frees;
+	size_t allocs_from;        /* those counted: since the last reset */
+	enum metric metric;        /* what self and total count */
+	struct pbytes bytes;       /* the allocations in the counts */
+	uint64_t alloc_counted;    /* ... how many */
+	uint64_t peak_us;          /* when the live bytes peaked (0: never) */
+	uint64_t alloc_interval;   /* mean bytes between samples; 0: not sampled */
+	uint64_t alloc_lost, frees_lost; /* samples not taken, frees not seen (counted) */
+
 	/* private indexes */
+	struct u64map alloc_index; /* allocation sample id -> index, while live */
+	uint8_t *alloc_in; size_t cap_alloc_in; /* (alloc.c's scratch) */
 	struct u64map file_index, func_index, line_index, frame_index, stack_index, process_index;
 	uint32_t *stamp_line, *stamp_func, *stamp_file;
 	size_t cap_stamp_line, cap_stamp_func, cap_stamp_file;
@@ -199,8 +239,13 @@ void profile_set_focus(struct profile *p, const char *const *globs, size_t n);
  * the narrowing to a process, it applies to stacks (every view's counts),
  * not to the samples of threads and processes. Re-counts. */
 void profile_set_range(struct profile *p, uint64_t from_us, uint64_t to_us);
+/* Is a time in the range counted (true without one)? */
+bool profile_in_range(const struct profile *p, uint64_t time_us);
 /* Does the stack have a function in the focus (true without a focus)? */
 bool profile_stack_in_focus(struct profile *p, uint32_t stack);
+/* Is samples[i] in the counts: since the reset, of the narrowed process, in
+ * the time range, in the focus? (Exports walk the samples themselves.) */
+bool profile_sample_counted(struct profile *p, size_t i);
 /* Does one glob match this function name (the rules above)? */
 bool profile_focus_match(const char *glob, const char *function);
 /* (Between profile.c and scope.c: count one new sample, as the scope says;
@@ -220,8 +265,28 @@ void profile_set_profiled(struct profile *p, uint32_t file, bool profiled, bool 
 /* Zero all counts (raw samples and interned tables stay, for the session file). */
 void profile_reset_counts(struct profile *p);
 
-/* Recompute self/total of lines, functions, files and `outside` if dirty. */
+/* Recompute self/total of lines, functions, files and `outside` if dirty,
+ * in the metric's unit. */
 void profile_update(struct profile *p);
+
+/* alloc.c: allocation samples. Record one of thread `thread` (an index in
+ * threads) whose block is known as `id` until it is freed. */
+void profile_add_alloc(struct profile *p, uint64_t time_us, uint32_t thread, uint32_t stack,
+		       uint64_t id, uint64_t size, uint64_t weight);
+/* Block `id` was freed (unknown ids are ignored). */
+void profile_free_alloc(struct profile *p, uint64_t id, uint64_t time_us);
+/* Count self and total in metric m from the next profile_update(). */
+void profile_set_metric(struct profile *p, enum metric m);
+/* The metric's name ("cpu", "alloc", "live", "peak") and back (-1: none). */
+const char *profile_metric_name(enum metric m);
+int profile_metric_find(const char *name);
+/* (Between profile.c and alloc.c: the stacks', threads', processes' and
+ * totals' bytes of the allocations in the counts, in profile_update.) */
+void profile_tally_allocs(struct profile *p);
+/* What self and total of a stack, thread or process count in the metric,
+ * and the whole their shares are of (all samples, or all bytes). */
+uint64_t profile_amount(const struct profile *p, uint64_t samples, const struct pbytes *b);
+uint64_t profile_total(const struct profile *p);
 
 /* Lookups; -1 when absent. */
 int64_t profile_find_file(const struct profile *p, const char *path);

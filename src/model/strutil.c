@@ -1,5 +1,6 @@
 #include "config.h"
 #include "model/strutil.h"
+#include "model/xalloc.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -73,6 +74,12 @@ char *str_escape(char *dst, size_t n, const char *src)
 	return dst;
 }
 
+char *str_escape_dup(const char *src)
+{
+	size_t n = strlen(src ? src : "") * 4 + 1; /* at worst a byte becomes "\xNN" */
+	return str_escape(xmalloc(n), n, src);
+}
+
 char *str_iso8601_now(char *buf, size_t n)
 {
 	time_t t = time(NULL);
@@ -87,6 +94,22 @@ uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+char *str_bytes(char *buf, size_t n, uint64_t bytes)
+{
+	static const char units[] = "KMGTPE";
+	double v = (double)bytes;
+	int u = -1;
+	while (v >= 1024 && u < (int)sizeof(units) - 2) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%lluB", (unsigned long long)bytes);
+	else
+		snprintf(buf, n, v < 99.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	return buf;
 }
 
 const char *str_basename(const char *path)

@@ -18,10 +18,17 @@ static const char *const system_parts[] = {
 	"/.rustup/toolchains/", "/.cargo/registry/",
 };
 
+/* cprof-tui's own allocation sampler (preload/), preloaded into a program
+ * by --memory, wherever it is installed or built. */
+#define OWN_LIBRARY "/libcprof-alloc.so"
+
 static bool under_system_dir(const char *path)
 {
 	if (path[0] == '[' || path[0] == '<')
 		return true; /* [vdso], [unknown], <built-in> */
+	size_t n = strlen(path);
+	if (n >= strlen(OWN_LIBRARY) && !strcmp(path + n - strlen(OWN_LIBRARY), OWN_LIBRARY))
+		return true;
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
 		if (strncmp(path, system_dirs[i], strlen(system_dirs[i])) == 0)
 			return true;

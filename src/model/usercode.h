@@ -10,7 +10,8 @@
 /* Is code of `module` (an ELF path, "[vdso]", ...) at source file `source`
  * the user's own? Not when either lies under the system's include, library
  * or package-build directories or a toolchain's library sources (Rust's
- * /rustc/..., cargo's registry), nor for the vDSO and compiler built-ins.
+ * /rustc/..., cargo's registry), nor for the vDSO and compiler built-ins,
+ * nor cprof-tui's own allocation sampler (libcprof-alloc.so).
  * `source` NULL means code without line information: the module stands in
  * for its files. Such code of the program's own modules is the user's when
  * none of them has line information (`program_has_lines` false: a

@@ -25,8 +25,10 @@ struct pcstack {
 struct queued_sample {
 	uint64_t time_us;
 	uint32_t thread;       /* the sampler's (and the model's) thread index */
-	uint32_t pcstack;
+	uint32_t pcstack;      /* QUEUED_FREE: a free, of allocs[alloc - 1].id */
+	uint32_t alloc;        /* 0: a CPU sample; else index + 1 in allocs */
 };
+#define QUEUED_FREE UINT32_MAX
 
 /* A process's address space: its unwinder (maps, caches, last unwinds). */
 struct space {
@@ -48,6 +50,7 @@ struct resolver {
 	struct u64map pcstack_index;  /* interned by contents (intern_find) */
 	struct u64map last_pcstack;   /* thread -> its latest pcstack (wall-mode reuse) */
 	struct queued_sample *queue; size_t nqueue, head, cap_queue;
+	struct alloc_info *allocs; size_t nallocs, cap_allocs; /* of the queue's allocations */
 };
 
 struct resolver *resolver_new(struct profile *p, uint64_t start_ns, char *err, size_t errlen)
@@ -114,6 +117,7 @@ void resolver_free(struct resolver *r)
 	free(r->pcstacks);
 	free(r->pcs);
 	free(r->queue);
+	free(r->allocs);
 	u64map_free(&r->pcstack_index);
 	u64map_free(&r->last_pcstack);
 	free(r);
@@ -160,28 +164,27 @@ static uint32_t intern_pcstack(struct resolver *r, const uint64_t *pcs, uint32_t
 
 static void enqueue(struct resolver *r, uint64_t time_us, uint32_t thread, uint32_t pcstack)
 {
-	*VEC_PUSH(r->queue, r->nqueue, r->cap_queue) = (struct queued_sample){time_us, thread, pcstack};
+	*VEC_PUSH(r->queue, r->nqueue, r->cap_queue) = (struct queued_sample){time_us, thread, pcstack, 0};
 	u64map_put(&r->last_pcstack, thread, pcstack);
 }
 
-void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs)
+static uint64_t session_us(const struct resolver *r, uint64_t ns)
 {
-	uint64_t time_us = (rs->time_ns - r->start_ns) / 1000, last;
-	if (rs->reuse) {
-		/* wall mode: asleep since its last sample, so the same stack */
-		if (u64map_get(&r->last_pcstack, rs->thread, &last)) {
-			r->p->counters.reused++;
-			enqueue(r, time_us, rs->thread, (uint32_t)last);
-		}
-		return;
-	}
+	return ns > r->start_ns ? (ns - r->start_ns) / 1000 : 0;
+}
+
+/* Unwind rs into an interned address stack: its id, or -1 when its process
+ * has no address space. An allocation's stack starts at the frame that
+ * returns to `caller` (the allocation function's caller: the sampler's own
+ * frames are above it); 0: a CPU sample, from its innermost frame. */
+static int64_t unwind_raw(struct resolver *r, const struct raw_batch *b,
+			  const struct raw_sample *rs, uint64_t caller)
+{
 	uint64_t pcs[MAX_PCS];
 	bool complete;
 	struct space *sp = space_of(r, rs->pid);
-	if (!sp) {
-		r->p->counters.lost++;
-		return;
-	}
+	if (!sp)
+		return -1;
 	struct unwind_input in = {
 		.tid = rs->tid,
 		.regs = &rs->regs,
@@ -190,13 +193,61 @@ void resolver_add(struct resolver *r, const struct raw_batch *b, const struct ra
 		.stack_len = rs->stack_len,
 	};
 	uint64_t t0 = now_ns();
-	int n = unwind_stack(sp->u, &in, pcs, MAX_PCS, &complete);
-	for (int i = 0; i < n; i++) /* where each address is, in which file */
+	int n = unwind_stack(sp->u, &in, pcs, MAX_PCS, &complete), from = 0;
+	for (int i = 1; caller && !from && i < n; i++)
+		if (pcs[i] == caller)
+			from = i;
+	for (int i = from; i < n; i++) /* where each address is, in which file */
 		pcs[i] = symbols_key_of(r->sym, unwind_map(sp->u, pcs[i]), pcs[i], i > 0);
-	uint32_t id = intern_pcstack(r, pcs, (uint32_t)n, complete ? 0 : STACK_INCOMPLETE);
-	enqueue(r, time_us, rs->thread, id);
+	uint32_t id = intern_pcstack(r, pcs + from, (uint32_t)(n - from),
+				     complete ? 0 : STACK_INCOMPLETE);
 	r->costs.unwind_ns += now_ns() - t0;
 	r->costs.unwound++;
+	return id;
+}
+
+void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs)
+{
+	uint64_t time_us = session_us(r, rs->time_ns), last;
+	if (rs->reuse) {
+		/* wall mode: asleep since its last sample, so the same stack */
+		if (u64map_get(&r->last_pcstack, rs->thread, &last)) {
+			r->p->counters.reused++;
+			enqueue(r, time_us, rs->thread, (uint32_t)last);
+		}
+		return;
+	}
+	int64_t id = unwind_raw(r, b, rs, 0);
+	if (id < 0)
+		r->p->counters.lost++;
+	else
+		enqueue(r, time_us, rs->thread, (uint32_t)id);
+}
+
+/* Queue an allocation (pcstack) or a free (QUEUED_FREE) with its info.
+ * (Not a thread's latest stack for wall mode: that is its CPU samples'.) */
+static void enqueue_alloc(struct resolver *r, uint64_t time_us, uint32_t thread, uint32_t pcstack,
+			  const struct alloc_info *info)
+{
+	*VEC_PUSH(r->allocs, r->nallocs, r->cap_allocs) = *info;
+	*VEC_PUSH(r->queue, r->nqueue, r->cap_queue) =
+		(struct queued_sample){time_us, thread, pcstack, (uint32_t)r->nallocs};
+}
+
+void resolver_add_alloc(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs,
+			const struct alloc_info *info)
+{
+	int64_t id = unwind_raw(r, b, rs, info->caller);
+	if (id < 0)
+		r->p->alloc_lost++;
+	else
+		enqueue_alloc(r, session_us(r, rs->time_ns), rs->thread, (uint32_t)id, info);
+}
+
+void resolver_add_free(struct resolver *r, const struct alloc_free *f)
+{
+	struct alloc_info info = {.id = f->id};
+	enqueue_alloc(r, session_us(r, f->time_ns), 0, QUEUED_FREE, &info);
 }
 
 static uint32_t intern_frame(struct profile *p, const struct sym_frame *f)
@@ -230,17 +281,26 @@ void resolver_drain(struct resolver *r, uint64_t deadline_ns)
 		if (deadline_ns && now_ns() >= deadline_ns)
 			break;
 		const struct queued_sample *q = &r->queue[r->head];
+		const struct alloc_info *a = q->alloc ? &r->allocs[q->alloc - 1] : NULL;
+		if (q->pcstack == QUEUED_FREE) {
+			profile_free_alloc(r->p, a->id, q->time_us);
+			r->head++;
+			continue;
+		}
 		struct pcstack *ps = &r->pcstacks[q->pcstack];
 		if (ps->stack < 0 && (ps->stack = symbolise(r, ps)) < 0)
 			break;
-		if (q->thread < r->p->nthreads)
+		if (q->thread >= r->p->nthreads) /* (the recorder tells the model of each thread first) */
+			*(a ? &r->p->alloc_lost : &r->p->counters.lost) += 1;
+		else if (a)
+			profile_add_alloc(r->p, q->time_us, q->thread, (uint32_t)ps->stack, a->id, a->size,
+					  a->weight);
+		else
 			profile_add_sample(r->p, q->time_us, q->thread, (uint32_t)ps->stack);
-		else /* (the recorder tells the model of each thread first) */
-			r->p->counters.lost++;
 		r->head++;
 	}
 	if (r->head == r->nqueue)
-		r->head = r->nqueue = 0;
+		r->head = r->nqueue = r->nallocs = 0;
 	r->costs.model_ns += now_ns() - t0;
 }
 
@@ -255,7 +315,7 @@ uint64_t resolver_drain_all(struct resolver *r)
 	}
 	uint64_t left = r->nqueue - r->head;
 	r->p->counters.lost += left;
-	r->head = r->nqueue = 0;
+	r->head = r->nqueue = r->nallocs = 0;
 	return left;
 }
 

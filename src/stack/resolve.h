@@ -13,6 +13,7 @@
 #ifndef CPROF_STACK_RESOLVE_H
 #define CPROF_STACK_RESOLVE_H
 #include "model/profile.h"
+#include "target/allocs.h"
 #include "target/sampler.h"
 #include "stack/unwind.h"
 #include <stdbool.h>
@@ -32,6 +33,12 @@ void resolver_free(struct resolver *r);
 void resolver_set_maps_source(struct resolver *r, unwind_maps_fn fn, void *ctx);
 /* Unwind a raw sample of batch b and queue it. */
 void resolver_add(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs);
+/* The same for an allocation sample (allocs.h): its stack starts at the
+ * frame of the allocation function's caller; and a free, queued after the
+ * allocations before it. */
+void resolver_add_alloc(struct resolver *r, const struct raw_batch *b, const struct raw_sample *rs,
+			const struct alloc_info *info);
+void resolver_add_free(struct resolver *r, const struct alloc_free *f);
 /* Move queued samples, in order, into the model until the queue is empty,
  * a stack waits for the symbol worker, or deadline_ns (0: none) passes. */
 void resolver_drain(struct resolver *r, uint64_t deadline_ns);

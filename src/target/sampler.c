@@ -251,7 +251,7 @@ pid_t sampler_fork_held(char *const argv[], const struct sampler_config *cfg, bo
 			}
 		}
 		raise(SIGSTOP);
-		execvp(argv[0], argv);
+		execvpe(argv[0], argv, cfg->env ? cfg->env : environ);
 		int e = errno;
 		if (write(pfd[1], &e, sizeof(e)) < 0)
 			_exit(127);

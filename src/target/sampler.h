@@ -76,6 +76,7 @@ struct sampler_config {
 	int log_fd;                     /* opened by the caller (-1: /dev/null), never by path
 					   here: the child would follow a planted symlink */
 	bool follow;                    /* also its child processes (fork, vfork, clone, spawn) */
+	char *const *env;               /* a launched program's environment (NULL: ours) */
 };
 
 struct sampler_backend;

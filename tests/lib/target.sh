@@ -64,9 +64,10 @@ task_states() {
 	done | tr '\n' ' '
 }
 
-# finished PID: PID is gone, or a zombie waiting for its parent.
+# finished PID: PID is gone, or a zombie waiting for its parent (every
+# thread a zombie: a main thread that called pthread_exit is one too).
 finished() {
-	! kill -0 "$1" 2>/dev/null || [ "$(proc_field "$1" State | cut -c1)" = Z ]
+	! kill -0 "$1" 2>/dev/null || ! task_states "$1" | grep -q '[^Z ]'
 }
 
 # assert_unharmed PID: PID runs on, untraced, not stopped, and makes progress.

@@ -136,6 +136,10 @@ UI_ENV="TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
 tmux_() { tmux -L "$TMUX_SOCKET" "$@"; }
 tmux_new() {
 	command -v tmux >/dev/null || skip "tmux not installed (apt-get install tmux)"
+	# a server of its own each time: one killed just before may still be
+	# going away, and a client would reach it ("server exited unexpectedly")
+	TMUX_SERVERS=$((${TMUX_SERVERS:-0} + 1))
+	TMUX_SOCKET=cprof-ui-$$-$TMUX_SERVERS
 	tmux_ -f /dev/null new-session -d -x 100 -y 30 "$1" || fail "cannot start tmux"
 	trap 'tmux_ kill-server 2>/dev/null; _cleanup' EXIT
 }

@@ -6,7 +6,11 @@
  * function and thread name full of escape sequences. Nothing depends on the
  * clock or on pids, so the screens are the same on every run.
  *
- *   usage: mkfixture OUT.db
+ * --changed writes the same program after a change, to compare the first
+ * with (a diff): checksum faster (60 -> 40 samples), copy_buffers slower
+ * (20 -> 35), lost gone, a new memset call in main (10), the rest alike.
+ *
+ *   usage: mkfixture [--changed] OUT.db
  */
 #include "config.h"
 #include "model/profile.h"
@@ -14,6 +18,7 @@
 #include "db/session.h"
 #include "model/xalloc.h"
 #include <stdio.h>
+#include <string.h>
 
 #define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
 #define EXE "/opt/fixture/fixture-prog"
@@ -32,8 +37,9 @@ int main(int argc, char **argv)
 	struct profile *p = profile_new();
 	char err[256];
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: mkfixture OUT.db\n");
+	bool changed = argc == 3 && !strcmp(argv[1], "--changed");
+	if (argc != 2 && !changed) {
+		fprintf(stderr, "usage: mkfixture [--changed] OUT.db\n");
 		return 2;
 	}
 	p->command = xstrdup("./fixture-prog --size 100");
@@ -54,21 +60,24 @@ int main(int argc, char **argv)
 	uint32_t main_ret = frame(p, "main", "fixture/main.c", 23, 18);
 	uint32_t lost = frame(p, "lost", "src/missing.c", 10, 8);
 	uint32_t clone = frame(p, "clone3", LIBC, 0, 0);
+	uint32_t memset_ = frame(p, "memset", LIBC, 0, 0);
+	uint32_t main_init = frame(p, "main", "fixture/main.c", 20, 18);
 
 	const struct {
 		uint32_t frames[4], depth;
-		int tid, count;
+		int tid, count, changed; /* samples before and after the change */
 	} stacks[] = {
-		{ { hot, compute, main_compute, start }, 4, 4242, 50 },
-		{ { loop, compute, main_compute, start }, 4, 4242, 10 },
-		{ { memcpy_, copy, main_copy, start }, 4, 4243, 20 },
-		{ { evil, main_ret, start }, 3, 4242, 5 },
-		{ { lost, main_ret, start }, 3, 4243, 5 },
-		{ { clone }, 1, 4243, 10 },
+		{ { hot, compute, main_compute, start }, 4, 4242, 50, 30 },
+		{ { loop, compute, main_compute, start }, 4, 4242, 10, 10 },
+		{ { memcpy_, copy, main_copy, start }, 4, 4243, 20, 35 },
+		{ { evil, main_ret, start }, 3, 4242, 5, 5 },
+		{ { lost, main_ret, start }, 3, 4243, 5, 0 },
+		{ { clone }, 1, 4243, 10, 10 },
+		{ { memset_, main_init, start }, 3, 4242, 0, 10 },
 	};
 	size_t n = sizeof(stacks) / sizeof(stacks[0]);
-	uint32_t ids[6];
-	int left[6];
+	uint32_t ids[7];
+	int left[7];
 
 	profile_process_add(p, 4242, 1, "fixture-prog --fast", 0);
 	uint32_t th[2] = {profile_thread_add(p, 4242, 4242, "fixture-prog"),
@@ -77,7 +86,7 @@ int main(int argc, char **argv)
 	profile_thread_update(p, th[1], NULL, 'S');
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = profile_stack(p, stacks[i].frames, stacks[i].depth, 0);
-		left[i] = stacks[i].count;
+		left[i] = changed ? stacks[i].changed : stacks[i].count;
 	}
 	/* Interleave the stacks, one sample per millisecond. */
 	uint64_t t = 0;
@@ -91,7 +100,7 @@ int main(int argc, char **argv)
 	}
 	profile_update(p);
 
-	struct db_session *s = db_session_create(argv[1], false, err, sizeof(err));
+	struct db_session *s = db_session_create(argv[argc - 1], false, err, sizeof(err));
 	if (!s || db_session_sync(s, p, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mkfixture: %s\n", err);
 		return 1;

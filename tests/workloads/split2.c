@@ -1,7 +1,9 @@
-/* split2 [-n ROUNDS] [-t THREADS] [-T TIMEFILE] [-p PIDFILE] [SECONDS]
+/* split2 [-a UNITS] [-n ROUNDS] [-t THREADS] [-T TIMEFILE] [-p PIDFILE] [SECONDS]
  *
  * Known split: each round calls work_a (split2_a.c) for 3 units and work_b
  * (split2_b.c) for 1 unit of the same loop, so the self time is 75% / 25%.
+ * -a gives work_a another number of units (0: it is not called at all; a
+ * changed program for --diff).
  * Runs for SECONDS (default 3) or exactly ROUNDS rounds (for timing runs), in
  * THREADS threads (default 1; more threads give more samples per second).
  * -T writes the seconds the work took (its own wall clock) to TIMEFILE. */
@@ -15,12 +17,14 @@
 
 static double end_time;
 static long rounds = -1;
+static long units_a = 3;
 
 static void *run(void *arg)
 {
 	uint64_t x = (uintptr_t)arg;
 	for (long r = 0; rounds < 0 ? wl_now() < end_time : r < rounds; r++) {
-		x = work_a(x, 3 * UNIT);
+		if (units_a)
+			x = work_a(x, units_a * UNIT);
 		x = work_b(x, UNIT);
 	}
 	wl_sink = x;
@@ -31,8 +35,9 @@ int main(int argc, char **argv)
 {
 	const char *pidfile = NULL, *timefile = NULL;
 	int nthreads = 1, c;
-	while ((c = getopt(argc, argv, "n:t:T:p:")) != -1) {
+	while ((c = getopt(argc, argv, "a:n:t:T:p:")) != -1) {
 		switch (c) {
+		case 'a': units_a = atol(optarg); break;
 		case 'n': rounds = atol(optarg); break;
 		case 't': nthreads = atoi(optarg); break;
 		case 'T': timefile = optarg; break;
@@ -40,7 +45,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (nthreads < 1 || nthreads > 64)
+	if (nthreads < 1 || nthreads > 64 || units_a < 0)
 		return 2;
 	double start = wl_now();
 	end_time = start + wl_parse_seconds(argv[optind], 3);

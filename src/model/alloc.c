@@ -1,0 +1,160 @@
+/* alloc.c — the profile model's allocation samples (--memory) and the
+ * metric self and total are counted in (doc/PRODUCT.md §10).
+ *
+ * An allocation sample stands for `weight` bytes allocated by its stack
+ * (the sampler's estimate: preload/alloc.c); it is live until its block is
+ * freed. The counts take in the samples the scope takes in (scope.c: since
+ * the last reset, of the process narrowed to, with a focus function on the
+ * stack), and are made again from the samples at each profile_update(), in
+ * one pass and a replay of allocations and frees in the order of their
+ * times for the peak: at the moment the most bytes were live, which of
+ * them were. */
+#include "config.h"
+#include "model/profile.h"
+#include "model/xalloc.h"
+#include <string.h>
+
+static const char *const metric_names[METRIC_COUNT] = {"cpu", "alloc", "live", "peak"};
+
+const char *profile_metric_name(enum metric m)
+{
+	return m < METRIC_COUNT ? metric_names[m] : "?";
+}
+
+int profile_metric_find(const char *name)
+{
+	for (int m = 0; m < METRIC_COUNT; m++)
+		if (!strcmp(name, metric_names[m]))
+			return m;
+	return -1;
+}
+
+void profile_set_metric(struct profile *p, enum metric m)
+{
+	if (p->metric == m)
+		return;
+	p->metric = m;
+	p->dirty = true;
+	p->generation++;
+}
+
+uint64_t profile_amount(const struct profile *p, uint64_t samples, const struct pbytes *b)
+{
+	switch (p->metric) {
+	case METRIC_ALLOC: return b->alloc;
+	case METRIC_LIVE: return b->live;
+	case METRIC_PEAK: return b->peak;
+	default: return samples;
+	}
+}
+
+uint64_t profile_total(const struct profile *p)
+{
+	return profile_amount(p, p->counted, &p->bytes);
+}
+
+void profile_add_alloc(struct profile *p, uint64_t time_us, uint32_t thread, uint32_t stack,
+		       uint64_t id, uint64_t size, uint64_t weight)
+{
+	*VEC_PUSH(p->allocs, p->nallocs, p->cap_allocs) =
+		(struct palloc){.time_us = time_us, .thread = thread, .stack = stack, .size = size,
+				.weight = weight};
+	u64map_put(&p->alloc_index, id, p->nallocs - 1);
+	p->dirty = true;
+	p->generation++;
+}
+
+void profile_free_alloc(struct profile *p, uint64_t id, uint64_t time_us)
+{
+	uint64_t i;
+	if (!u64map_get(&p->alloc_index, id, &i))
+		return;
+	u64map_del(&p->alloc_index, id);
+	*VEC_PUSH(p->frees, p->nfrees, p->cap_frees) = (struct pfree){(uint32_t)i, time_us};
+	p->allocs[i].freed = (uint32_t)p->nfrees;
+	p->dirty = true;
+	p->generation++;
+}
+
+/* How allocation i counts (the scope of scope.c): OUT (before the last
+ * reset, or out of the focus), THREAD (for its thread and process only:
+ * another process is narrowed to, or it is out of the time range, as their
+ * CPU samples count) or IN. */
+enum { OUT, THREAD, IN };
+
+static uint8_t counted(struct profile *p, size_t i)
+{
+	const struct palloc *a = &p->allocs[i];
+	if (i < p->allocs_from || !profile_stack_in_focus(p, a->stack))
+		return OUT;
+	bool other = p->narrow_pid && p->threads[a->thread].pid != p->narrow_pid;
+	return other || !profile_in_range(p, a->time_us) ? THREAD : IN;
+}
+
+static void add(struct pbytes *to, const struct pbytes *b)
+{
+	to->alloc += b->alloc;
+	to->live += b->live;
+	to->peak += b->peak;
+}
+
+/* Replay the allocations and frees counted in the order of their times:
+ * at the moment the most was live, allocations [0, *na) and frees [0, *nf)
+ * had happened. */
+static void find_peak(struct profile *p, const uint8_t *in, size_t *na, size_t *nf)
+{
+	uint64_t live = 0, peak = 0;
+	size_t i = 0, j = 0;
+	*na = *nf = 0;
+	while (i < p->nallocs || j < p->nfrees) {
+		if (j == p->nfrees || (i < p->nallocs && p->allocs[i].time_us <= p->frees[j].time_us)) {
+			if (in[i] == IN && (live += p->allocs[i].weight) > peak) {
+				peak = live;
+				*na = i + 1;
+				*nf = j;
+				p->peak_us = p->allocs[i].time_us;
+			}
+			i++;
+		} else {
+			if (in[p->frees[j].alloc] == IN)
+				live -= p->allocs[p->frees[j].alloc].weight;
+			j++;
+		}
+	}
+}
+
+void profile_tally_allocs(struct profile *p)
+{
+	for (size_t i = 0; i < p->nstacks; i++)
+		p->stacks[i].bytes = (struct pbytes){0};
+	for (size_t i = 0; i < p->nthreads; i++)
+		p->threads[i].bytes = (struct pbytes){0};
+	for (size_t i = 0; i < p->nprocesses; i++)
+		p->processes[i].bytes = (struct pbytes){0};
+	p->bytes = (struct pbytes){0};
+	p->alloc_counted = p->peak_us = 0;
+	if (!p->nallocs)
+		return;
+	xgrow((void **)&p->alloc_in, &p->cap_alloc_in, p->nallocs, 1);
+	uint8_t *in = p->alloc_in;
+	for (size_t i = 0; i < p->nallocs; i++)
+		in[i] = counted(p, i);
+	size_t na, nf;
+	find_peak(p, in, &na, &nf);
+	for (size_t i = 0; i < p->nallocs; i++) {
+		const struct palloc *a = &p->allocs[i];
+		if (in[i] == OUT)
+			continue;
+		struct pthread *t = &p->threads[a->thread];
+		struct pbytes b = {a->weight, a->freed ? 0 : a->weight,
+				   in[i] == IN && i < na && (!a->freed || a->freed > nf) ? a->weight : 0};
+		add(&t->bytes, &b);
+		if (t->process)
+			add(&p->processes[t->process - 1].bytes, &b);
+		if (in[i] == THREAD)
+			continue;
+		add(&p->stacks[a->stack].bytes, &b);
+		add(&p->bytes, &b);
+		p->alloc_counted++;
+	}
+}
