@@ -126,17 +126,17 @@ static void draw_header(struct ui *ui)
 	draw_text(0, COLS - right, right, 0, line, true);
 
 	draw_escape(path, sizeof(path), st.path);
-	char via[64] = "";
+	char via[64] = ""; /* "cpu/perf 999 Hz": the backend that sampled */
 	if (p->backend)
-		snprintf(via, sizeof(via), " via %s", draw_escape(started, sizeof(started), p->backend));
+		snprintf(via, sizeof(via), "/%s", draw_escape(started, sizeof(started), p->backend));
 	x = snprintf(line, sizeof(line), " %s", path);
 	if (ui->cfg->base) /* a diff */
 		x += snprintf(line + x, sizeof(line) - (size_t)x, " against %s (%llu samples)",
 			      draw_escape(base, sizeof(base), ui->cfg->base_path),
 			      (unsigned long long)ui->cfg->base->counted);
 	x += scope_words(p, line + x, sizeof(line) - (size_t)x);
-	x += snprintf(line + x, sizeof(line) - (size_t)x, "  %s %u Hz%s  outside %s%%",
-		      p->wall ? "wall" : "cpu", p->frequency_hz, via,
+	x += snprintf(line + x, sizeof(line) - (size_t)x, "  %s%s %u Hz  outside %s%%",
+		      p->wall ? "wall" : "cpu", via, p->frequency_hz,
 		      ui_percent(ui, p->outside, false, pct, sizeof(pct)));
 	if (p->metric == METRIC_CPU)
 		x += memory_words(p, "  memory", line + x, sizeof(line) - (size_t)x);
