@@ -266,6 +266,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: allocs lines|leak|threads|fork MIB, or allocs churn|errno N\n");
 		return 2;
 	}
+	// stdout's buffer is ours: its first printf would otherwise allocate one,
+	// never freed, and a byte sample could land in it (bytes no line counts)
+	static char outbuf[BUFSIZ];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	unsigned long long arg = strtoull(argv[2], NULL, 10), bytes = arg << 20;
 	int rc = 0;
 	double t0 = now();
