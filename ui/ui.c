@@ -461,6 +461,10 @@ static enum reaction ui_metric(struct ui *ui)
 		ui_message(ui, false, "no allocation samples to count: record with --memory");
 		return REACT_REDRAW;
 	}
+	if (ui->diff) {
+		ui_message(ui, false, "a diff compares CPU samples: open the session alone to count bytes");
+		return REACT_REDRAW;
+	}
 	profile_set_metric(p, (p->metric + 1) % METRIC_COUNT);
 	ui_message(ui, false, "counting %s (m: next)", words[p->metric]);
 	return REACT_REDRAW;

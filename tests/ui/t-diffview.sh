@@ -36,6 +36,17 @@ done
 cmp -s "$T/fixture.db" "$T/fixture.copy" && cmp -s "$T/changed.db" "$T/changed.copy" ||
 	fail "browsing a diff changed a session file"
 
+# m in a diff: the base's shares are of CPU samples, so bytes are refused
+cp "$T/changed.db" "$T/mem.db"
+sqlite3 "$T/mem.db" "INSERT OR REPLACE INTO meta(key, value) VALUES ('memory_interval', '262144')"
+run_script diffmetric fixture.db mem.db <<'KEYS'
+m
+:dump diff-metric.txt
+KEYS
+grep -q 'a diff compares CPU samples' "$T/diff-metric.txt" ||
+	fail "m in a diff: $(tail -n 1 "$T/diff-metric.txt")"
+grep -Eq '^ +Base% +New% +Delta' "$T/diff-metric.txt" || fail "m in a diff left the diff's columns"
+
 # colours (rows off the cursor): the delta of lost (-5.0) green, of
 # copy_buffers (+15.0) red
 command -v tmux >/dev/null || skip "tmux not installed (apt-get install tmux)"
@@ -54,4 +65,4 @@ row copy_buffers | grep -q $'\e\\[[0-9;]*3[0-7]m' && fail "NO_COLOR: a colour on
 tmux_keys q
 wait_exit_status >/dev/null
 [ "$FAILED" = 0 ] || fail "screens differ"
-pass "functions, source, files of a diff; a gone row; a toggle of both; red up, green down, NO_COLOR plain"
+pass "functions, source, files of a diff; a gone row; a toggle of both; m refused; red up, green down, NO_COLOR plain"
