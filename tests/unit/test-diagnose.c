@@ -83,6 +83,12 @@ int main(void)
 	s = run(make(300, 0, 0, 0), &f);
 	CHECK(HAS(s, "the samples cover 30% of the program's 1.00 s of CPU"));
 	CHECK(!HAS(s, "child processes, left out"));
+	/* not following, no CPU time in children: the children are not the reason */
+	nf.attached = false;
+	nf.followed_cpu_s = nf.cpu_s;
+	s = run(make(300, 0, 0, 0), &nf);
+	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "cprof-tui fell behind"));
+	CHECK(!HAS(s, "children"));
 
 	/* mostly asleep: 0.1 s of CPU in 5 s; not said in wall mode */
 	struct run_facts sf = f;
