@@ -236,7 +236,7 @@ start_wl() {
 
 killed_session() {
 	local db=$1 n=$2 i w target seen=0
-	bg "$CPROF" --headless -o "$db" "$WL/split2" 20 2>/dev/null
+	bg "$CPROF" --headless -o "$db" "$WL/split2" 20 2>"$db.err"
 	w=$!
 	for i in $(seq 100); do
 		seen=$(sql "$db" "SELECT count(*) FROM samples" 2>/dev/null) || seen=0
@@ -250,5 +250,5 @@ killed_session() {
 	if [ -n "$target" ] && ! wait_exit "$target" 2; then
 		kill -9 "$target" 2>/dev/null
 	fi
-	ge "${seen:-0}" "$n" || fail "$db held ${seen:-0} samples after 10 s, expected $n"
+	ge "${seen:-0}" "$n" || fail "$db held ${seen:-0} samples after 10 s, expected $n ($(tail -n 1 "$db.err"))"
 }
