@@ -87,8 +87,7 @@ static uint8_t counted(struct profile *p, size_t i)
 	const struct palloc *a = &p->allocs[i];
 	if (i < p->allocs_from || !profile_stack_in_focus(p, a->stack))
 		return OUT;
-	bool other = p->narrow_pid && p->threads[a->thread].pid != p->narrow_pid;
-	return other || !profile_in_range(p, a->time_us) ? THREAD : IN;
+	return profile_in_narrowing(p, a->thread, a->time_us) ? IN : THREAD;
 }
 
 static void add(struct pbytes *to, const struct pbytes *b)

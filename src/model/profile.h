@@ -239,8 +239,10 @@ void profile_set_focus(struct profile *p, const char *const *globs, size_t n);
  * the narrowing to a process, it applies to stacks (every view's counts),
  * not to the samples of threads and processes. Re-counts. */
 void profile_set_range(struct profile *p, uint64_t from_us, uint64_t to_us);
-/* Is a time in the range counted (true without one)? */
-bool profile_in_range(const struct profile *p, uint64_t time_us);
+/* Is a sample (or an allocation) of this thread at this time in the
+ * narrowing: of the narrowed process and in the time range (true without
+ * either)? The focus is a matter of its stack. */
+bool profile_in_narrowing(const struct profile *p, uint32_t thread, uint64_t time_us);
 /* Does the stack have a function in the focus (true without a focus)? */
 bool profile_stack_in_focus(struct profile *p, uint32_t stack);
 /* Is samples[i] in the counts: since the reset, of the narrowed process, in

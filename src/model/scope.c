@@ -59,21 +59,17 @@ bool profile_stack_in_focus(struct profile *p, uint32_t stack)
 	return false;
 }
 
-bool profile_in_range(const struct profile *p, uint64_t time_us)
+bool profile_in_narrowing(const struct profile *p, uint32_t thread, uint64_t time_us)
 {
-	return !p->range_to_us || (time_us >= p->range_from_us && time_us < p->range_to_us);
+	return (!p->narrow_pid || p->threads[thread].pid == p->narrow_pid) &&
+	       (!p->range_to_us || (time_us >= p->range_from_us && time_us < p->range_to_us));
 }
 
 bool profile_sample_counted(struct profile *p, size_t i)
 {
 	const struct psample *s = &p->samples[i];
-	if (i < p->counted_from)
-		return false;
-	if (p->narrow_pid && p->threads[s->thread].pid != p->narrow_pid)
-		return false;
-	if (!profile_in_range(p, s->time_us))
-		return false;
-	return profile_stack_in_focus(p, s->stack);
+	return i >= p->counted_from && profile_in_narrowing(p, s->thread, s->time_us) &&
+	       profile_stack_in_focus(p, s->stack);
 }
 
 void profile_count_sample(struct profile *p, const struct psample *s)
@@ -86,7 +82,7 @@ void profile_count_sample(struct profile *p, const struct psample *s)
 	t->samples++;
 	if (t->process)
 		p->processes[t->process - 1].samples++;
-	if ((p->narrow_pid && t->pid != p->narrow_pid) || !profile_in_range(p, s->time_us))
+	if (!profile_in_narrowing(p, s->thread, s->time_us))
 		return;
 	p->stacks[s->stack].count++;
 	p->counted++;

@@ -113,9 +113,7 @@ wait_file() {
 
 wait_exit() {
 	local pid=$1 limit=${2:-10} i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		# a zombie child of ours counts as gone
-		[ "$(proc_field "$pid" State | cut -c1)" = Z ] && return 0
+	until finished "$pid"; do # (a zombie child of ours counts as gone)
 		[ $i -ge $((limit * 20)) ] && return 1
 		sleep 0.05
 		i=$((i + 1))
