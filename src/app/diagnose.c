@@ -98,13 +98,16 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 		say(&o, "%.2f s of the program's %.2f s of CPU ran in its child processes, left out: "
 			"%s", left_out, f->cpu_s,
 		    f->attached ? "add --follow to profile them" : "drop --no-follow to profile them");
-	else if (f->cpu_known && expect >= FEW_SAMPLES && n < LOW_COVERAGE * expect)
+	else if (f->cpu_known && expect >= FEW_SAMPLES && n < LOW_COVERAGE * expect) {
+		const char *why = "cprof-tui fell behind (a busy machine, or samples lost)";
+		if (f->follow)
+			why = "children it did not wait for, or a busy machine, took the rest";
+		else if (left_out > 0.05)
+			why = f->attached ? "its children are left out (--follow takes them in)"
+					  : "its children are left out (--no-follow)";
 		say(&o, "the samples cover %.0f%% of the program's %.2f s of CPU (%.0f samples at "
-			"%.0f Hz would): %s", 100.0 * n / expect, f->cpu_s, expect, hz,
-		    f->follow ? "children it did not wait for, or a busy machine, took the rest"
-		    : left_out > 0.05 ? (f->attached ? "its children are left out (--follow takes them in)"
-						     : "its children are left out (--no-follow)")
-				      : "cprof-tui fell behind (a busy machine, or samples lost)");
+			"%.0f Hz would): %s", 100.0 * n / expect, f->cpu_s, expect, hz, why);
+	}
 	if (!f->wall && f->cpu_known && f->elapsed_s > 0.5 && f->cpu_s < ASLEEP_SHARE * f->elapsed_s)
 		say(&o, "the program was on a CPU %.0f%% of the %.1f s (%.2f s of CPU): a CPU "
 			"profile shows running code only; --wall samples waiting threads too",
