@@ -36,7 +36,7 @@ done
 # browse, toggle the first file: "not saved", and why
 for db in clean killed; do
 	printf 'Tab\nSpace\n:dump %s.txt\n' "$db" >"$T/$db.keys"
-	(cd "$T" && env COLUMNS=80 LINES=24 TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 \
+	(cd "$T" && env COLUMNS=80 LINES=24 TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 SHELL=/bin/bash \
 		CPROF_TUI_SCRIPT="$T/$db.keys" timeout -k 5 30 script -qec \
 		"$(printf '%q ' "$CPROF" "$mnt/$db.db") 2>$T/cprof.err" /dev/null >/dev/null) ||
 		fail "browsing $db.db on read-only media: exit $?: $(cat "$T/cprof.err")"

@@ -71,14 +71,16 @@ make_fixture() {
 # run_script NAME ARGS...: keys from stdin into $T/NAME.keys, then run. The
 # CLI wants a terminal for the TUI, so it runs under script(1) on a pty; the
 # TUI itself draws on a virtual screen and reads only the key script.
+# script(1) runs the command through $SHELL: bash, for printf %q's $'...'
+# quoting of names with control characters (dash, CI's $SHELL, has none).
 run_script() {
 	local name=$1 cmd
 	shift
 	cat >"$T/$name.keys"
 	cmd=$(printf '%q ' "$CPROF" "$@")
-	(cd "$T" && ui_env CPROF_TUI_SCRIPT="$T/$name.keys" \
+	(cd "$T" && ui_env SHELL=/bin/bash CPROF_TUI_SCRIPT="$T/$name.keys" \
 		timeout -k 5 30 script -qec "$cmd 2>$T/cprof.err" /dev/null >/dev/null) ||
-		fail "cprof-tui $* with script $name exited with $?"
+		fail "$cmd with script $name exited with $?"
 }
 
 check_screen() {
