@@ -1,10 +1,23 @@
 #!/bin/bash
 # Deep stacks (48+ frames) over 64 distinct functions, with qsort calling back
 # into the program: stacks reach main, every stage function is resolved, and
-# the comparator's share matches perf's.
+# the comparator's share matches perf's, on the same run (cprof_with_perf).
+#
+# The shares are compared with the perf backend only. This workload's
+# comparator share is not one number: alone under perf it is ~10% in most
+# runs and ~26% in some, and under the ptrace backend it moves from 4% to 33%
+# between quarter-seconds of one run (perf, recording the same run, sees it
+# move too: the stops change how the program runs). On the same run the
+# ptrace backend also gave cmp_u32 2.0-2.8 points less than perf in 4 of 4
+# runs, which is not explained yet (doc/ENGINE.md, "Open"). The stacks are
+# checked with both backends.
 . "$(dirname "$0")/lib/common.sh"
 
-cprof --headless -o "$T/s.db" "$WL/deep" 2
+if [ "${CPROF_BACKEND:-}" != ptrace ] && perf_ok; then
+	cprof_with_perf deep --headless -o "$T/s.db" "$WL/deep" 2
+else
+	cprof --headless -o "$T/s.db" "$WL/deep" 2
+fi
 rc=$?
 [ $rc -eq 0 ] || fail "cprof-tui exited $rc"
 report "$T/s.db" function >"$T/fn.tsv" || fail "--report failed"
@@ -20,16 +33,19 @@ stages=$(awk -F'\t' '$5 ~ /^stage_[0-9]+$/ && $2 > 0 { n++ } END { print n + 0 }
 ge "$stages" 60 || fail "only $stages of 64 stage functions seen in stacks"
 stage_self() { awk -F'\t' '$2 ~ /^stage_[0-9]+$/ { s += $1 } END { printf "%.1f", s }' "$1"; }
 vs_perf() {
-	local pc cs ps
+	local cc pc cs ps
+	cc=$(share_of "$T/cprof.split" cmp_u32)
 	pc=$(share_of "$T/perf.split" cmp_u32)
 	cs=$(stage_self "$T/cprof.split")
 	ps=$(stage_self "$T/perf.split")
-	within "$cmp" "$pc" 3 || { echo "cmp_u32 self $cmp%, perf $pc%"; return 1; }
+	within "$cc" "$pc" 3 || { echo "cmp_u32 self $cc%, perf $pc%"; return 1; }
 	within "$cs" "$ps" 3 || { echo "stage functions' self: $cs% in all, perf $ps%"; return 1; }
 }
-if perf_ok; then
+if [ "$(meta "$T/s.db" backend)" != perf ]; then
+	vs="ptrace backend: shares not compared with perf"
+elif perf_ok; then
 	cprof_split "$T/s.db" >"$T/cprof.split"
-	against_perf vs_perf "$WL/deep" 2
+	why=$(vs_perf) || fail "$why"
 	vs="perf: cmp_u32 $(share_of "$T/perf.split" cmp_u32)%, stages $(stage_self "$T/perf.split")%; cprof stages $(stage_self "$T/cprof.split")%"
 else
 	vs="perf comparison skipped: $PERF_WHY"

@@ -173,8 +173,32 @@ perf_split() {
 	rm -f "$T/perf.data"
 	perf record -q -F 999 -g -o "$T/perf.data" "$@" >"$T/perf.out" 2>&1 # (its status is PROG's)
 	[ -s "$T/perf.data" ] || fail "perf record $* failed: $(tail -n 1 "$T/perf.out")"
+	perf_data_split
+}
+
+# cprof_with_perf COMM CPROF-ARGS...: cprof-tui (as `cprof`) under `perf record`,
+# so that both measure one run of the program: a workload whose speed differs
+# from run to run (the deep one's comparator costs 10% of its time in most
+# runs and 26% in some, under perf alone too, and not by the address layout)
+# cannot set two runs apart. perf's shares of the processes named COMM go to
+# $T/perf.split; returns cprof-tui's status.
+cprof_with_perf() {
+	local comm=$1 rc
+	shift
+	rm -f "$T/perf.data"
+	timeout -k 5 "$CPROF_TIMEOUT" perf record -q -F 999 -g -o "$T/perf.data" -- \
+		"$CPROF" "$@" 2>"$T/cprof.err" >"$T/perf.out"
+	rc=$?
+	[ -s "$T/perf.data" ] || fail "perf record failed: $(tail -n 1 "$T/cprof.err")"
+	perf_data_split --comm "$comm" >"$T/perf.split"
+	return $rc
+}
+
+# perf_data_split [PERF-REPORT-OPTIONS]: the user-space self shares of
+# $T/perf.data, as perf_split prints them.
+perf_data_split() {
 	perf report -i "$T/perf.data" --no-children --sort sym -F overhead,sym \
-		--stdio -q -g none 2>/dev/null |
+		--stdio -q -g none "$@" 2>/dev/null |
 		awk '$1 ~ /%$/ && $2 != "[k]" { pct = $1; sub(/%$/, "", pct)
 			sym = $3; for (i = 4; i <= NF; i++) sym = sym " " $i
 			s[sym] += pct; total += pct }
@@ -197,11 +221,14 @@ against_perf() {
 	why=$($check) || fail "$why"
 }
 
-# cprof_split DB: cprof's self share per function ("pct<TAB>function").
+# cprof_split DB: cprof's self share per function ("pct<TAB>function"), from
+# the sample counts (a sum of the rows' rounded self_pct drifts: 64 rows of
+# 0.35% each shown as 0.4 add up to 3 points too many).
 cprof_split() {
 	report "$1" function >"$T/split.tsv" || fail "--report $1 --by function failed"
-	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "self_pct") p = i; if ($i == "function") f = i }; next }
-		p && f { s[$f] += $p } END { for (k in s) printf "%.2f\t%s\n", s[k], k }' \
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "self") p = i; if ($i == "function") f = i }; next }
+		p && f { s[$f] += $p; all += $p }
+		END { for (k in s) printf "%.2f\t%s\n", all ? 100 * s[k] / all : 0, k }' \
 		"$T/split.tsv" | sort -rn
 }
 
