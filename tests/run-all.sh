@@ -35,16 +35,15 @@ for a in "$@"; do
 	esac
 done
 
-# Run with both backends: sampling accuracy (time shares, rates, bursts,
-# deep stacks), following threads and processes (exec, exit statuses, a main
-# thread ending first, quick children), and never harming the target
-# (attach, signals, EINTR, job control, SIGKILL): what each backend does its
-# own way. Once: names and symbols, session files, reports, diagnostics and
-# the TUI, the same whoever took the samples, and the tests that pin their
-# backend. (Each BOTH test adds its time to the suite: only what matters most.)
-BOTH="t-attach t-bursty t-children t-children-edge t-churn t-deep t-eintr t-exec t-exitstatus
-	t-frequency t-jobctl t-kill9 t-mainexit t-many-threads t-quick-children t-signals t-split2
-	t-threads-attach"
+# Run with both backends: every test of the engine, whatever takes the
+# samples and unwinds them (accuracy against perf, threads, bursts, deep,
+# inlined, C++, Rust and stripped stacks, children, exec, exit statuses,
+# signals, job control, attach and detach, focus). Once: the session files,
+# reports, exports, diagnostics, the TUI and the tests that pin their backend.
+BOTH="t-attach t-bursty t-children t-children-edge t-churn t-cxx t-deep t-dlopen t-eintr t-exec
+	t-exitstatus t-focus t-frequency t-hostile t-inlined t-jobctl t-kill9 t-libccall t-mainexit
+	t-many-threads t-quick-children t-repeat t-rust t-short t-signals t-sigterm t-split2
+	t-stripped t-thin t-threads t-threads-attach t-vdso"
 
 passed=0 failed=0 skipped=0
 LOGDIR=$BUILDDIR/test-logs
