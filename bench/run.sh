@@ -10,9 +10,12 @@
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
 # Every slowdown is the target's own timing of a fixed amount of work
-# (bench/bwl prints work_s), after a warm-up of the same work (0.5 s, --quick
-# 0.3 s), so the tools' start-up and post-processing are not counted (the
-# cost table shows cprof-tui's start-up: the symbols' CPU time). Each round
+# (bench/bwl prints work_s), after a warm-up of the same work (1 s), so the
+# tools' start-up and post-processing are not counted (the cost table shows
+# cprof-tui's start-up: the symbols' CPU time). The warm-up was 0.3 s: loading
+# the first debug information (~50 ms of CPU, in a thread at nice 10) then
+# took ~0.4 s on a machine whose two cores the workload keeps busy, and ran
+# into the timed part (seen with `perf sched timehist`). Each round
 # runs every configuration once between two runs without a profiler; a run's
 # slowdown is its time over the mean of its round's two baselines, minus 1;
 # the table shows the median over rounds, and compares cprof-tui with the
@@ -38,10 +41,10 @@ OUT=${BENCH_OUT:-$BUILD/bench-out}
 RESULTS=$SRC/bench/RESULTS.md
 
 if ((QUICK)); then
-	REPS=3 EXTRA=3 WORK_S=0.5 WARMUP=0.3 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
+	REPS=3 EXTRA=3 WORK_S=0.5 WARMUP=1.0 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
 	BIG_FILES=20 BIG_FUNCS=50 SESSION_N=1000000
 else
-	REPS=9 EXTRA=12 WORK_S=1.0 WARMUP=0.5 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
+	REPS=9 EXTRA=12 WORK_S=1.0 WARMUP=1.0 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
 	BIG_FILES=50 BIG_FUNCS=100 SESSION_N=1000000
 fi
 
