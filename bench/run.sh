@@ -12,10 +12,8 @@
 # Every slowdown is the target's own timing of a fixed amount of work
 # (bench/bwl prints work_s), after a warm-up of the same work (1 s), so the
 # tools' start-up and post-processing are not counted (the cost table shows
-# cprof-tui's start-up: the symbols' CPU time). The warm-up was 0.3 s: loading
-# the first debug information (~50 ms of CPU, in a thread at nice 10) then
-# took ~0.4 s on a machine whose two cores the workload keeps busy, and ran
-# into the timed part (seen with `perf sched timehist`). Each round
+# cprof-tui's start-up: the symbols' CPU time; at nice 10 beside two busy
+# threads it takes ~0.4 s, past a shorter warm-up). Each round
 # runs every configuration once between two runs without a profiler; a run's
 # slowdown is its time over the mean of its round's two baselines, minus 1;
 # the table shows the median over rounds, and compares cprof-tui with the
