@@ -16,6 +16,7 @@
 #define CHARGED_SHARE 0.5      /* samples in unprofiled code called from profiled code */
 #define NODEBUG_SHARE 0.05     /* samples that count for a module without debug info */
 #define MIN_SHARES 50          /* shares of fewer samples are not worth a word */
+#define SHORT_SHARE 0.05       /* CPU time in threads that ended before their first sample */
 
 struct out {
 	char **v;
@@ -78,7 +79,11 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 	double n = (double)p->nsamples, hz = f->frequency ? f->frequency : 999;
 	double expect = f->cpu_known ? f->cpu_s * hz : 0;
 	const char *more = f->attached ? "a longer -d" : "a longer run, --repeat N,";
-	if (p->nsamples < FEW_SAMPLES) {
+	/* threads that ended before perf events' first sample took most of
+	 * the CPU time the samples miss: a longer run would not help */
+	bool short_threads = f->cpu_known && f->short_s > SHORT_SHARE * f->cpu_s && f->short_s > 0.02;
+	bool short_explain = short_threads && f->short_s * hz > 0.5 * (expect - n);
+	if (p->nsamples < FEW_SAMPLES && !short_explain) {
 		if (f->cpu_known)
 			say(&o, "only %zu sample%s: the program used %.0f ms of CPU, %.0f samples' worth "
 				"at %.0f Hz; for more, %s or a higher rate (-F 4999)", p->nsamples,
@@ -98,7 +103,15 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 		say(&o, "%.2f s of the program's %.2f s of CPU ran in its child processes, left out: "
 			"%s", left_out, f->cpu_s,
 		    f->attached ? "add --follow to profile them" : "drop --no-follow to profile them");
-	else if (f->cpu_known && expect >= FEW_SAMPLES && n < LOW_COVERAGE * expect) {
+	if (short_threads)
+		say(&o, "%.0f%% of the program's CPU time (%.2f s) is in no sample: %llu thread%s "
+			"ended before their CPU time reached the next sampling period (%.1f ms), "
+			"which perf events then never sample: --backend ptrace samples short threads "
+			"(a higher rate leaves less out)",
+		    100.0 * f->short_s / f->cpu_s, f->short_s, f->short_threads,
+		    f->short_threads == 1 ? "" : "s", 1e3 / hz);
+	if (!children && !short_explain && f->cpu_known && expect >= FEW_SAMPLES &&
+	    n < LOW_COVERAGE * expect) {
 		const char *why = "cprof-tui fell behind (a busy machine, or samples lost)";
 		if (f->follow)
 			why = "children it did not wait for, or a busy machine, took the rest";

@@ -18,6 +18,9 @@ struct run_facts {
 	bool cpu_known;
 	double cpu_s;             /* the target's CPU time (with the children it waited for) */
 	double followed_cpu_s;    /* ... of the threads followed, as seen */
+	double short_s;           /* perf backend: CPU time of ended threads that no sample
+				     stands for (what ran after a thread's last whole period) */
+	unsigned long long short_threads; /* ... threads that left some */
 	const char *ptrace_because; /* --backend auto took ptrace: why not perf (NULL: it did not) */
 	char **nodebug;           /* user modules without debug info */
 	size_t nnodebug;

@@ -370,6 +370,17 @@ static void update_state_text(struct recorder *r)
 		snprintf(r->state + n, sizeof(r->state) - n, " (%u runs)", r->run);
 }
 
+/* to = base + the sampler's own counts (base: the runs before, --repeat) */
+static void sampler_counts(struct recorder_costs *to, const struct recorder_costs *base,
+			   const struct sampler *s)
+{
+	to->stopped_ns = base->stopped_ns + s->stopped_ns;
+	to->asleep_at_stop = base->asleep_at_stop + s->asleep_at_stop;
+	to->unseen_ns = base->unseen_ns + s->unseen_ns;
+	to->short_ns = base->short_ns + s->short_ns;
+	to->short_threads = base->short_threads + s->short_threads;
+}
+
 /* --repeat: the program ended; launch it again (its children that outlive
  * it are let go). False when it cannot be launched: the session ends. */
 static bool next_run(struct recorder *r)
@@ -389,9 +400,7 @@ static bool next_run(struct recorder *r)
 		set_error(r, msg);
 		return false;
 	}
-	r->before.stopped_ns += old->stopped_ns;
-	r->before.asleep_at_stop += old->asleep_at_stop;
-	r->before.unseen_ns += old->unseen_ns;
+	sampler_counts(&r->before, &r->before, old);
 	old->ops->free(old);
 	s->ops->set_stopped(s, false);
 	r->s = s;
@@ -583,9 +592,7 @@ double recorder_rate(const struct recorder *r)
 const struct recorder_costs *recorder_get_costs(const struct recorder *r)
 {
 	struct recorder *w = (struct recorder *)r;
-	w->costs.stopped_ns = r->before.stopped_ns + r->s->stopped_ns;
-	w->costs.asleep_at_stop = r->before.asleep_at_stop + r->s->asleep_at_stop;
-	w->costs.unseen_ns = r->before.unseen_ns + r->s->unseen_ns;
+	sampler_counts(&w->costs, &r->before, r->s);
 	resolver_get_costs(r->res, &w->costs.stack);
 	return &r->costs;
 }
@@ -640,6 +647,8 @@ void recorder_facts(struct recorder *r, struct run_facts *f)
 		.cpu_known = s->target_cpu_known && r->runs == 1,
 		.cpu_s = (double)s->target_cpu_ns / 1e9,
 		.followed_cpu_s = (double)s->followed_cpu_ns / 1e9,
+		.short_s = (double)(r->before.short_ns + s->short_ns) / 1e9,
+		.short_threads = r->before.short_threads + s->short_threads,
 		.ptrace_because = r->backend_why[0] && !r->o->wall ? r->backend_why : NULL,
 	};
 	f->nnodebug = resolver_nodebug_modules(r->res, &f->nodebug);

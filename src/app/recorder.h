@@ -74,6 +74,8 @@ struct recorder_costs {
 	uint64_t store_ns;       /* writing the session file */
 	uint64_t asleep_at_stop; /* stops that found the thread asleep: no sample */
 	uint64_t unseen_ns;      /* CPU time of threads not looked at (long asleep) */
+	uint64_t short_ns;       /* CPU time of ended threads no sample stands for (perf) */
+	uint64_t short_threads;  /* ... threads that left some (perf) */
 	struct resolver_costs stack; /* unwinding, symbols, the model */
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);

@@ -290,6 +290,42 @@ static size_t complete_stack(pid_t tid, uint64_t sp, uint8_t *buf, size_t dyn, s
 	return got > 0 ? dyn + (size_t)got : dyn;
 }
 
+static struct row_cpu *row_cpu_of(struct perf_sampler *ps, uint64_t row)
+{
+	if (row >= ps->cap_rows) {
+		size_t old = ps->cap_rows;
+		xgrow((void **)&ps->rows, &ps->cap_rows, (size_t)row + 1, sizeof(*ps->rows));
+		memset(ps->rows + old, 0, (ps->cap_rows - old) * sizeof(*ps->rows));
+	}
+	return &ps->rows[row];
+}
+
+/* CPU time of row's thread that its samples do not stand for. */
+static uint64_t uncovered_ns(const struct perf_sampler *ps, const struct row_cpu *c)
+{
+	uint64_t covered = c->samples * ps->period_ns;
+	return c->ended_ns > covered ? c->ended_ns - covered : 0;
+}
+
+/* A thread's event on one CPU ended with it (inherit_stat): its count is
+ * the thread's CPU time there. Several come for one thread (one per CPU);
+ * its samples came before them (time order). */
+static void on_read(struct perf_sampler *ps, const uint32_t *ids, uint64_t value)
+{
+	struct sampler *s = &ps->pub;
+	uint64_t row;
+	if (!u64map_get(&s->published, ids[1], &row) || s->threads[row].pid != (pid_t)ids[0] ||
+	    !value)
+		return;
+	struct row_cpu *c = row_cpu_of(ps, row);
+	uint64_t before = uncovered_ns(ps, c);
+	c->ended_ns += value;
+	uint64_t after = uncovered_ns(ps, c);
+	s->short_ns += after - before;
+	if (!before && after)
+		s->short_threads++;
+}
+
 static void on_sample(struct perf_sampler *ps, const struct perf_event_header *h, uint64_t time)
 {
 	const uint8_t *b = (const uint8_t *)(h + 1), *end = (const uint8_t *)h + h->size;
@@ -316,6 +352,7 @@ static void on_sample(struct perf_sampler *ps, const struct perf_event_header *h
 		perf_thread_born(ps, (size_t)(p - ps->pub.procs), tid, UINT64_MAX);
 		row = live_row(ps, pid, tid);
 	}
+	row_cpu_of(ps, row)->samples++;
 	struct raw_sample *r = raw_batch_add(ps->batch, (uint32_t)row, pid, tid, (size_t)size);
 	r->time_ns = time;
 	take_regs(&r->regs, regs);
@@ -465,6 +502,13 @@ void perf_handle_record(struct perf_sampler *ps, const struct perf_record *r)
 		break;
 	case PERF_RECORD_EXIT:
 		on_exit_record(ps, ids, r->time);
+		break;
+	case PERF_RECORD_READ:
+		if (h->size >= sizeof(*h) + 16) {
+			uint64_t value;
+			memcpy(&value, ids + 2, 8);
+			on_read(ps, ids, value);
+		}
 		break;
 	case PERF_RECORD_COMM:
 		on_comm(ps, h);

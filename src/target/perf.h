@@ -64,6 +64,12 @@ struct perf_proc {
 					      tick (the exec writes it after its COMM record) */
 };
 
+/* A thread's samples, and its CPU time as its events report it at its end
+ * (PERF_RECORD_READ, one per CPU: inherit_stat). */
+struct row_cpu {
+	uint64_t samples, ended_ns;
+};
+
 struct perf_sampler {
 	struct sampler pub;
 	struct sampler_config cfg;
@@ -90,6 +96,8 @@ struct perf_sampler {
 	uint64_t attach_cpu_ns;
 	uint64_t throttled;                /* THROTTLE records: the kernel slowed sampling */
 	struct raw_batch *batch;           /* where this tick's samples go */
+	struct row_cpu *rows;              /* per sampler.threads: samples, CPU at its end */
+	size_t cap_rows;
 	struct perf_record *recs;
 	size_t nrecs, cap_recs;
 	uint8_t *scratch;                  /* records that wrapped, copied */

@@ -94,6 +94,11 @@ struct sampler {
 	uint64_t asleep_at_stop;        /* CPU mode: stops that found the thread asleep (no sample) */
 	uint64_t unseen_ns;             /* CPU mode: CPU time run in rounds a thread was not looked
 					   at (long asleep, backing off): no sample stands for it */
+	uint64_t short_ns;              /* perf: CPU time of ended threads that no sample stands
+					   for (a thread is sampled at the end of each whole
+					   period of its CPU time: what it runs after its last
+					   one, or all of it if shorter, never is) */
+	uint64_t short_threads;         /* ... threads that left some */
 	/* CPU time, for explaining a thin profile: the target's (the launched
 	 * program's from its exit, with the children it waited for; or its
 	 * growth in /proc while attached or until released), and the followed

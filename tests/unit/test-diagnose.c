@@ -90,6 +90,21 @@ int main(void)
 	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "cprof-tui fell behind"));
 	CHECK(!HAS(s, "children"));
 
+	/* threads too short for perf events' first sample: 0.6 s of the 1.0 s,
+	 * which is why the samples cover little (not "fell behind") */
+	struct run_facts tf = nf;
+	tf.short_s = 0.6;
+	tf.short_threads = 1200;
+	s = run(make(350, 0, 0, 0), &tf);
+	CHECK(HAS(s, "60% of the program's CPU time (0.60 s) is in no sample: 1200 threads ended "
+		     "before their CPU time reached the next sampling period (1.0 ms)"));
+	CHECK(HAS(s, "--backend ptrace samples short threads"));
+	CHECK(!HAS(s, "fell behind") && !HAS(s, "the samples cover"));
+	/* ... a little of it (3%): not worth a word, and not the reason */
+	tf.short_s = 0.03;
+	s = run(make(300, 0, 0, 0), &tf);
+	CHECK(!HAS(s, "ended before") && HAS(s, "fell behind"));
+
 	/* mostly asleep: 0.1 s of CPU in 5 s; not said in wall mode */
 	struct run_facts sf = f;
 	sf.elapsed_s = 5.0;
