@@ -20,12 +20,22 @@ if [ "$(meta "$T/l.db" backend)" = perf ]; then
 	# and their CPU time that no sample stands for is told, with the way out.
 	t=$(sql "$T/l.db" "SELECT count(*) FROM threads")
 	ge "$t" "$n" || fail "only $t threads in the session, $n created"
-	said=$(grep -o "[0-9]*% of the program's CPU time ([0-9.]* s) is in no sample: [0-9]* threads ended before their CPU time reached the next sampling period.*--backend ptrace samples short threads" "$T/cprof.err")
-	[ -n "$said" ] || fail "no note on the threads too short to sample: $(grep 'note:' "$T/cprof.err")"
-	pct=${said%%%*} short=$(echo "$said" | sed 's/.* no sample: \([0-9]*\) threads.*/\1/')
-	ge "$pct" 50 || fail "short threads' CPU time said to be $pct%; they do most of the work"
-	ge "$short" $((n / 2)) || fail "$short threads said to end unsampled, of $n"
-	told="; $pct% of the CPU time in $short threads that ended unsampled, told"
+	note="[0-9]*% of the program's CPU time ([0-9.]* s) is in no sample: [0-9]* threads ended"
+	note="$note before their CPU time reached the next sampling period.*--backend ptrace samples"
+	said=$(grep -o "$note short threads" "$T/cprof.err")
+	if grep -q "CPU time of ended threads not told by the kernel" "$T/cprof.err"; then
+		# Linux 5.13 to 6.17 write no READ record at a thread's end: the low
+		# coverage is still put down to the short threads, among other causes
+		grep -q "samples cover .*: threads that ended before a whole sampling period" \
+			"$T/cprof.err" || fail "the low coverage is not explained: $(grep 'note:' "$T/cprof.err")"
+		told="; this kernel does not tell ended threads' CPU time: the coverage note names them"
+	else
+		[ -n "$said" ] || fail "no note on the threads too short to sample: $(grep 'note:' "$T/cprof.err")"
+		pct=${said%%%*} short=$(echo "$said" | sed 's/.* no sample: \([0-9]*\) threads.*/\1/')
+		ge "$pct" 50 || fail "short threads' CPU time said to be $pct%; they do most of the work"
+		ge "$short" $((n / 2)) || fail "$short threads said to end unsampled, of $n"
+		told="; $pct% of the CPU time in $short threads that ended unsampled, told"
+	fi
 else
 	[ "$s" -ge 20 ] || fail "only $s threads with samples among $n short threads"
 	report "$T/l.db" function >"$T/fn.tsv" || fail "--report failed"

@@ -125,7 +125,7 @@ static void print_costs(struct recorder *r, const struct profile *p)
 			"model %.1f, store %.1f; "
 			"symbols %.1f per address (%llu addresses, worker thread); "
 			"%llu of %llu rounds late; %llu stops found the thread asleep, "
-			"%.0f ms of CPU time not looked at; CPU %.0f ms\n",
+			"%.0f ms of CPU time not looked at; CPU %.0f ms",
 		(double)c->stopped_ns / n / 1e3, (double)k->unwind_ns / u / 1e3,
 		fr > 0 ? 100.0 * (double)k->frames_reused / fr : 0.0,
 		(double)k->model_ns / n / 1e3, (double)c->store_ns / n / 1e3,
@@ -133,6 +133,12 @@ static void print_costs(struct recorder *r, const struct profile *p)
 		(unsigned long long)c->late_ticks,
 		(unsigned long long)c->ticks, (unsigned long long)c->asleep_at_stop,
 		(double)c->unseen_ns / 1e6, cpu_ms());
+	if (c->short_unknown) /* (perf: a kernel without READ records at a thread's end) */
+		fprintf(stderr, "; the CPU time of ended threads not told by the kernel");
+	else if (c->short_ns)
+		fprintf(stderr, "; %.0f ms of ended threads' CPU time in no sample (%llu threads)",
+			(double)c->short_ns / 1e6, (unsigned long long)c->short_threads);
+	fputc('\n', stderr);
 }
 
 /* Headless: the recorder's last error on stderr as soon as it is new (a

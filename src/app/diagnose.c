@@ -16,7 +16,7 @@
 #define CHARGED_SHARE 0.5      /* samples in unprofiled code called from profiled code */
 #define NODEBUG_SHARE 0.05     /* samples that count for a module without debug info */
 #define MIN_SHARES 50          /* shares of fewer samples are not worth a word */
-#define SHORT_SHARE 0.05       /* CPU time in threads that ended before their first sample */
+#define SHORT_SHARE 0.05       /* CPU time of ended threads that no sample stands for */
 
 struct out {
 	char **v;
@@ -79,11 +79,12 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 	double n = (double)p->nsamples, hz = f->frequency ? f->frequency : 999;
 	double expect = f->cpu_known ? f->cpu_s * hz : 0;
 	const char *more = f->attached ? "a longer -d" : "a longer run, --repeat N,";
-	/* threads that ended before perf events' first sample took most of
-	 * the CPU time the samples miss: a longer run would not help */
+	/* threads that ended before a whole period of CPU (perf events sample
+	 * at the end of each) took most of the CPU time the samples miss, and
+	 * would have made enough samples: a longer run is not the answer */
 	bool short_threads = f->cpu_known && f->short_s > SHORT_SHARE * f->cpu_s && f->short_s > 0.02;
 	bool short_explain = short_threads && f->short_s * hz > 0.5 * (expect - n);
-	if (p->nsamples < FEW_SAMPLES && !short_explain) {
+	if (p->nsamples < FEW_SAMPLES && !(short_explain && n + f->short_s * hz >= FEW_SAMPLES)) {
 		if (f->cpu_known)
 			say(&o, "only %zu sample%s: the program used %.0f ms of CPU, %.0f samples' worth "
 				"at %.0f Hz; for more, %s or a higher rate (-F 4999)", p->nsamples,
@@ -108,12 +109,22 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 			"ended before their CPU time reached the next sampling period (%.1f ms), "
 			"which perf events then never sample: --backend ptrace samples short threads "
 			"(a higher rate leaves less out)",
-		    100.0 * f->short_s / f->cpu_s, f->short_s, f->short_threads,
+		    f->short_s < f->cpu_s ? 100.0 * f->short_s / f->cpu_s : 100.0, f->short_s,
+		    f->short_threads,
 		    f->short_threads == 1 ? "" : "s", 1e3 / hz);
 	if (!children && !short_explain && f->cpu_known && expect >= FEW_SAMPLES &&
 	    n < LOW_COVERAGE * expect) {
 		const char *why = "cprof-tui fell behind (a busy machine, or samples lost)";
-		if (f->follow)
+		if (f->short_unknown)
+			why = f->follow ? "threads that ended before a whole sampling period of CPU "
+					  "(never sampled by perf events; this kernel does not tell "
+					  "their CPU time: --backend ptrace samples them), children it "
+					  "did not wait for, or a busy machine"
+					: "threads that ended before a whole sampling period of CPU "
+					  "(never sampled by perf events; this kernel does not tell "
+					  "their CPU time: --backend ptrace samples them), or a busy "
+					  "machine";
+		else if (f->follow)
 			why = "children it did not wait for, or a busy machine, took the rest";
 		else if (left_out > 0.05)
 			why = f->attached ? "its children are left out (--follow takes them in)"

@@ -21,6 +21,7 @@ struct run_facts {
 	double short_s;           /* perf backend: CPU time of ended threads that no sample
 				     stands for (what ran after a thread's last whole period) */
 	unsigned long long short_threads; /* ... threads that left some */
+	bool short_unknown;       /* threads ended; the kernel told none of their CPU time */
 	const char *ptrace_because; /* --backend auto took ptrace: why not perf (NULL: it did not) */
 	char **nodebug;           /* user modules without debug info */
 	size_t nnodebug;

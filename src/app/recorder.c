@@ -3,6 +3,7 @@
 #include "app/guard.h"
 #include "app/logfile.h"
 #include "app/memory.h"
+#include "app/output.h"
 #include "app/tracking.h"
 #include "target/procfs.h"
 #include "target/sampler.h"
@@ -64,38 +65,6 @@ struct recorder {
 static void set_error(struct recorder *r, const char *msg)
 {
 	snprintf(r->error, sizeof(r->error), "%s", msg);
-}
-
-static char *default_session_path(const char *comm, pid_t pid)
-{
-	char safe[64];
-	size_t n = 0;
-	for (const char *c = comm; *c && n + 1 < sizeof(safe); c++)
-		safe[n++] = (*c == '/' || *c == ' ' || (unsigned char)*c < 0x20) ? '_' : *c;
-	safe[n] = '\0';
-	return xasprintf("cprof-%s-%d.db", n ? safe : "target", (int)pid);
-}
-
-/* -o names the program being profiled (path, or /proc/PID/exe): its
- * file would be replaced by the session, whatever --force says. */
-static bool is_program(const char *output, const char *program)
-{
-	struct stat a, b;
-	return stat(output, &a) == 0 && stat(program, &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
-}
-
-/* Before the target is launched or attached: may -o be written? 0, or -1
- * with err (nothing has been done to the program yet). */
-static int check_output(const struct options *o, const char *program, char *err, size_t errlen)
-{
-	if (is_program(o->output, program)) {
-		char e[256];
-		snprintf(err, errlen, "-o %s is the program being profiled: choose another session "
-			 "file", str_escape(e, sizeof(e), o->output));
-		return -1;
-	}
-	return db_session_check_output(o->output, o->force, err, errlen);
 }
 
 static char *join_args(char *const argv[])
@@ -183,7 +152,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	if (o->mode == MODE_LAUNCH) {
 		char resolved[4096];
 		if (sampler_check_program(o->argv[0], resolved, sizeof(resolved), err, errlen) ||
-		    (o->output && check_output(o, resolved, err, errlen)))
+		    (o->output && output_check(o, resolved, err, errlen)))
 			goto fail;
 		snprintf(comm, sizeof(comm), "%s", str_basename(resolved));
 		if (o->memory && !(r->mem = memory_start(o, resolved, &cfg, err, errlen)))
@@ -203,7 +172,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	} else {
 		char exe[64];
 		snprintf(exe, sizeof(exe), "/proc/%d/exe", o->pid);
-		if (o->output && check_output(o, exe, err, errlen))
+		if (o->output && output_check(o, exe, err, errlen))
 			goto fail;
 		r->s = be->attach(o->pid, &cfg, err, errlen);
 		if (!r->s)
@@ -223,7 +192,7 @@ struct recorder *recorder_start(const struct options *o, struct profile *p, bool
 	char now[32];
 	p->started_at = xstrdup(str_iso8601_now(now, sizeof(now)));
 
-	r->session_path = o->output ? xstrdup(o->output) : default_session_path(comm, r->s->pid);
+	r->session_path = o->output ? xstrdup(o->output) : output_default_path(comm, r->s->pid);
 	r->db = db_session_create(r->session_path, o->force, err, errlen);
 	if (!r->db)
 		goto fail_release;
@@ -379,6 +348,7 @@ static void sampler_counts(struct recorder_costs *to, const struct recorder_cost
 	to->unseen_ns = base->unseen_ns + s->unseen_ns;
 	to->short_ns = base->short_ns + s->short_ns;
 	to->short_threads = base->short_threads + s->short_threads;
+	to->short_unknown = base->short_unknown || s->short_unknown;
 }
 
 /* --repeat: the program ended; launch it again (its children that outlive
@@ -638,6 +608,7 @@ struct profile *recorder_profile(struct recorder *r)
 void recorder_facts(struct recorder *r, struct run_facts *f)
 {
 	const struct sampler *s = r->s;
+	const struct recorder_costs *c = recorder_get_costs(r);
 	*f = (struct run_facts){
 		.elapsed_s = recorder_elapsed(r),
 		.frequency = r->p->frequency_hz,
@@ -647,8 +618,9 @@ void recorder_facts(struct recorder *r, struct run_facts *f)
 		.cpu_known = s->target_cpu_known && r->runs == 1,
 		.cpu_s = (double)s->target_cpu_ns / 1e9,
 		.followed_cpu_s = (double)s->followed_cpu_ns / 1e9,
-		.short_s = (double)(r->before.short_ns + s->short_ns) / 1e9,
-		.short_threads = r->before.short_threads + s->short_threads,
+		.short_s = (double)c->short_ns / 1e9,
+		.short_threads = c->short_threads,
+		.short_unknown = c->short_unknown,
 		.ptrace_because = r->backend_why[0] && !r->o->wall ? r->backend_why : NULL,
 	};
 	f->nnodebug = resolver_nodebug_modules(r->res, &f->nodebug);

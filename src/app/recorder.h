@@ -76,6 +76,7 @@ struct recorder_costs {
 	uint64_t unseen_ns;      /* CPU time of threads not looked at (long asleep) */
 	uint64_t short_ns;       /* CPU time of ended threads no sample stands for (perf) */
 	uint64_t short_threads;  /* ... threads that left some (perf) */
+	bool short_unknown;      /* threads ended, the kernel told none of their CPU time */
 	struct resolver_costs stack; /* unwinding, symbols, the model */
 };
 const struct recorder_costs *recorder_get_costs(const struct recorder *r);

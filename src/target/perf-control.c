@@ -126,7 +126,7 @@ static struct perf_sampler *new_sampler(const struct sampler_config *cfg, char *
 	ps->errpipe = ps->sigfd = ps->timerfd = -1;
 	ps->launched_status = -1;
 	ps->stack_copy = PERF_STACK_COPY;
-	ps->period_ns = 1000000000ull / (cfg->frequency ? cfg->frequency : 999);
+	ps->period_ns = perf_period_ns(cfg->frequency);
 	ps->inherit_thread = !cfg->follow && inherit_thread_known();
 	ps->ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (ps->ncpu < 1)

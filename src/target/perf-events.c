@@ -49,19 +49,24 @@ static void common_attr(struct perf_event_attr *a, bool inherit_thread)
 	a->watermark = 1;
 }
 
+uint64_t perf_period_ns(unsigned frequency)
+{
+	return 1000000000ull / (frequency ? frequency : 999);
+}
+
 void perf_sampling_attr(struct perf_event_attr *a, unsigned frequency, size_t stack_copy,
 			bool inherit_thread)
 {
 	common_attr(a, inherit_thread);
 	a->config = PERF_COUNT_SW_CPU_CLOCK;
-	a->sample_period = 1000000000ull / (frequency ? frequency : 999); /* ns of CPU time
-									     (perf.h: period_ns) */
+	a->sample_period = perf_period_ns(frequency);
 	a->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_REGS_USER |
 			 PERF_SAMPLE_STACK_USER;
 	a->sample_regs_user = REGS_MASK;
 	a->sample_stack_user = (uint32_t)stack_copy;
 	/* each inherited event's count (the thread's CPU time on that CPU) in a
-	 * READ record at the thread's end: what its samples do not cover */
+	 * READ record at the thread's end: what its samples do not cover
+	 * (perf-records.c, on_read) */
 	a->inherit_stat = 1;
 }
 

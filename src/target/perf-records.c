@@ -164,6 +164,8 @@ void perf_thread_born(struct perf_sampler *ps, size_t proc, pid_t tid, uint64_t 
 	if (live_row(ps, pid, tid) != UINT64_MAX)
 		return;
 	uint32_t row = sampler_thread_publish(s, pid, (uint32_t)proc, tid, 'R');
+	if (row < ps->cap_rows) /* (its tid again, ended: a new life) */
+		ps->rows[row] = (struct row_cpu){0};
 	char name[sizeof(s->threads[0].name)];
 	if (parent_row != UINT64_MAX) /* a new thread is named as its creator until it renames */
 		sampler_thread_name(s, row, s->threads[parent_row].name);
@@ -300,30 +302,45 @@ static struct row_cpu *row_cpu_of(struct perf_sampler *ps, uint64_t row)
 	return &ps->rows[row];
 }
 
-/* CPU time of row's thread that its samples do not stand for. */
-static uint64_t uncovered_ns(const struct perf_sampler *ps, const struct row_cpu *c)
+/* The CPU time a thread ran that its samples do not stand for: each of its
+ * events (one per CPU) counts CPU time, kernel time included, and samples at
+ * the end of each whole period of it in user mode. What exceeds one period
+ * per event is kernel time or lost samples, not a short life: left out. It
+ * may be negative (a sample paid for partly by another thread's time when
+ * the kernel swaps two threads' event contexts): rows add up signed. */
+static int64_t left_ns(const struct perf_sampler *ps, const struct row_cpu *c)
 {
-	uint64_t covered = c->samples * ps->period_ns;
-	return c->ended_ns > covered ? c->ended_ns - covered : 0;
+	int64_t left = (int64_t)c->ended_ns - (int64_t)(c->samples * ps->period_ns);
+	int64_t most = (int64_t)(c->ends * ps->period_ns);
+	return left < most ? left : most;
 }
 
 /* A thread's event on one CPU ended with it (inherit_stat): its count is
- * the thread's CPU time there. Several come for one thread (one per CPU);
- * its samples came before them (time order). */
+ * the thread's CPU time there. One comes per CPU, after the thread's EXIT
+ * record and its samples (time order; a sample its ring held back until the
+ * next read is counted late, and moves the sum by one period). Kernels
+ * 5.13 to 6.17 write none (fixed by "perf/core: Fix missing read event
+ * generation on task exit"): then pub.short_unknown. */
 static void on_read(struct perf_sampler *ps, const uint32_t *ids, uint64_t value)
 {
 	struct sampler *s = &ps->pub;
 	uint64_t row;
+	ps->reads++;
+	s->short_unknown = false;
 	if (!u64map_get(&s->published, ids[1], &row) || s->threads[row].pid != (pid_t)ids[0] ||
 	    !value)
 		return;
 	struct row_cpu *c = row_cpu_of(ps, row);
-	uint64_t before = uncovered_ns(ps, c);
 	c->ended_ns += value;
-	uint64_t after = uncovered_ns(ps, c);
-	s->short_ns += after - before;
-	if (!before && after)
+	c->ends++;
+	int64_t left = left_ns(ps, c);
+	if (left > 0 && c->left_ns <= 0)
 		s->short_threads++;
+	else if (left <= 0 && c->left_ns > 0)
+		s->short_threads--;
+	ps->short_sum_ns += left - c->left_ns;
+	c->left_ns = left;
+	s->short_ns = ps->short_sum_ns > 0 ? (uint64_t)ps->short_sum_ns : 0;
 }
 
 static void on_sample(struct perf_sampler *ps, const struct perf_event_header *h, uint64_t time)
@@ -385,6 +402,8 @@ static void on_fork(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 
 static void on_exit_record(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 {
+	if (ids[2] != ids[0] && !ps->exits++ && !ps->reads) /* (a thread, not a leader) */
+		ps->pub.short_unknown = true; /* until a READ record comes */
 	uint64_t row = live_row(ps, (pid_t)ids[0], (pid_t)ids[2]);
 	if (row != UINT64_MAX)
 		thread_gone(ps, row, time);

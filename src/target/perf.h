@@ -68,6 +68,8 @@ struct perf_proc {
  * (PERF_RECORD_READ, one per CPU: inherit_stat). */
 struct row_cpu {
 	uint64_t samples, ended_ns;
+	uint32_t ends;                     /* READ records with CPU time in them */
+	int64_t left_ns;                   /* its share of short_sum_ns */
 };
 
 struct perf_sampler {
@@ -98,6 +100,8 @@ struct perf_sampler {
 	struct raw_batch *batch;           /* where this tick's samples go */
 	struct row_cpu *rows;              /* per sampler.threads: samples, CPU at its end */
 	size_t cap_rows;
+	int64_t short_sum_ns;              /* sum of the ended rows' left_ns (pub.short_ns) */
+	uint64_t exits, reads;             /* EXIT records of threads, READ records */
 	struct perf_record *recs;
 	size_t nrecs, cap_recs;
 	uint8_t *scratch;                  /* records that wrapped, copied */
@@ -124,6 +128,8 @@ void perf_enable_sampling(struct perf_sampler *ps, bool on);
 uint64_t perf_counted_ns(struct perf_sampler *ps);
 /* Close every event and unmap the rings. */
 void perf_close_events(struct perf_sampler *ps);
+/* The sampling period: ns of a thread's CPU time between two samples. */
+uint64_t perf_period_ns(unsigned frequency);
 /* The attributes of the sampling and record events. */
 void perf_sampling_attr(struct perf_event_attr *a, unsigned frequency, size_t stack_copy,
 			bool inherit_thread);

@@ -96,9 +96,11 @@ struct sampler {
 					   at (long asleep, backing off): no sample stands for it */
 	uint64_t short_ns;              /* perf: CPU time of ended threads that no sample stands
 					   for (a thread is sampled at the end of each whole
-					   period of its CPU time: what it runs after its last
-					   one, or all of it if shorter, never is) */
+					   period of its CPU time on a CPU: what it ran after
+					   its last one, or all of it if shorter, never is) */
 	uint64_t short_threads;         /* ... threads that left some */
+	bool short_unknown;             /* threads ended, and the kernel told none of their
+					   CPU time (perf: no READ records) */
 	/* CPU time, for explaining a thin profile: the target's (the launched
 	 * program's from its exit, with the children it waited for; or its
 	 * growth in /proc while attached or until released), and the followed

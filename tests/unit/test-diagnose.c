@@ -104,6 +104,30 @@ int main(void)
 	tf.short_s = 0.03;
 	s = run(make(300, 0, 0, 0), &tf);
 	CHECK(!HAS(s, "ended before") && HAS(s, "fell behind"));
+	/* ... a third: said, and the rest is still more than they explain */
+	tf.short_s = 0.2;
+	tf.short_threads = 1;
+	s = run(make(300, 0, 0, 0), &tf);
+	CHECK(HAS(s, "(0.20 s) is in no sample: 1 thread ended") && HAS(s, "fell behind"));
+	/* few samples: only not said when the short threads would have made enough */
+	struct run_facts lf = tf;
+	lf.cpu_s = lf.followed_cpu_s = 0.5;
+	lf.short_s = 0.45;
+	s = run(make(20, 0, 0, 0), &lf);
+	CHECK(!HAS(s, "only 20 samples") && HAS(s, "90% of the program's CPU time"));
+	lf.cpu_s = lf.followed_cpu_s = 0.1; /* (ptrace would not make 200 either) */
+	lf.short_s = 0.09;
+	CHECK(HAS(run(make(5, 0, 0, 0), &lf), "only 5 samples"));
+	/* a kernel that does not tell the ended threads' CPU time */
+	struct run_facts uf = nf;
+	uf.short_unknown = true;
+	s = run(make(300, 0, 0, 0), &uf);
+	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "this kernel does not tell"));
+	CHECK(!HAS(s, "is in no sample"));
+	/* unknown CPU time: nothing said of it */
+	struct run_facts kf = tf;
+	kf.cpu_known = false;
+	CHECK(!HAS(run(make(300, 0, 0, 0), &kf), "no sample"));
 
 	/* mostly asleep: 0.1 s of CPU in 5 s; not said in wall mode */
 	struct run_facts sf = f;
