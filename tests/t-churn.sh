@@ -24,8 +24,9 @@ if [ "$(meta "$T/l.db" backend)" = perf ]; then
 	note="$note before their CPU time reached the next sampling period.*--backend ptrace samples"
 	said=$(grep -o "$note short threads" "$T/cprof.err")
 	if grep -q "CPU time of ended threads not told by the kernel" "$T/cprof.err"; then
-		# Linux 5.13 to 6.17 write no READ record at a thread's end: the low
-		# coverage is still put down to the short threads, among other causes
+		# Linux from 5.13 until a fix of December 2025 writes no READ record at
+		# a thread's end: the low coverage is put down to short threads, among
+		# other causes
 		grep -q "samples cover .*: threads that ended before a whole sampling period" \
 			"$T/cprof.err" || fail "the low coverage is not explained: $(grep 'note:' "$T/cprof.err")"
 		told="; this kernel does not tell ended threads' CPU time: the coverage note names them"

@@ -319,8 +319,8 @@ static int64_t left_ns(const struct perf_sampler *ps, const struct row_cpu *c)
  * the thread's CPU time there. One comes per CPU, after the thread's EXIT
  * record and its samples (time order; a sample its ring held back until the
  * next read is counted late, and moves the sum by one period). Kernels
- * 5.13 to 6.17 write none (fixed by "perf/core: Fix missing read event
- * generation on task exit"): then pub.short_unknown. */
+ * from 5.13 until a fix of December 2025 write none ("perf/core: Fix
+ * missing read event generation on task exit"): then pub.short_unknown. */
 static void on_read(struct perf_sampler *ps, const uint32_t *ids, uint64_t value)
 {
 	struct sampler *s = &ps->pub;
