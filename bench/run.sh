@@ -4,8 +4,10 @@
 # root (perf and ptrace need it): `bash bench/run.sh`. It prints the tables
 # and writes them to bench/RESULTS.md with the machine they ran on.
 #
-#   --quick        fewer repeats, shorter runs, 999 Hz only (about 9 minutes;
-#                  the full run takes about 30)
+#   --quick        fewer repeats, shorter runs, 999 Hz only (about 11 minutes;
+#                  the full run takes over an hour)
+#   BENCH_EXTRA=N  extra paired rounds of perf dwarf, both backends and the floor
+#                  at 999 Hz (default 3 with --quick, 12 without)
 #   BENCH_BUILD=D  build directory (default ./build; configured when needed)
 #   BENCH_OUT=D    raw logs, sessions and perf data (default $BENCH_BUILD/bench-out)
 #
@@ -13,12 +15,11 @@
 # (bench/bwl prints work_s), after a warm-up of the same work (1 s), so the
 # tools' start-up and post-processing are not counted (the cost table shows
 # cprof-tui's start-up: the symbols' CPU time; at nice 10 beside two busy
-# threads it takes ~0.4 s, past a shorter warm-up). Each round
-# runs every configuration once between two runs without a profiler; a run's
-# slowdown is its time over the mean of its round's two baselines, minus 1;
-# the table shows the median over rounds, and compares cprof-tui with the
-# floor by the median of their per-round differences, over extra rounds of
-# those two tools.
+# threads it takes ~0.4 s, past a shorter warm-up). Each round runs every
+# configuration once between two runs without a profiler; a run's slowdown is
+# its time over the mean of its round's two baselines, minus 1; the table shows
+# the median over rounds, and compares tools by the median of their per-round
+# differences, over extra rounds of those tools.
 # Other load on the machine inflates the numbers: the table shows the load
 # average and the spread of the unprofiled runs; run it on an idle machine.
 set -u
@@ -39,10 +40,10 @@ OUT=${BENCH_OUT:-$BUILD/bench-out}
 RESULTS=$SRC/bench/RESULTS.md
 
 if ((QUICK)); then
-	REPS=3 EXTRA=3 WORK_S=0.5 WARMUP=1.0 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
+	REPS=3 EXTRA=${BENCH_EXTRA:-3} WORK_S=0.5 WARMUP=1.0 RATES="999" ACC_S=1.5 SUSTAIN="999 2000 4000 8000"
 	BIG_FILES=20 BIG_FUNCS=50 SESSION_N=1000000
 else
-	REPS=9 EXTRA=12 WORK_S=1.0 WARMUP=1.0 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
+	REPS=9 EXTRA=${BENCH_EXTRA:-12} WORK_S=1.0 WARMUP=1.0 RATES="999 99 default" ACC_S=3 SUSTAIN="999 2000 4000 8000 10000"
 	BIG_FILES=50 BIG_FUNCS=100 SESSION_N=1000000
 fi
 
