@@ -10,7 +10,7 @@
 BENCH_PROGS = bench/bwl bench/ptrace-floor bench/symbench bench/sessbench
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 CLEANFILES += $(BENCH_PROGS)
-EXTRA_DIST += bench/run.sh bench/gen-big.sh bench/pysym.sh bench/suite.sh bench/alloc.sh \
+EXTRA_DIST += bench/run.sh bench/tables.sh bench/gen-big.sh bench/pysym.sh bench/suite.sh bench/alloc.sh \
 	bench/RESULTS.md
 
 # Workloads are built like the test workloads: -O2, no frame pointers, -g.
