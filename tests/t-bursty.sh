@@ -16,6 +16,11 @@ SHAPES=(
 	"-b 20 -s 20"     # 20 ms on, 20 ms off
 	"-t 3 -b 5 -s 5"  # three such threads on two cores
 )
+# Seconds per run: the first shape is on a CPU a quarter of the time, and in
+# 2 s gave ~540 samples, whose burst_a share spread by 2.4 points from run to
+# run (8 runs, with perf events; one suite run was 8.5 points off): 4 s make
+# a 6-point miss against perf's own run several times rarer.
+SECONDS_OF=(4 2 2 2)
 
 # perf_run ARGS: perf's shares into $T/perf.split, its samples per CPU-second
 perf_run() {
@@ -33,20 +38,22 @@ perf_run() {
 }
 
 report_line=""
-for shape in "${SHAPES[@]}"; do
+for i in "${!SHAPES[@]}"; do
+	shape=${SHAPES[$i]} secs=${SECONDS_OF[$i]}
 	# shellcheck disable=SC2086
-	cprof --headless -o "$T/s.db" "$WL/bursty" $shape 2 >"$T/cprof.out" || fail "cprof-tui bursty $shape exited $?"
+	cprof --headless -o "$T/s.db" "$WL/bursty" $shape $secs >"$T/cprof.out" ||
+		fail "cprof-tui bursty $shape exited $?"
 	cprof_split "$T/s.db" >"$T/cprof.split"
 	ca=$(share_of "$T/cprof.split" burst_a) cb=$(share_of "$T/cprof.split" burst_b)
 	n=$(meta "$T/s.db" samples) cpu=$(sed -n 's/^cpu_s=//p' "$T/cprof.out")
 	crate=$(awk -v n="$n" -v c="$cpu" 'BEGIN { printf "%.0f\n", (c > 0 ? n / c : 0) }')
 	# shellcheck disable=SC2086
-	prate=$(perf_run $shape 2)
+	prate=$(perf_run $shape $secs)
 	pa=$(share_of "$T/perf.split" burst_a) pb=$(share_of "$T/perf.split" burst_b)
 	if ! within "$ca" "$pa" 6 || ! within "$cb" "$pb" 6; then
 		note "perf disagrees on $shape (burst_a/b $ca/$cb%, perf $pa/$pb%); measuring perf once more"
 		# shellcheck disable=SC2086
-		prate=$(perf_run $shape 2)
+		prate=$(perf_run $shape $secs)
 		pa=$(share_of "$T/perf.split" burst_a) pb=$(share_of "$T/perf.split" burst_b)
 		within "$ca" "$pa" 6 && within "$cb" "$pb" 6 ||
 			fail "bursty $shape: burst_a/burst_b $ca/$cb%, perf $pa/$pb% (more than 6 points apart)"
