@@ -42,8 +42,8 @@ _cleanup() {
 	fi
 	if [ -n "${KEEP_TMP:-}" ]; then
 		echo "kept $T" >&2
-	else
-		rm -rf "$T"
+	else # (a program killed just before may still be writing its last file there)
+		rm -rf "$T" 2>/dev/null || { sleep 0.3; rm -rf "$T"; }
 	fi
 }
 trap _cleanup EXIT
