@@ -81,9 +81,12 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 	const char *more = f->attached ? "a longer -d" : "a longer run, --repeat N,";
 	/* threads that ended before a whole period of CPU (perf events sample
 	 * at the end of each) took most of the CPU time the samples miss, and
-	 * would have made enough samples: a longer run is not the answer */
-	bool short_threads = f->cpu_known && f->short_s > SHORT_SHARE * f->cpu_s && f->short_s > 0.02;
-	bool short_explain = short_threads && f->short_s * hz > 0.5 * (expect - n);
+	 * would have made enough samples: a longer run is not the answer. The
+	 * CPU time, when not known (attached, -d): at least the samples' and
+	 * theirs. */
+	double cpu = f->cpu_known ? f->cpu_s : n / hz + f->short_s;
+	bool short_threads = f->short_s > SHORT_SHARE * cpu && f->short_s > 0.02;
+	bool short_explain = short_threads && f->short_s * hz > 0.5 * (cpu * hz - n);
 	if (p->nsamples < FEW_SAMPLES && !(short_explain && n + f->short_s * hz >= FEW_SAMPLES)) {
 		if (f->cpu_known)
 			say(&o, "only %zu sample%s: the program used %.0f ms of CPU, %.0f samples' worth "
@@ -105,13 +108,12 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 			"%s", left_out, f->cpu_s,
 		    f->attached ? "add --follow to profile them" : "drop --no-follow to profile them");
 	if (short_threads)
-		say(&o, "%.0f%% of the program's CPU time (%.2f s) is in no sample: %llu thread%s "
+		say(&o, "%s%.0f%% of the program's CPU time (%.2f s) is in no sample: %llu thread%s "
 			"ended before their CPU time reached the next sampling period (%.1f ms), "
 			"which perf events then never sample: --backend ptrace samples short threads "
-			"(a higher rate leaves less out)",
-		    f->short_s < f->cpu_s ? 100.0 * f->short_s / f->cpu_s : 100.0, f->short_s,
-		    f->short_threads,
-		    f->short_threads == 1 ? "" : "s", 1e3 / hz);
+			"(a higher rate leaves less out)", f->cpu_known ? "" : "at least ",
+		    f->short_s < cpu ? 100.0 * f->short_s / cpu : 100.0, f->short_s,
+		    f->short_threads, f->short_threads == 1 ? "" : "s", 1e3 / hz);
 	if (!children && !short_explain && f->cpu_known && expect >= FEW_SAMPLES &&
 	    n < LOW_COVERAGE * expect) {
 		const char *why = "cprof-tui fell behind (a busy machine, or samples lost)";

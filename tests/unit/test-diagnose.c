@@ -124,9 +124,15 @@ int main(void)
 	s = run(make(300, 0, 0, 0), &uf);
 	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "this kernel does not tell"));
 	CHECK(!HAS(s, "is in no sample"));
-	/* unknown CPU time: nothing said of it */
+	/* CPU time not known (attached, -d): the samples' and the short
+	 * threads' at least: 0.6 s of 0.9 s */
 	struct run_facts kf = tf;
 	kf.cpu_known = false;
+	kf.short_s = 0.6;
+	s = run(make(300, 0, 0, 0), &kf);
+	CHECK(HAS(s, "at least 67% of the program's CPU time (0.60 s) is in no sample"));
+	CHECK(!HAS(s, "only 300") && !HAS(s, "cover"));
+	kf.short_s = 0.01;
 	CHECK(!HAS(run(make(300, 0, 0, 0), &kf), "no sample"));
 
 	/* mostly asleep: 0.1 s of CPU in 5 s; not said in wall mode */
