@@ -17,6 +17,10 @@
 #define NODEBUG_SHARE 0.05     /* samples that count for a module without debug info */
 #define MIN_SHARES 50          /* shares of fewer samples are not worth a word */
 #define SHORT_SHARE 0.05       /* CPU time of ended threads that no sample stands for */
+/* why samples are missing where the kernel does not tell ended threads' CPU time */
+#define UNTOLD "threads that ended before a whole sampling period of CPU (never sampled by " \
+	       "perf events; this kernel does not tell their CPU time: --backend ptrace " \
+	       "samples them), "
 
 struct out {
 	char **v;
@@ -118,14 +122,8 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 	    n < LOW_COVERAGE * expect) {
 		const char *why = "cprof-tui fell behind (a busy machine, or samples lost)";
 		if (f->short_unknown)
-			why = f->follow ? "threads that ended before a whole sampling period of CPU "
-					  "(never sampled by perf events; this kernel does not tell "
-					  "their CPU time: --backend ptrace samples them), children it "
-					  "did not wait for, or a busy machine"
-					: "threads that ended before a whole sampling period of CPU "
-					  "(never sampled by perf events; this kernel does not tell "
-					  "their CPU time: --backend ptrace samples them), or a busy "
-					  "machine";
+			why = f->follow ? UNTOLD "children it did not wait for, or a busy machine"
+					: UNTOLD "or a busy machine";
 		else if (f->follow)
 			why = "children it did not wait for, or a busy machine, took the rest";
 		else if (left_out > 0.05)

@@ -326,7 +326,7 @@ static void on_read(struct perf_sampler *ps, const uint32_t *ids, uint64_t value
 	struct sampler *s = &ps->pub;
 	uint64_t row;
 	ps->reads++;
-	s->short_unknown = false;
+	s->short_unknown = false; /* (the kernel tells) */
 	if (!u64map_get(&s->published, ids[1], &row) || s->threads[row].pid != (pid_t)ids[0] ||
 	    !value)
 		return;
@@ -402,8 +402,9 @@ static void on_fork(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 
 static void on_exit_record(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 {
-	if (ids[2] != ids[0] && !ps->exits++ && !ps->reads) /* (a thread, not a leader) */
-		ps->pub.short_unknown = true; /* until a READ record comes */
+	if (ids[2] != ids[0]) /* a thread ended, not a leader: its READ records follow */
+		ps->exits++;
+	ps->pub.short_unknown = ps->exits && !ps->reads; /* (until a READ record comes) */
 	uint64_t row = live_row(ps, (pid_t)ids[0], (pid_t)ids[2]);
 	if (row != UINT64_MAX)
 		thread_gone(ps, row, time);
