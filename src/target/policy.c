@@ -42,7 +42,7 @@ void policy_look(struct cpu_clock *c, uint64_t now, uint64_t period_ns, uint64_t
 
 bool policy_still_asleep(const struct cpu_clock *c)
 {
-	return !c->was_running && !c->sched_in;
+	return !c->was_running && !c->sched_in && !c->ran_ns;
 }
 
 void policy_found_asleep(struct cpu_clock *c)
@@ -77,7 +77,7 @@ bool policy_more_likely_running(const struct cpu_clock *a, const struct cpu_cloc
 
 bool policy_due(struct cpu_clock *c, bool running)
 {
-	bool ran = c->was_running || c->sched_in;
+	bool ran = c->was_running || c->sched_in || c->ran_ns;
 	c->was_running = true;
 	return running && ran;
 }
