@@ -230,18 +230,19 @@ slow() {
 	awk -F'\t' -v w="$1" -v rate="$rate" -v tool="$3" \
 		'$2 == w && $3 == rate && $4 == tool && $6 != "nan" {print $6 * 100}' "$RUNS" | median
 }
-# paired W1 TOOL1 W2 TOOL2: median over the rounds that ran both (999 Hz) of
-# the difference of their slowdowns, in points. Runs of one round are seconds
-# apart, so a slow spell of the machine shifts both: the paired difference
-# carries less of the machine's noise than the difference of two medians.
+# paired W1 TOOL1 W2 TOOL2 [K]: median over the rounds that ran both (999 Hz)
+# of K times the first's slowdown minus the second's (K: 1), in points. Runs of
+# one round are seconds apart, so a slow spell of the machine shifts both: the
+# paired difference carries less of the machine's noise than the difference of
+# two medians.
 paired() {
-	awk -F'\t' -v w1="$1" -v t1="$2" -v w2="$3" -v t2="$4" '
+	awk -F'\t' -v w1="$1" -v t1="$2" -v w2="$3" -v t2="$4" -v k="${5:-1}" '
 		$3 != 999 {next}
 		$2 == w1 && $4 == t1 {a[$1] = $6}
 		$2 == w2 && $4 == t2 {b[$1] = $6}
 		END {for (r in a) if (r in b) {
 			if (a[r] == "hang") {print "hang"; exit}
-			if (a[r] != "nan" && b[r] != "nan" && b[r] != "hang") print 100 * (a[r] - b[r])}}' "$RUNS" >"$OUT/paired"
+			if (a[r] != "nan" && b[r] != "nan" && b[r] != "hang") print 100 * (k * a[r] - b[r])}}' "$RUNS" >"$OUT/paired"
 	if grep -q hang "$OUT/paired"; then echo hang; else median <"$OUT/paired"; fi
 }
 # work_files W TOOL: the bwl result files of W's runs of TOOL (base: all of
