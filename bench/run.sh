@@ -63,6 +63,8 @@ log "building in $BUILD"
 make -C "$BUILD" -j2 bench-programs >"$BUILD/bench-build.log" 2>&1 ||
 	die "build failed, see $BUILD/bench-build.log"
 CPROF=$BUILD/cprof-tui BWL=$BUILD/bench/bwl FLOOR=$BUILD/bench/ptrace-floor
+# the sources measured: as built now (edits made during the run are not)
+GIT_DESC="$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet HEAD -- src db 2>/dev/null || echo ' + uncommitted changes in src/ db/')"
 rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"
 # cprof-tui's default rate, as its --help states it
 CDEF=$("$CPROF" --help | sed -n 's/.*--frequency.*(default \([0-9]*\)).*/\1/p')

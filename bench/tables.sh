@@ -19,7 +19,7 @@ verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {if (v == "hang") print "**MISSED**
 	echo "| CPU | $(nproc) x $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1) |"
 	echo "| kernel | $(uname -r) |"
 	echo "| perf | $(perf --version 2>&1), sampling event: $PERF_EVENT |"
-	echo "| cprof-tui | $("$CPROF" --version 2>&1 | head -1), git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet HEAD -- src db 2>/dev/null || echo ' + uncommitted changes in src/ db/'), default rate $CDEF Hz |"
+	echo "| cprof-tui | $("$CPROF" --version 2>&1 | head -1), git $GIT_DESC, default rate $CDEF Hz |"
 	echo "| load average | $LOAD0 at start, $LOAD1 at end (other work on the machine inflates every slowdown) |"
 	echo "| run | $REPS rounds (perf dwarf, cprof-tui's backends and the floor at 999 Hz: $((REPS + EXTRA))), ~${WORK_S} s of work per run, $((T_END - T_START)) s in all |"
 	echo
