@@ -190,16 +190,31 @@ static void open_failed(pid_t pid, int e, char *err, size_t errlen)
 /* Read and act on what the rings hold now (at attach: samples dropped). */
 static void read_records(struct perf_sampler *ps)
 {
-	perf_read_rings(ps);
+	perf_read_rings(ps, now_ns());
 	for (size_t i = 0; i < ps->nrecs; i++)
 		perf_handle_record(ps, &ps->recs[i]);
 	perf_release_rings(ps);
 }
 
+/* Stop following process procs[proc]'s threads opened so far. */
+static void drop_process(struct perf_sampler *ps, size_t proc)
+{
+	struct sampler *s = &ps->pub;
+	for (size_t k = 0; k < s->nthreads; k++) {
+		struct sampler_thread *t = &s->threads[k];
+		if (t->proc == proc && t->state != 'X') {
+			perf_close_direct(ps, t->tid);
+			sampler_thread_publish(s, t->pid, t->proc, t->tid, 'X');
+		}
+	}
+	perf_proc_of(ps, proc)->live = 0;
+}
+
 /* Every thread of process procs[proc], rescanning until no new one
  * appears: a thread made by one whose events were opened is already
- * followed (its FORK record says so), one made before is opened too.
- * 0, or -1 with errno when not one could be opened. */
+ * followed (its FORK record says so), one made before is opened too (and
+ * one listed before its FORK record came is opened twice: perf_close_direct).
+ * 0, or -1 with errno when a thread could not be opened. */
 static int open_process(struct perf_sampler *ps, size_t proc)
 {
 	pid_t pid = ps->pub.procs[proc].pid;
@@ -215,14 +230,17 @@ static int open_process(struct perf_sampler *ps, size_t proc)
 			if (u64map_get(&ps->pub.published, (uint32_t)tids[i], &row) &&
 			    ps->pub.threads[row].pid == pid && ps->pub.threads[row].state != 'X')
 				continue;
+			size_t from = ps->nfds;
 			if (open_thread(ps, tids[i], false)) {
 				e = errno;
 				if (e == ESRCH)
 					continue; /* (exited meanwhile) */
 				free(tids);
+				drop_process(ps, proc); /* (a thread left out would be missed unseen) */
 				errno = e;
-				return opened ? 0 : -1;
+				return -1;
 			}
+			u64map_put(&ps->direct, (uint32_t)tids[i], (uint64_t)from << 24 | (ps->nfds - from));
 			perf_thread_born(ps, proc, tids[i], UINT64_MAX);
 			opened++;
 			added = true;
@@ -254,6 +272,7 @@ static struct sampler *perf_attach(pid_t pid, const struct sampler_config *cfg, 
 		perf_free(&ps->pub);
 		return NULL;
 	}
+	perf_reread_maps(ps, 0);
 	pid_t *kids;
 	int n = cfg->follow ? procfs_descendants(pid, &kids) : 0;
 	for (int i = 0; i < n; i++) {
@@ -267,6 +286,8 @@ static struct sampler *perf_attach(pid_t pid, const struct sampler_config *cfg, 
 			snprintf(ps->pub.error, sizeof(ps->pub.error), "not following %s", e);
 			ps->pub.procs[k].let_go = true;
 			sampler_process_end(&ps->pub, kids[i], -1, now_ns());
+		} else {
+			perf_reread_maps(ps, k);
 		}
 	}
 	if (n > 0)
@@ -532,6 +553,7 @@ static void perf_free(struct sampler *s)
 	free(ps->recs);
 	free(ps->rows);
 	free(ps->scratch);
+	u64map_free(&ps->direct);
 	sampler_free_tables(s);
 	free(ps);
 }

@@ -116,6 +116,34 @@ static void keep_fd(struct perf_sampler *ps, int fd)
 	*VEC_PUSH(ps->fds, ps->nfds, ps->cap_fds) = fd;
 }
 
+static void unmap_ring(struct perf_ring *r)
+{
+	if (r->fd >= 0)
+		munmap(r->meta, (size_t)(r->size + (uint64_t)sysconf(_SC_PAGESIZE)));
+	r->fd = -1;
+}
+
+static bool ring_owner(const struct perf_sampler *ps, int fd)
+{
+	for (int i = 0; i < 2 * ps->ncpu; i++)
+		if (ps->rings[i].fd == fd)
+			return true;
+	return false;
+}
+
+/* A thread's open failed part way: close what it opened (and the rings
+ * made with them, when it was the first). */
+static void close_since(struct perf_sampler *ps, size_t from)
+{
+	for (size_t i = from; i < ps->nfds; i++) {
+		for (int k = 0; k < 2 * ps->ncpu; k++)
+			if (ps->rings[k].fd == ps->fds[i])
+				unmap_ring(&ps->rings[k]);
+		close(ps->fds[i]);
+	}
+	ps->nfds = from;
+}
+
 int perf_open_thread(struct perf_sampler *ps, pid_t tid, bool enable_on_exec)
 {
 	struct perf_event_attr sa, ra;
@@ -124,30 +152,44 @@ int perf_open_thread(struct perf_sampler *ps, pid_t tid, bool enable_on_exec)
 	sa.disabled = enable_on_exec || ps->paused;
 	sa.enable_on_exec = enable_on_exec;
 	record_attr(&ra, ps->inherit_thread);
-	size_t opened = 0;
+	size_t opened = 0, from = ps->nfds;
 	for (int cpu = 0; cpu < ps->ncpu; cpu++) {
 		int sfd = perf_event_open_fd(&sa, tid, cpu);
 		if (sfd < 0 && errno == ENODEV)
 			continue; /* an offline CPU */
-		if (sfd < 0)
-			return -1;
-		int rfd = perf_event_open_fd(&ra, tid, cpu);
-		if (rfd < 0) {
+		int rfd = sfd >= 0 ? perf_event_open_fd(&ra, tid, cpu) : -1;
+		if (sfd >= 0)
+			keep_fd(ps, sfd);
+		if (rfd >= 0)
+			keep_fd(ps, rfd);
+		if (rfd < 0 || attach_ring(&ps->rings[cpu], sfd, ps->sample_ring_bytes) ||
+		    attach_ring(&ps->rings[ps->ncpu + cpu], rfd, ps->record_ring_bytes)) {
 			int e = errno;
-			close(sfd);
+			close_since(ps, from); /* (sampled on some CPUs only, it would be
+						  under-counted unseen) */
 			errno = e;
 			return -1;
 		}
-		keep_fd(ps, sfd);
-		keep_fd(ps, rfd);
-		if (attach_ring(&ps->rings[cpu], sfd, ps->sample_ring_bytes) ||
-		    attach_ring(&ps->rings[ps->ncpu + cpu], rfd, ps->record_ring_bytes))
-			return -1;
 		opened++;
 	}
 	if (!opened)
 		errno = ENODEV;
 	return opened ? 0 : -1;
+}
+
+bool perf_close_direct(struct perf_sampler *ps, pid_t tid)
+{
+	uint64_t v;
+	if (!u64map_get(&ps->direct, (uint32_t)tid, &v))
+		return false;
+	u64map_del(&ps->direct, (uint32_t)tid);
+	for (size_t i = (size_t)(v >> 24); i < (size_t)(v >> 24) + (v & 0xffffff) && i < ps->nfds; i++) {
+		if (ps->fds[i] < 0 || ring_owner(ps, ps->fds[i]))
+			continue; /* (the rings are mapped through the first thread's) */
+		close(ps->fds[i]);
+		ps->fds[i] = -1;
+	}
+	return true;
 }
 
 /* The time of a record: in its body (samples, forks, exits) or in the
@@ -181,9 +223,11 @@ static int by_time(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Read ring i's new records into ps->recs (a record that wraps around the
- * end of the ring is copied whole into scratch). */
-static void read_ring(struct perf_sampler *ps, uint32_t i)
+/* Read ring i's new records up to time `until` into ps->recs (a record that
+ * wraps around the end of the ring is copied whole into scratch). A ring
+ * holds its CPU's records in time order: the first one past `until` and
+ * those after it stay in the ring for the next read. */
+static void read_ring(struct perf_sampler *ps, uint32_t i, uint64_t until)
 {
 	struct perf_ring *r = &ps->rings[i];
 	uint64_t head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
@@ -193,33 +237,38 @@ static void read_ring(struct perf_sampler *ps, uint32_t i)
 		const struct perf_event_header *h = (const void *)(r->data + (pos & mask));
 		if (h->size < sizeof(*h) || pos + h->size > head)
 			break; /* (cannot happen: the kernel writes whole records) */
-		struct perf_record *rec = VEC_PUSH(ps->recs, ps->nrecs, ps->cap_recs);
-		*rec = (struct perf_record){.ring = i, .seq = seq++, .off = pos & mask};
+		struct perf_record rec = {.ring = i, .seq = seq, .off = pos & mask};
 		if ((pos & mask) + h->size > r->size) {
 			size_t first = (size_t)(r->size - (pos & mask));
 			xgrow((void **)&ps->scratch, &ps->scratch_cap, ps->scratch_len + h->size, 1);
 			memcpy(ps->scratch + ps->scratch_len, h, first);
 			memcpy(ps->scratch + ps->scratch_len + first, r->data, h->size - first);
-			rec->off = ps->scratch_len;
-			rec->copied = true;
-			ps->scratch_len += h->size;
+			rec.off = ps->scratch_len;
+			rec.copied = true;
+			h = (const void *)(ps->scratch + ps->scratch_len);
 		}
+		rec.time = record_time(h);
+		if (rec.time > until)
+			break;
+		if (rec.copied)
+			ps->scratch_len += h->size;
+		*VEC_PUSH(ps->recs, ps->nrecs, ps->cap_recs) = rec;
+		seq++;
 		pos += h->size;
 	}
 	r->head = pos;
 }
 
-void perf_read_rings(struct perf_sampler *ps)
+void perf_read_rings(struct perf_sampler *ps, uint64_t until)
 {
 	ps->nrecs = ps->scratch_len = 0;
 	for (uint32_t i = 0; i < 2 * (uint32_t)ps->ncpu; i++)
 		if (ps->rings[i].fd >= 0)
-			read_ring(ps, i);
+			read_ring(ps, i, until);
 	for (size_t k = 0; k < ps->nrecs; k++) { /* (scratch is final now) */
 		struct perf_record *rec = &ps->recs[k];
 		rec->h = (const void *)(rec->copied ? ps->scratch + rec->off
 						    : ps->rings[rec->ring].data + rec->off);
-		rec->time = record_time(rec->h);
 	}
 	qsort(ps->recs, ps->nrecs, sizeof(*ps->recs), by_time);
 }
@@ -235,27 +284,26 @@ void perf_release_rings(struct perf_sampler *ps)
 void perf_enable_sampling(struct perf_sampler *ps, bool on)
 {
 	for (size_t i = 0; i < ps->nfds; i += 2)
-		ioctl(ps->fds[i], on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
+		if (ps->fds[i] >= 0)
+			ioctl(ps->fds[i], on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
 }
 
 uint64_t perf_counted_ns(struct perf_sampler *ps)
 {
 	uint64_t sum = 0, v;
 	for (size_t i = 0; i < ps->nfds; i += 2)
-		if (read(ps->fds[i], &v, sizeof(v)) == (ssize_t)sizeof(v))
+		if (ps->fds[i] >= 0 && read(ps->fds[i], &v, sizeof(v)) == (ssize_t)sizeof(v))
 			sum += v;
 	return sum;
 }
 
 void perf_close_events(struct perf_sampler *ps)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	for (int i = 0; ps->rings && i < 2 * ps->ncpu; i++) {
-		if (ps->rings[i].fd >= 0)
-			munmap(ps->rings[i].meta, (size_t)(ps->rings[i].size + (uint64_t)page));
-		ps->rings[i].fd = -1;
-	}
+	for (int i = 0; ps->rings && i < 2 * ps->ncpu; i++)
+		unmap_ring(&ps->rings[i]);
 	for (size_t i = 0; i < ps->nfds; i++)
-		close(ps->fds[i]);
+		if (ps->fds[i] >= 0)
+			close(ps->fds[i]);
 	ps->nfds = 0;
+	u64map_clear(&ps->direct);
 }

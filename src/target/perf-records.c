@@ -146,6 +146,20 @@ size_t perf_follow_process(struct perf_sampler *ps, pid_t pid, pid_t ppid, uint6
 	return i;
 }
 
+void perf_reread_maps(struct perf_sampler *ps, size_t proc)
+{
+	struct perf_proc *pp = perf_proc_of(ps, proc);
+	struct maps now = {0};
+	if (procfs_read_maps(ps->pub.procs[proc].pid, &now)) {
+		procfs_maps_free(&now);
+		return;
+	}
+	for (size_t i = 0; i < now.len; i++)
+		maps_insert(&pp->maps, now.v[i]); /* (its path taken over) */
+	free(now.v);
+	pp->maps_version++;
+}
+
 /* The row of a thread alive of process pid, or UINT64_MAX. */
 static uint64_t live_row(struct perf_sampler *ps, pid_t pid, pid_t tid)
 {
@@ -384,6 +398,8 @@ static void on_fork(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 {
 	pid_t pid = (pid_t)ids[0], ppid = (pid_t)ids[1], tid = (pid_t)ids[2], ptid = (pid_t)ids[3];
 	struct sampler *s = &ps->pub;
+	if (live_row(ps, pid, tid) != UINT64_MAX && perf_close_direct(ps, tid))
+		return; /* (followed already: opened at attach) */
 	uint64_t parent_row = live_row(ps, ppid, ptid);
 	if (pid == ppid) { /* a thread */
 		struct sampler_process *p = running(ps, pid);
@@ -402,7 +418,8 @@ static void on_fork(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 
 static void on_exit_record(struct perf_sampler *ps, const uint32_t *ids, uint64_t time)
 {
-	if (ids[2] != ids[0]) /* a thread ended, not a leader: its READ records follow */
+	bool inherited = !u64map_del(&ps->direct, ids[2]); /* (opened at attach: no READ) */
+	if (ids[2] != ids[0] && inherited) /* a thread ended, not a leader: its READ records follow */
 		ps->exits++;
 	ps->pub.short_unknown = ps->exits && !ps->reads; /* (until a READ record comes) */
 	uint64_t row = live_row(ps, (pid_t)ids[0], (pid_t)ids[2]);
@@ -538,8 +555,9 @@ void perf_handle_record(struct perf_sampler *ps, const struct perf_record *r)
 		break;
 	case PERF_RECORD_LOST:
 		memcpy(&lost, (const uint8_t *)(h + 1) + 8, 8);
-		ps->batch->lost += lost;
-		if (r->ring >= (uint32_t)ps->ncpu)
+		if (r->ring < (uint32_t)ps->ncpu)
+			ps->batch->lost += lost; /* (samples; else records, below) */
+		else
 			snprintf(ps->pub.error, sizeof(ps->pub.error), "%llu records of threads, "
 				 "processes and mappings lost (cprof-tui fell behind): some samples "
 				 "may not be unwound", (unsigned long long)lost);

@@ -79,8 +79,10 @@ struct perf_sampler {
 	struct perf_ring *rings;           /* ncpu sample rings, then ncpu record rings */
 	int *fds;                          /* every event opened, in pairs: a sampling
 					      event, then the record event of the same
-					      thread and CPU */
+					      thread and CPU (-1: closed, perf_close_direct) */
 	size_t nfds, cap_fds;
+	struct u64map direct;              /* tid -> its events opened one by one at
+					      attach: first index in fds << 24 | count */
 	struct perf_proc *pp;              /* per sampler.procs */
 	size_t cap_pp;
 	int epfd;                          /* event_fd: rings, sigfd, timerfd, pidfds */
@@ -116,9 +118,22 @@ struct perf_sampler {
  * into the backend's rings (made at the first thread; enable_on_exec: they
  * start at its next exec). 0, or -1 with errno (ESRCH: it is gone). */
 int perf_open_thread(struct perf_sampler *ps, pid_t tid, bool enable_on_exec);
-/* Read every record written since the last read into ps->recs, in time
- * order. */
-void perf_read_rings(struct perf_sampler *ps);
+/* Close the events opened for thread tid one by one at attach
+ * (perf_open_thread), and return true; false when it has none. Used when
+ * its FORK record comes after all: it was made while its process's threads
+ * were opened, listed before that record was written, and carries copies
+ * inherited from the thread that made it too (it would be counted twice);
+ * and when its process cannot be followed whole. */
+bool perf_close_direct(struct perf_sampler *ps, pid_t tid);
+/* Read the records written since the last read, up to time `until`, into
+ * ps->recs, in time order. The rings are read one after the other while
+ * the kernel goes on writing: a record of one ring may be newer than one
+ * another ring will show only at the next read (a thread's last sample
+ * and its EXIT record; a sample just after an exec and the exec's MMAP2
+ * records). A cut in time taken before the reads, `until` = now, leaves
+ * out what is newer, so nothing handled is newer than something left for
+ * the next read (UINT64_MAX: everything). */
+void perf_read_rings(struct perf_sampler *ps, uint64_t until);
 /* Give the space of the records read back to the kernel. */
 void perf_release_rings(struct perf_sampler *ps);
 /* Enable or disable every sampling event (and their inherited copies). */
@@ -146,6 +161,10 @@ struct perf_proc *perf_proc_of(struct perf_sampler *ps, size_t i);
 /* Follow process pid (child of ppid) from started_ns; its mappings from
  * its parent's (a fork) or from /proc (attached). Returns its index. */
 size_t perf_follow_process(struct perf_sampler *ps, pid_t pid, pid_t ppid, uint64_t started_ns);
+/* Read an attached process's mappings from /proc again once its events
+ * are open: one made between the first read and the opening has no MMAP2
+ * record. (One made since is both in /proc and in a record: the same.) */
+void perf_reread_maps(struct perf_sampler *ps, size_t proc);
 /* Publish a thread of a followed process (proc: its index) as alive. */
 void perf_thread_born(struct perf_sampler *ps, size_t proc, pid_t tid, uint64_t parent_row);
 /* Processes whose last thread ended: their end and, once known, their exit
