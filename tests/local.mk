@@ -13,6 +13,7 @@ WORKLOADS = \
 	tests/workloads/hostile \
 	tests/workloads/libccall \
 	tests/workloads/threads \
+	tests/workloads/syscalls \
 	tests/workloads/inlined \
 	tests/workloads/vdso \
 	tests/workloads/deep \
@@ -93,6 +94,9 @@ tests_workloads_libccall_CFLAGS = $(WL_CFLAGS)
 tests_workloads_threads_SOURCES = tests/workloads/threads.c tests/workloads/wl.h
 tests_workloads_threads_CFLAGS = $(WL_CFLAGS)
 tests_workloads_threads_LDADD = $(WL_LDADD)
+tests_workloads_syscalls_SOURCES = tests/workloads/syscalls.c tests/workloads/wl.h
+tests_workloads_syscalls_CFLAGS = $(WL_CFLAGS)
+tests_workloads_syscalls_LDADD = $(WL_LDADD)
 tests_workloads_inlined_SOURCES = tests/workloads/inlined.c tests/workloads/inlined.h \
 	tests/workloads/wl.h
 tests_workloads_inlined_CFLAGS = $(WL_CFLAGS)
@@ -176,6 +180,7 @@ ENGINE_TESTS = \
 	tests/t-sigterm.sh \
 	tests/t-split2.sh \
 	tests/t-stripped.sh \
+	tests/t-syscalls.sh \
 	tests/t-thin.sh \
 	tests/t-threads-attach.sh \
 	tests/t-threads.sh \

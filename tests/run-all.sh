@@ -43,7 +43,7 @@ done
 BOTH="t-attach t-bursty t-children t-children-edge t-churn t-cxx t-deep t-dlopen t-eintr t-exec
 	t-exitstatus t-focus t-frequency t-hostile t-inlined t-jobctl t-kill9 t-libccall t-mainexit
 	t-many-threads t-quick-children t-repeat t-rust t-short t-signals t-sigterm t-split2
-	t-stripped t-thin t-threads t-threads-attach t-vdso"
+	t-stripped t-syscalls t-thin t-threads t-threads-attach t-vdso"
 
 passed=0 failed=0 skipped=0
 LOGDIR=$BUILDDIR/test-logs

@@ -47,6 +47,19 @@ if "$CPROF" --backend perf --headless -o "$T/probe.db" true >/dev/null 2>&1; the
 else
 	where="perf events refused everywhere here: auto checked under the filter only"
 fi
+# A user's own program where perf_event_paranoid is 2: perf events in user
+# mode only (time in the kernel unsampled), and a note says so.
+if [ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)" = 2 ] && command -v setpriv >/dev/null &&
+	id -u nobody >/dev/null 2>&1 && [ "$where" = "perf where permitted" ]; then
+	mkdir -p "$T/nobody" && chmod 777 "$T/nobody" && chmod o+x "$T" || fail "cannot make a directory for nobody"
+	timeout -k 5 "$CPROF_TIMEOUT" setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+		"$CPROF" --headless -o "$T/nobody/u.db" "$WL/syscalls" 1 >/dev/null 2>"$T/nobody.err" ||
+		fail "as nobody: $(tail -n 1 "$T/nobody.err")"
+	grep -q '^  backend: perf$' "$T/nobody.err" || fail "as nobody: not perf events: $(head -n 3 "$T/nobody.err")"
+	grep -q 'note: sampled in user mode only' "$T/nobody.err" ||
+		fail "as nobody, no note on user mode only: $(grep note "$T/nobody.err")"
+	where="$where; as nobody (paranoid 2): user mode only, said"
+fi
 cprof --backend auto --wall --headless -o "$T/w.db" "$WL/short" >/dev/null || fail "--wall: $(tail -n 1 "$T/cprof.err")"
 [ "$(meta "$T/w.db" backend)" = ptrace ] || fail "--wall: meta.backend is '$(meta "$T/w.db" backend)'"
 ! grep -q 'sampled with ptrace' "$T/cprof.err" || fail "--wall: a note about perf events"

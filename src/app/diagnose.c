@@ -104,6 +104,11 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 		say(&o, "sampled with ptrace, which stops each thread for each sample (slower, and "
 			"less exact for short bursts): perf events could not be used: %s",
 		    f->ptrace_because);
+	if (f->user_mode_only)
+		say(&o, "sampled in user mode only (perf events in the kernel are not permitted here: "
+			"kernel.perf_event_paranoid is 2): CPU time in system calls and page faults has "
+			"no sample; as root, with CAP_PERFMON or with kernel.perf_event_paranoid=1 it "
+			"counts for the code that made them");
 	double left_out = f->cpu_known ? f->cpu_s - f->followed_cpu_s : 0;
 	bool children = !f->follow && f->cpu_known && left_out > CHILDREN_SHARE * f->cpu_s &&
 			left_out > 0.05;
@@ -129,6 +134,8 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 		else if (left_out > 0.05)
 			why = f->attached ? "its children are left out (--follow takes them in)"
 					  : "its children are left out (--no-follow)";
+		if (f->user_mode_only)
+			why = "time in the kernel, not sampled here (above), is most likely the rest";
 		say(&o, "the samples cover %.0f%% of the program's %.2f s of CPU (%.0f samples at "
 			"%.0f Hz would): %s", 100.0 * n / expect, f->cpu_s, expect, hz, why);
 	}

@@ -23,6 +23,7 @@ struct run_facts {
 	unsigned long long short_threads; /* ... threads that left some */
 	bool short_unknown;       /* threads ended; the kernel told none of their CPU time */
 	const char *ptrace_because; /* --backend auto took ptrace: why not perf (NULL: it did not) */
+	bool user_mode_only;      /* perf events in user mode only: system calls unsampled */
 	char **nodebug;           /* user modules without debug info */
 	size_t nnodebug;
 };

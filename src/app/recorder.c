@@ -622,6 +622,7 @@ void recorder_facts(struct recorder *r, struct run_facts *f)
 		.short_threads = c->short_threads,
 		.short_unknown = c->short_unknown,
 		.ptrace_because = r->backend_why[0] && !r->o->wall ? r->backend_why : NULL,
+		.user_mode_only = s->user_mode_only,
 	};
 	f->nnodebug = resolver_nodebug_modules(r->res, &f->nodebug);
 }

@@ -32,8 +32,9 @@ int perf_event_open_fd(struct perf_event_attr *a, pid_t pid, int cpu)
 
 /* What every event of the backend shares: times on CLOCK_MONOTONIC (the
  * rest of the program's clock), user mode only (perf_event_paranoid 2
- * allows that on a user's own processes), inherited by the threads (and
- * child processes, unless inherit_thread) created after it is opened. */
+ * allows that on a user's own processes; the sampling event asks for
+ * kernel mode too where it may, perf_open_thread), inherited by the threads
+ * (and child processes, unless inherit_thread) created after it is opened. */
 static void common_attr(struct perf_event_attr *a, bool inherit_thread)
 {
 	memset(a, 0, sizeof(*a));
@@ -151,10 +152,16 @@ int perf_open_thread(struct perf_sampler *ps, pid_t tid, bool enable_on_exec)
 	sa.wakeup_watermark = (uint32_t)(ps->sample_ring_bytes / 2);
 	sa.disabled = enable_on_exec || ps->paused;
 	sa.enable_on_exec = enable_on_exec;
+	sa.exclude_kernel = ps->user_only;
 	record_attr(&ra, ps->inherit_thread);
 	size_t opened = 0, from = ps->nfds;
 	for (int cpu = 0; cpu < ps->ncpu; cpu++) {
 		int sfd = perf_event_open_fd(&sa, tid, cpu);
+		if (sfd < 0 && (errno == EACCES || errno == EPERM) && !ps->user_only) {
+			ps->user_only = ps->pub.user_mode_only = true; /* (paranoid 2) */
+			sa.exclude_kernel = 1;
+			sfd = perf_event_open_fd(&sa, tid, cpu);
+		}
 		if (sfd < 0 && errno == ENODEV)
 			continue; /* an offline CPU */
 		int rfd = sfd >= 0 ? perf_event_open_fd(&ra, tid, cpu) : -1;

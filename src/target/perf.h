@@ -4,9 +4,12 @@
  * No thread of the target ever stops for a sample: each thread the backend
  * starts from (the program launched, or every thread of an attached process
  * and, with --follow, of its descendants) gets, on every CPU, a software
- * cpu-clock event that samples it every period of its CPU time in user mode,
- * the kernel copying its user registers and the top of its user stack into
- * a ring buffer (PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER), and a
+ * cpu-clock event that samples it every period of its CPU time, the kernel
+ * copying its user registers and the top of its user stack into a ring
+ * buffer (PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER: a sample taken in
+ * a system call or a page fault shows the user code that entered the
+ * kernel, as the ptrace backend's stop at its return does; where only user
+ * mode may be sampled, perf_event_paranoid 2, that time has no sample), and a
  * "dummy" event that writes the records of what happens to it: a mapping
  * made (MMAP2), a name or an exec (COMM), a thread or process created (FORK)
  * or ended (EXIT). Both are inherited: threads and (when following) child
@@ -93,6 +96,8 @@ struct perf_sampler {
 	size_t stack_copy;                 /* bytes of stack copied per sample */
 	uint64_t sample_ring_bytes, record_ring_bytes;
 	bool inherit_thread;               /* children not followed: only threads inherit */
+	bool user_only;                    /* sampled in user mode only: kernel mode (system
+					      calls, page faults) not permitted (paranoid 2) */
 	bool paused;
 	int launched_status;               /* waitpid status of the launched program, -1 */
 	uint64_t tick_no;

@@ -101,6 +101,8 @@ struct sampler {
 	uint64_t short_threads;         /* ... threads that left some */
 	bool short_unknown;             /* threads ended, and the kernel told none of their
 					   CPU time (perf: no READ records) */
+	bool user_mode_only;            /* perf: samples in user mode only (not permitted in
+					   the kernel): CPU time in system calls has none */
 	/* CPU time, for explaining a thin profile: the target's (the launched
 	 * program's from its exit, with the children it waited for; or its
 	 * growth in /proc while attached or until released), and the followed

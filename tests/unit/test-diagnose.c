@@ -167,6 +167,18 @@ int main(void)
 	CHECK(HAS(s, "sampled with ptrace, which stops each thread for each sample"));
 	CHECK(HAS(s, "perf_event_paranoid is 3"));
 
+	/* perf events in user mode only: the time in system calls is not sampled */
+	struct run_facts mf = f;
+	mf.user_mode_only = true;
+	s = run(p, &mf);
+	CHECK(HAS(s, "sampled in user mode only"));
+	mf.cpu_known = true;
+	mf.cpu_s = 2 * (double)p->nsamples / mf.frequency; /* half of it in the kernel */
+	s = run(p, &mf);
+	CHECK(HAS(s, "time in the kernel, not sampled here"));
+	s = run(p, &f);
+	CHECK(!HAS(s, "sampled in user mode only"));
+
 	profile_free(p);
 	profile_free(few);
 	return check_done("test-diagnose");
