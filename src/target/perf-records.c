@@ -318,8 +318,9 @@ static struct row_cpu *row_cpu_of(struct perf_sampler *ps, uint64_t row)
 
 /* The CPU time a thread ran that its samples do not stand for: each of its
  * events (one per CPU) counts CPU time, kernel time included, and samples at
- * the end of each whole period of it in user mode. What exceeds one period
- * per event is kernel time or lost samples, not a short life: left out. It
+ * the end of each whole period of it (in user mode only, where only that is
+ * permitted: user_only). What exceeds one period per event is lost samples
+ * (or unsampled kernel time), not a short life: left out. It
  * may be negative (a sample paid for partly by another thread's time when
  * the kernel swaps two threads' event contexts): rows add up signed. */
 static int64_t left_ns(const struct perf_sampler *ps, const struct row_cpu *c)
@@ -366,7 +367,7 @@ static void on_sample(struct perf_sampler *ps, const struct perf_event_header *h
 	memcpy(&abi, b + 16, 8);
 	b += 24;
 	if (abi == PERF_SAMPLE_REGS_ABI_NONE || b + sizeof(regs) + 8 > end)
-		return; /* (no user registers: not in user mode) */
+		return; /* (no user registers: a thread past its exit_mm) */
 	memcpy(regs, b, sizeof(regs));
 	memcpy(&size, b + sizeof(regs), 8);
 	const uint8_t *stack = b + sizeof(regs) + 8;
