@@ -124,12 +124,13 @@ static void unmap_ring(struct perf_ring *r)
 	r->fd = -1;
 }
 
-static bool ring_owner(const struct perf_sampler *ps, int fd)
+/* The ring mapped through event fd, or NULL. */
+static struct perf_ring *ring_of(const struct perf_sampler *ps, int fd)
 {
-	for (int i = 0; i < 2 * ps->ncpu; i++)
+	for (int i = 0; fd >= 0 && i < 2 * ps->ncpu; i++)
 		if (ps->rings[i].fd == fd)
-			return true;
-	return false;
+			return &ps->rings[i];
+	return NULL;
 }
 
 /* A thread's open failed part way: close what it opened (and the rings
@@ -137,9 +138,9 @@ static bool ring_owner(const struct perf_sampler *ps, int fd)
 static void close_since(struct perf_sampler *ps, size_t from)
 {
 	for (size_t i = from; i < ps->nfds; i++) {
-		for (int k = 0; k < 2 * ps->ncpu; k++)
-			if (ps->rings[k].fd == ps->fds[i])
-				unmap_ring(&ps->rings[k]);
+		struct perf_ring *r = ring_of(ps, ps->fds[i]);
+		if (r)
+			unmap_ring(r);
 		close(ps->fds[i]);
 	}
 	ps->nfds = from;
@@ -152,13 +153,13 @@ int perf_open_thread(struct perf_sampler *ps, pid_t tid, bool enable_on_exec)
 	sa.wakeup_watermark = (uint32_t)(ps->sample_ring_bytes / 2);
 	sa.disabled = enable_on_exec || ps->paused;
 	sa.enable_on_exec = enable_on_exec;
-	sa.exclude_kernel = ps->user_only;
+	sa.exclude_kernel = ps->pub.user_mode_only;
 	record_attr(&ra, ps->inherit_thread);
 	size_t opened = 0, from = ps->nfds;
 	for (int cpu = 0; cpu < ps->ncpu; cpu++) {
 		int sfd = perf_event_open_fd(&sa, tid, cpu);
-		if (sfd < 0 && (errno == EACCES || errno == EPERM) && !ps->user_only) {
-			ps->user_only = ps->pub.user_mode_only = true; /* (paranoid 2) */
+		if (sfd < 0 && (errno == EACCES || errno == EPERM) && !ps->pub.user_mode_only) {
+			ps->pub.user_mode_only = true; /* (paranoid 2) */
 			sa.exclude_kernel = 1;
 			sfd = perf_event_open_fd(&sa, tid, cpu);
 		}
@@ -191,7 +192,7 @@ bool perf_close_direct(struct perf_sampler *ps, pid_t tid)
 		return false;
 	u64map_del(&ps->direct, (uint32_t)tid);
 	for (size_t i = (size_t)(v >> 24); i < (size_t)(v >> 24) + (v & 0xffffff) && i < ps->nfds; i++) {
-		if (ps->fds[i] < 0 || ring_owner(ps, ps->fds[i]))
+		if (ps->fds[i] < 0 || ring_of(ps, ps->fds[i]))
 			continue; /* (the rings are mapped through the first thread's) */
 		close(ps->fds[i]);
 		ps->fds[i] = -1;

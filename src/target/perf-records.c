@@ -319,7 +319,7 @@ static struct row_cpu *row_cpu_of(struct perf_sampler *ps, uint64_t row)
 /* The CPU time a thread ran that its samples do not stand for: each of its
  * events (one per CPU) counts CPU time, kernel time included, and samples at
  * the end of each whole period of it (in user mode only, where only that is
- * permitted: user_only). What exceeds one period per event is lost samples
+ * permitted: pub.user_mode_only). What exceeds one period per event is lost samples
  * (or unsampled kernel time), not a short life: left out. It
  * may be negative (a sample paid for partly by another thread's time when
  * the kernel swaps two threads' event contexts): rows add up signed. */

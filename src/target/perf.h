@@ -96,8 +96,6 @@ struct perf_sampler {
 	size_t stack_copy;                 /* bytes of stack copied per sample */
 	uint64_t sample_ring_bytes, record_ring_bytes;
 	bool inherit_thread;               /* children not followed: only threads inherit */
-	bool user_only;                    /* sampled in user mode only: kernel mode (system
-					      calls, page faults) not permitted (paranoid 2) */
 	bool paused;
 	int launched_status;               /* waitpid status of the launched program, -1 */
 	uint64_t tick_no;
