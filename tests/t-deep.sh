@@ -13,15 +13,25 @@
 # stacks are checked with both backends.
 . "$(dirname "$0")/lib/common.sh"
 
+# Two tools sampling one 3-s run take ~3,000 samples each: for a share near
+# 11% their difference spreads by ~0.8 points, so 3 points is well outside
+# chance. In 2-s runs it was passed 2 times in 36 all the same (stages 9.0%
+# against perf's 12.5%, in a run where the comparator changed speed midway;
+# cmp_u32 9.8% against 12.9%), so a disagreement is measured once more, as
+# against_perf does, before it fails.
 with_perf=0
-if [ "${CPROF_BACKEND:-}" != ptrace ] && perf_ok; then
-	with_perf=1
-	cprof_with_perf deep --headless -o "$T/s.db" "$WL/deep" 2
-else
-	cprof --headless -o "$T/s.db" "$WL/deep" 2
-fi
-rc=$?
-[ $rc -eq 0 ] || fail "cprof-tui exited $rc"
+run() {
+	rm -f "$T/s.db"
+	if [ $with_perf = 1 ]; then
+		cprof_with_perf deep --headless -o "$T/s.db" "$WL/deep" 3
+	else
+		cprof --headless -o "$T/s.db" "$WL/deep" 2
+	fi
+	rc=$?
+	[ $rc -eq 0 ] || fail "cprof-tui exited $rc"
+}
+[ "${CPROF_BACKEND:-}" != ptrace ] && perf_ok && with_perf=1
+run
 report "$T/s.db" function >"$T/fn.tsv" || fail "--report failed"
 main=$(row_val "$T/fn.tsv" function main total_pct)
 ge "${main:-0}" 95 || fail "only ${main:-0}% of stacks reach main"
@@ -50,7 +60,12 @@ elif [ "$backend" != perf ]; then
 	vs="ptrace backend: shares not compared with perf"
 elif [ $with_perf = 1 ]; then
 	cprof_split "$T/s.db" >"$T/cprof.split"
-	why=$(vs_perf) || fail "$why"
+	if ! why=$(vs_perf); then
+		note "perf disagrees ($why); measuring both once more"
+		run
+		cprof_split "$T/s.db" >"$T/cprof.split"
+		why=$(vs_perf) || fail "$why"
+	fi
 	vs="perf: cmp_u32 $(share_of "$T/perf.split" cmp_u32)%, stages $(stage_self "$T/perf.split")%; cprof stages $(stage_self "$T/cprof.split")%"
 else
 	vs="perf comparison skipped: $PERF_WHY"
