@@ -39,7 +39,9 @@ done
 col() { for r in $(seq "$ROUNDS"); do awk -v c="$2" '{print $c}' "$OUT/$1.$r"; done | median; }
 bare=$(col bare 1) perf=$(col perf 1) cprof=$(col cprof 1)
 cpu=$(for r in $(seq "$ROUNDS"); do awk '{print ($2 + $3) * 1000}' "$OUT/bare.$r"; done | median)
-ccpu=$(for r in $(seq "$ROUNDS"); do sed -n 's/.*; CPU \([0-9]*\) ms$/\1/p' "$OUT/cprof-summary.$r"; done | median)
+# (the summary's cost line: "...; CPU 270 ms", and more may follow)
+ccpu=$(for r in $(seq "$ROUNDS"); do sed -n 's/.*; CPU \([0-9][0-9]*\) ms.*/\1/p' "$OUT/cprof-summary.$r"; done)
+ccpu=$([ -n "$ccpu" ] && echo "$ccpu" | median || echo nan) # (not in the summary: no figure, not 0)
 db=$OUT/suite.1.db
 procs=$(sqlite3 "$db" "SELECT count(*) FROM processes")
 echo "procs=$procs"
@@ -50,7 +52,7 @@ echo "cprof_s=$cprof"
 awk -v c="$cprof" -v p="$perf" 'BEGIN {printf "wall_vs_perf=%.3f\n", c / p - 1}'
 echo "suite_cpu_ms=$cpu"
 echo "cprof_cpu_ms=$ccpu"
-awk -v c="$ccpu" -v s="$cpu" 'BEGIN {printf "cpu_share=%.3f\n", c / s}'
+awk -v c="$ccpu" -v s="$cpu" 'BEGIN {if (c == "nan") print "cpu_share=nan"; else printf "cpu_share=%.3f\n", c / s}'
 echo "samples_cprof=$(sqlite3 "$db" "SELECT value FROM meta WHERE key = 'samples'")"
 echo "samples_perf=$(perf script -i "$OUT/suite.1.data" -F tid 2>/dev/null | wc -l)"
 echo "tests_sampled=$(sqlite3 "$db" "SELECT sum(samples > 0) || '/' || count(*) FROM processes WHERE command LIKE '%tcase hash%'")"
