@@ -16,9 +16,9 @@
 # Two tools sampling one 3-s run take ~3,000 samples each: for a share near
 # 11% their difference spreads by ~0.8 points, so 3 points is well outside
 # chance. In 2-s runs it was passed 2 times in 36 all the same (stages 9.0%
-# against perf's 12.5%, in a run where the comparator changed speed midway;
-# cmp_u32 9.8% against 12.9%), so a disagreement is measured once more, as
-# against_perf does, before it fails.
+# against perf's 12.5%, in a run whose comparator share sat between its two
+# usual levels; cmp_u32 9.8% against 12.9%), so a disagreement is measured
+# once more, as against_perf does, before it fails.
 with_perf=0
 run() {
 	rm -f "$T/s.db"
