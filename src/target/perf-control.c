@@ -272,7 +272,7 @@ static struct sampler *perf_attach(pid_t pid, const struct sampler_config *cfg, 
 		perf_free(&ps->pub);
 		return NULL;
 	}
-	perf_reread_maps(ps, 0);
+	perf_load_maps(ps, 0);
 	pid_t *kids;
 	int n = cfg->follow ? procfs_descendants(pid, &kids) : 0;
 	for (int i = 0; i < n; i++) {
@@ -287,7 +287,7 @@ static struct sampler *perf_attach(pid_t pid, const struct sampler_config *cfg, 
 			ps->pub.procs[k].let_go = true;
 			sampler_process_end(&ps->pub, kids[i], -1, now_ns());
 		} else {
-			perf_reread_maps(ps, k);
+			perf_load_maps(ps, k);
 		}
 	}
 	if (n > 0)

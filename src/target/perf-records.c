@@ -135,8 +135,6 @@ size_t perf_follow_process(struct perf_sampler *ps, pid_t pid, pid_t ppid, uint6
 	pp->maps_version = 1;
 	if (from != SIZE_MAX) /* a fork: its parent's mappings */
 		maps_copy(&pp->maps, &perf_proc_of(ps, from)->maps);
-	else if (procfs_read_maps(pid, &pp->maps))
-		procfs_maps_free(&pp->maps);
 	if (pp->pidfd < 0)
 		pp->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pp->pidfd >= 0) { /* its end wakes the sampling thread, once */
@@ -146,7 +144,7 @@ size_t perf_follow_process(struct perf_sampler *ps, pid_t pid, pid_t ppid, uint6
 	return i;
 }
 
-void perf_reread_maps(struct perf_sampler *ps, size_t proc)
+void perf_load_maps(struct perf_sampler *ps, size_t proc)
 {
 	struct perf_proc *pp = perf_proc_of(ps, proc);
 	struct maps now = {0};

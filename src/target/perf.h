@@ -161,13 +161,15 @@ int perf_event_open_fd(struct perf_event_attr *a, pid_t pid, int cpu);
 void perf_handle_record(struct perf_sampler *ps, const struct perf_record *r);
 /* The backend's entry of process procs[i], made as needed. */
 struct perf_proc *perf_proc_of(struct perf_sampler *ps, size_t i);
-/* Follow process pid (child of ppid) from started_ns; its mappings from
- * its parent's (a fork) or from /proc (attached). Returns its index. */
+/* Follow process pid (child of ppid) from started_ns; its mappings are its
+ * parent's when that is followed (a fork), else none yet: an attached
+ * process's come from perf_load_maps, a launched one's from its exec's
+ * MMAP2 records. Returns its index. */
 size_t perf_follow_process(struct perf_sampler *ps, pid_t pid, pid_t ppid, uint64_t started_ns);
-/* Read an attached process's mappings from /proc again once its events
- * are open: one made between the first read and the opening has no MMAP2
- * record. (One made since is both in /proc and in a record: the same.) */
-void perf_reread_maps(struct perf_sampler *ps, size_t proc);
+/* Read an attached process's mappings from /proc, once its events are open:
+ * read before, one made before the opening would have no MMAP2 record.
+ * (One made since is both in /proc and in a record: the same.) */
+void perf_load_maps(struct perf_sampler *ps, size_t proc);
 /* Publish a thread of a followed process (proc: its index) as alive. */
 void perf_thread_born(struct perf_sampler *ps, size_t proc, pid_t tid, uint64_t parent_row);
 /* Processes whose last thread ended: their end and, once known, their exit
