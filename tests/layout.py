@@ -28,9 +28,12 @@ LAYERS = {
     "src/app": ["src/model", "src/target", "src/stack", "db", "ui"],
 }
 MAX_LINES = 700
-SOURCE_EXT = (".c", ".h", ".sh", ".py", ".am", ".mk", ".ac")
+SOURCE_EXT = (".c", ".cc", ".h", ".rs", ".sh", ".py", ".am", ".mk", ".ac")
+# the top folders whose C files are the program: each C file under them must
+# sit in a folder LAYERS names (a new folder gets its row in the table first)
+CODE_ROOTS = ("src", "db", "ui", "preload")
 # documents that lived beside the repository, never in it
-OUTSIDE_DOCS = re.compile(r"\.\./shared|SPEC\.md|SPEC §|ENGINE-NOTES|STYLE\.md")
+OUTSIDE_DOCS = re.compile(r"\.\./shared|SPEC\.md|SPEC §|ENGINE-NOTES|STYLE\.md|schema\.sql")
 
 
 def folder_of(path):
@@ -43,9 +46,11 @@ def tracked_files(srcdir):
         out = subprocess.run(["git", "-C", srcdir, "ls-files"], capture_output=True,
                              text=True, check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
-        out = [os.path.relpath(os.path.join(d, f), srcdir)
-               for d, _, fs in os.walk(srcdir) if "/build" not in d and "/.git" not in d
-               for f in fs]
+        out = []
+        for d, dirs, fs in os.walk(srcdir):
+            if d == srcdir:  # build trees and git's own files sit at the top
+                dirs[:] = [x for x in dirs if not x.startswith("build") and x != ".git"]
+            out += [os.path.relpath(os.path.join(d, f), srcdir) for f in fs]
     return sorted(f for f in out if os.path.isfile(os.path.join(srcdir, f)))
 
 
@@ -157,6 +162,15 @@ def circles(edges):
     return out
 
 
+def unlayered(files):
+    """C files of the program in a folder the layer table does not name: their
+    includes and calls would go unchecked."""
+    return [f"layer: {f} is in {os.path.dirname(f)}/, which has no row in the layer table "
+            f"(tests/layout.py LAYERS, doc/ARCHITECTURE.md): add it there"
+            for f in files if f.split("/")[0] in CODE_ROOTS and f.endswith((".c", ".h"))
+            and folder_of(f) is None]
+
+
 def size_breaches(srcdir, files):
     out = []
     for f in files:
@@ -190,7 +204,7 @@ def check(srcdir, builddir):
     if not objs:
         return [f"no objects under {builddir}: build first"], 0, 0
     edges = include_edges(srcdir, files) + call_edges(objs)
-    problems = layer_breaches(edges) + circles(edges)
+    problems = unlayered(files) + layer_breaches(edges) + circles(edges)
     problems += size_breaches(srcdir, files) + outside_doc_breaches(srcdir, files)
     return problems, len(objs), len(edges)
 
@@ -209,6 +223,7 @@ def self_test():
         put("ui/v.c", "int v(void) { return 1; }\n")
         put("src/app/big.c", "int x;\n" * (MAX_LINES + 1))
         put("src/app/doc.c", "/* see SPEC §4 */\n")
+        put("src/extra/e.h", "int e(void);\n")
         for c in ("src/model/a.c", "src/model/b.c", "src/model/c.c", "ui/v.c"):
             subprocess.run(["cc", "-c", "-I" + t, os.path.join(t, c), "-o",
                             os.path.join(t, c[:-2] + ".o")], check=True)
@@ -216,7 +231,8 @@ def self_test():
         want = {"circle: src/model/a.c, src/model/b.c": False,
                 "layer: src/model/c.c includes ui/v.h": False,
                 "layer: src/model/c.c calls ui/v.c": False,
-                "size: src/app/big.c": False, "document: src/app/doc.c:1": False}
+                "size: src/app/big.c": False, "document: src/app/doc.c:1": False,
+                "layer: src/extra/e.h is in src/extra/": False}
         for p in problems:
             for w in want:
                 if p.startswith(w):

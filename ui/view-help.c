@@ -48,9 +48,15 @@ static void help_load(struct view *v)
 	v->nrows = n + NLEGEND;
 }
 
+/* A key row: "  KEYS  ACTION", drawn from column 1, the header above it */
+#define KEYS_WIDTH 18
+#define HELP_ROW_FORMAT "  %-*s  %s"
+
 static void help_draw_header(struct view *v, int y, int width)
 {
-	draw_text(y, 0, width, 0, " Keys                Action", true);
+	char text[64];
+	snprintf(text, sizeof(text), " " HELP_ROW_FORMAT, KEYS_WIDTH, "Keys", "Action");
+	draw_text(y, 0, width, 0, text, true);
 }
 
 static void request_keys(const struct request_info *info, char *buf, size_t n)
@@ -75,7 +81,7 @@ static void help_row_text(struct view *v, size_t row, char *buf, size_t n)
 		snprintf(buf, n, "%s", rows[row].group);
 	} else {
 		request_keys(rows[row].info, keys, sizeof(keys));
-		snprintf(buf, n, "  %-18s  %s", keys, rows[row].info->help);
+		snprintf(buf, n, HELP_ROW_FORMAT, KEYS_WIDTH, keys, rows[row].info->help);
 	}
 }
 

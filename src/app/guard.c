@@ -27,16 +27,8 @@ struct guard {
 /* The process (thread group) a thread belongs to, 0 when unknown. */
 static pid_t tgid_of(pid_t tid)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *t = strstr(buf, "\nTgid:");
-	return t ? (pid_t)atoi(t + 6) : 0;
+	pid_t tgid, ppid;
+	return procfs_task_ids(tid, &tgid, &ppid) ? tgid : 0;
 }
 
 static void *watch(void *arg)

@@ -201,23 +201,9 @@ static void thread_gone(struct perf_sampler *ps, uint64_t row, uint64_t when_ns)
  * reaped it; -1 while it is still on its way out (or unknown). */
 static int exit_status(pid_t pid, int pidfd, bool *reaped)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	*reaped = n <= 0;
-	if (n > 0) {
-		buf[n] = '\0';
-		const char *f = strrchr(buf, ')');
-		if (!f || f[1] != ' ' || f[2] != 'Z')
-			return -1; /* not a zombie yet */
-		int field = 3, status = -1;
-		for (f += 2; *f && field < 52; f++)
-			field += *f == ' ';
-		return sscanf(f, "%d", &status) == 1 ? status : -1;
-	}
+	int status = procfs_zombie_status(pid, reaped);
+	if (!*reaped)
+		return status;
 	struct pidfd_exit_info info = {.mask = PIDFD_INFO_EXIT_BIT};
 	if (pidfd >= 0 && ioctl(pidfd, PIDFD_GET_INFO_IOCTL, &info) == 0 &&
 	    (info.mask & PIDFD_INFO_EXIT_BIT))

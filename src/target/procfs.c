@@ -219,6 +219,13 @@ pid_t procfs_live_task(pid_t pid)
 	return live;
 }
 
+bool procfs_pid_exists(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return pid > 0 && access(path, F_OK) == 0;
+}
+
 bool procfs_process_gone(pid_t pid)
 {
 	return procfs_live_task(pid) < 0;
@@ -241,6 +248,21 @@ bool procfs_process_cpu(pid_t pid, uint64_t *ns)
 	long hz = sysconf(_SC_CLK_TCK);
 	*ns = (ut + st + (unsigned long long)(cut + cst)) * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
 	return true;
+}
+
+int procfs_zombie_status(pid_t pid, bool *gone)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	*gone = !read_small(path, buf, sizeof(buf));
+	const char *f = *gone ? NULL : strrchr(buf, ')');
+	if (!f || f[1] != ' ' || f[2] != 'Z')
+		return -1; /* gone, or not a zombie yet */
+	/* exit_code is the 52nd field; f + 2 is the 3rd, the state */
+	int field = 3, status = -1;
+	for (f += 2; *f && field < 52; f++)
+		field += *f == ' ';
+	return sscanf(f, "%d", &status) == 1 ? status : -1;
 }
 
 bool procfs_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)

@@ -54,6 +54,11 @@ bool procfs_task_exited(pid_t pid, pid_t tid);
 /* Has the whole process gone (every thread exited)? A leader's "exit" is
  * also reported when another thread execs. */
 bool procfs_process_gone(pid_t pid);
+/* /proc/PID exists (a process, a zombie or a thread of one). */
+bool procfs_pid_exists(pid_t pid);
+/* A zombie's wait status (the exit_code field of /proc/PID/stat); -1 while
+ * it runs, or when it is gone (*gone: reaped, /proc/PID unreadable). */
+int procfs_zombie_status(pid_t pid, bool *gone);
 /* TracerPid of a process, -1 when unreadable. */
 int procfs_tracer_pid(pid_t pid);
 /* The process (thread group) of thread tid, and its parent process: from

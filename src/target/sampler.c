@@ -275,9 +275,7 @@ void sampler_exec_failure(struct sampler *s, int *errpipe)
 
 int sampler_check_attach(pid_t pid, char *err, size_t errlen)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (pid <= 0 || access(path, F_OK) != 0)
+	if (!procfs_pid_exists(pid))
 		snprintf(err, errlen, "no process with PID %d (check the PID with ps or pgrep)", (int)pid);
 	else if (pid == getpid())
 		snprintf(err, errlen, "cannot profile cprof-tui itself (PID %d)", (int)pid);
