@@ -188,7 +188,8 @@ void diffcols_sort(const struct diffcols *d, enum table_by by, const struct prof
 		   struct table_row *rows, size_t n)
 {
 	struct sort_ctx c = {d, by, cur->counted};
-	qsort_r(rows, n, sizeof(*rows), cmp_change, &c);
+	if (n > 1)
+		qsort_r(rows, n, sizeof(*rows), cmp_change, &c);
 }
 
 void diffcols_cells(const struct layout *l, size_t self_col, size_t base_col, size_t delta_col,

@@ -51,7 +51,8 @@ static void threads_load(struct view *v)
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (!p->narrow_pid || p->threads[i].pid == p->narrow_pid)
 			view_rows_add(v, i);
-	qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, (void *)p);
+	if (v->nrows > 1) /* (ids is NULL while empty) */
+		qsort_r(v->ids, v->nrows, sizeof(v->ids[0]), compare_rows, (void *)p);
 }
 
 enum { COL_PID, COL_TID, COL_NAME, COL_STATE, COL_SAMPLES, COL_SHARE, NCOLS };

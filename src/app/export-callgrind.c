@@ -105,7 +105,8 @@ static size_t collect(struct profile *p, struct cost **out)
 	}
 	u64map_free(&index);
 	free(seen);
-	qsort_r(costs, n, sizeof(*costs), cmp_cost, p);
+	if (n)
+		qsort_r(costs, n, sizeof(*costs), cmp_cost, p);
 	*out = costs;
 	return n;
 }

@@ -60,7 +60,8 @@ int export_folded(FILE *out, struct profile *p)
 		if (p->stacks[i].count)
 			*VEC_PUSH(rows, n, cap) = (struct folded){fold(p, &p->stacks[i], names),
 								 p->stacks[i].count};
-	qsort(rows, n, sizeof(*rows), cmp_line);
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_line);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t count = rows[i].count;

@@ -114,7 +114,9 @@ int export_speedscope(FILE *out, struct profile *p)
 	report_json_string(out, p->command ? p->command : "cprof-tui session");
 	for (size_t t = 0; t < busiest; t++)
 		nprofiles += threads[t].samples != 0;
-	fprintf(out, ",\"activeProfileIndex\":%zu,", nprofiles);
+	if (threads[busiest].samples) /* (no profile: none to point at) */
+		fprintf(out, ",\"activeProfileIndex\":%zu", nprofiles);
+	fputc(',', out);
 	write_frames(out, p, frame_of);
 	fputs(",\"profiles\":[", out);
 	nprofiles = 0;

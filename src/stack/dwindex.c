@@ -131,7 +131,8 @@ struct dwindex *dwindex_new(Dwarf *dw, struct namer *names, dw_symbol_fn symbol_
 		if (type == DW_UT_compile)
 			add_cu(x, &cudie);
 	}
-	qsort(x->ranges, x->nranges, sizeof(*x->ranges), cmp_range);
+	if (x->nranges > 1) /* (ranges is NULL while empty) */
+		qsort(x->ranges, x->nranges, sizeof(*x->ranges), cmp_range);
 	for (size_t i = 1; i < x->nranges; i++)
 		if (x->ranges[i].maxhi < x->ranges[i - 1].maxhi)
 			x->ranges[i].maxhi = x->ranges[i - 1].maxhi;

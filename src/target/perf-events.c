@@ -278,7 +278,8 @@ void perf_read_rings(struct perf_sampler *ps, uint64_t until)
 		rec->h = (const void *)(rec->copied ? ps->scratch + rec->off
 						    : ps->rings[rec->ring].data + rec->off);
 	}
-	qsort(ps->recs, ps->nrecs, sizeof(*ps->recs), by_time);
+	if (ps->nrecs > 1) /* (recs is NULL until the first) */
+		qsort(ps->recs, ps->nrecs, sizeof(*ps->recs), by_time);
 }
 
 void perf_release_rings(struct perf_sampler *ps)

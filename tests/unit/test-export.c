@@ -94,6 +94,17 @@ static void test_folded(void)
 	text = run(export_folded, f.p);
 	CHECK(!strcmp(text, "main;b;mix 4\n"));
 	free(text);
+	/* a focus that matches nothing: every format writes an empty profile */
+	profile_set_focus(f.p, (const char *[]){"nothing-matches"}, 1);
+	text = run(export_folded, f.p);
+	CHECK(!strcmp(text, ""));
+	free(text);
+	text = run(export_speedscope, f.p);
+	CHECK(strstr(text, "\"profiles\":[]") && !strstr(text, "activeProfileIndex"));
+	free(text);
+	text = run(export_callgrind, f.p);
+	CHECK(strstr(text, "events:") != NULL);
+	free(text);
 	profile_free(f.p);
 }
 
@@ -218,11 +229,43 @@ static void test_diff(void)
 	profile_free(base.p);
 }
 
+/* An overload named with its parameters in one build and without them in
+ * the other (named so only while a namesake exists) is one row; namesakes
+ * in two files, or two candidates, are not matched by guess. */
+static void test_diff_overloads(void)
+{
+	struct profile *base = profile_new(), *cur = profile_new();
+	uint32_t bf = profile_file(base, "/src/x.cc", true), cf = profile_file(cur, "/src/x.cc", true);
+	uint32_t bo = profile_file(base, "/src/other.cc", true);
+	uint32_t bt = profile_thread_add(base, 1, 1, "x"), ct = profile_thread_add(cur, 2, 2, "x");
+	add(base, (uint32_t[]){frame(base, "ns::crunch(long)", bf, 10, 0)}, 1, bt, 6);
+	add(base, (uint32_t[]){frame(base, "ns::crunch(double)", bf, 20, 0)}, 1, bt, 4);
+	add(base, (uint32_t[]){frame(base, "S::get() const", bf, 30, 0)}, 1, bt, 5);
+	add(base, (uint32_t[]){frame(base, "moved(int)", bo, 40, 0)}, 1, bt, 5);
+	add(cur, (uint32_t[]){frame(cur, "ns::crunch", cf, 10, 0)}, 1, ct, 10);
+	add(cur, (uint32_t[]){frame(cur, "S::get", cf, 30, 0)}, 1, ct, 10);
+	add(cur, (uint32_t[]){frame(cur, "moved", cf, 40, 0)}, 1, ct, 10);
+	struct diff_row *rows;
+	size_t n = diff_build(base, cur, TABLE_FUNCTION, &rows);
+	const struct diff_row *get = row_named(rows, n, "S::get"), *moved = row_named(rows, n, "moved");
+	/* crunch(long) and crunch(double) both vanished: which one is "crunch"? */
+	CHECK(row_named(rows, n, "ns::crunch(long)") && row_named(rows, n, "ns::crunch(double)"));
+	CHECK(row_named(rows, n, "ns::crunch")->status == DIFF_NEW);
+	CHECK(get && get->status == DIFF_BOTH && get->base_self == 5 && get->new_self == 10);
+	CHECK(!row_named(rows, n, "S::get() const"));
+	CHECK(moved && moved->status == DIFF_NEW && row_named(rows, n, "moved(int)"));
+	CHECK_EQ(n, 7); /* and the outside row */
+	free(rows);
+	profile_free(cur);
+	profile_free(base);
+}
+
 int main(void)
 {
 	test_folded();
 	test_callgrind();
 	test_output();
 	test_diff();
+	test_diff_overloads();
 	return check_done("test-export");
 }
