@@ -205,3 +205,28 @@ void draw_right(int y, int x, int width, const char *s)
 	draw_text(y, x, width - w, 0, "", true);
 	draw_text(y, x + width - w, w, 0, s, false);
 }
+
+void draw_wrapped(const char *msg)
+{
+	int width = COLS > 0 ? COLS : 1, len = (int)strlen(msg), nlines = 0;
+	int starts[64], lens[64];
+	for (int at = 0; at < len && nlines < 64; nlines++) {
+		int n = len - at <= width ? len - at : width;
+		if (at + n < len) { /* break at the last space that fits, if any */
+			int sp = n;
+			while (sp > 0 && msg[at + sp] != ' ')
+				sp--;
+			n = sp > 0 ? sp : n;
+		}
+		starts[nlines] = at;
+		lens[nlines] = n;
+		for (at += n; at < len && msg[at] == ' '; at++)
+			;
+	}
+	int y = LINES / 2 - nlines / 2;
+	for (int i = 0; i < nlines; i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "%.*s", lens[i], msg + starts[i]);
+		draw_text(y + i < 0 ? 0 : y + i, 0, width, 0, line, false);
+	}
+}

@@ -54,6 +54,9 @@ const char *draw_block(bool horizontal, int eighths);
 /* Draw trusted UTF-8 text at (y, x) clipped to width columns after skipping
  * `skip` columns; pads with spaces to width when pad. Returns columns drawn. */
 int draw_text(int y, int x, int width, int skip, const char *s, bool pad);
+/* A message over as many lines as the terminal's width needs, broken
+ * between words, in the middle of the screen. */
+void draw_wrapped(const char *msg);
 /* Same, for strings from the target or a session file: escaped first. */
 int draw_untrusted(int y, int x, int width, const char *s, bool pad);
 /* Same, keeping the end of a long string ("...src/main.c:42"). */

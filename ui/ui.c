@@ -231,7 +231,7 @@ static void ui_draw(struct ui *ui)
 		snprintf(msg, sizeof(msg), "cprof-tui needs %dx%d; this terminal is %dx%d (q quits)",
 			 MIN_COLS, MIN_LINES, COLS, LINES);
 		attrset(draw_attr(DRAW_NORMAL, false));
-		draw_text(LINES / 2, 0, COLS, 0, msg, false);
+		draw_wrapped(msg);
 	} else {
 		profile_update(ui->p); /* the one re-count, after any change */
 		draw_header(ui);

@@ -142,7 +142,12 @@ static void layout(struct view *v, int width)
 	layout_columns(&l, columns, NCOLS, width);
 	tv->ncells = l.w[COL_STRIP] > 0 ? l.w[COL_STRIP] : 1;
 	uint64_t end = session_end(v), cells = (uint64_t)tv->ncells;
-	tv->dt = scale_us(tv->scale >= 0 ? tv->scale : fit_scale(end, cells));
+	uint64_t dt = scale_us(tv->scale >= 0 ? tv->scale : fit_scale(end, cells));
+	if (tv->dt && dt != tv->dt) { /* a live session outgrew the scale: same times */
+		tv->cursor = tv->cursor * tv->dt / dt;
+		tv->left = tv->left * tv->dt / dt;
+	}
+	tv->dt = dt;
 	tv->last = (end - 1) / tv->dt;
 	if (tv->at_end || tv->cursor > tv->last)
 		tv->cursor = tv->last;

@@ -163,7 +163,7 @@ static void saved_status(void *ctx, struct ui_status *st)
 	*st = (struct ui_status){
 		.state = "saved session",
 		.elapsed = secs,
-		.rate = secs > 0 ? (double)p->counted / secs : 0.0,
+		.rate = secs > 0 ? (double)p->nsamples / secs : 0.0, /* as sampled: not narrowed */
 		.path = db_session_path(sv->s),
 	};
 }

@@ -4,17 +4,20 @@
 # the newest samples; once the program has ended, a range marked over the
 # first 40% of the session narrows Functions to phase_one, one over the
 # last 40% to phase_two, the header says the range, and T counts everything
-# again.
+# again. Before that, while the session grows out of its scale, a cursor
+# moved back from the newest cell stays at its time.
 . "$(dirname "$0")/lib.sh"
 
 WL=$BUILDDIR/tests/workloads/phases
 [ -x "$WL" ] || fail "no $WL (build it: make check TESTS=)"
-SECONDS_RUN=3
+SECONDS_RUN=4
 
 # the first tick of the ruler, in seconds
 first_tick() { screen | sed -n '3s/^[^|]*|\([0-9.]*\)s.*/\1/p'; }
 # the seconds a cell of the title: "Timeline at 1.2s, 0.05s a cell"
 cell() { screen | sed -n 's/.*Timeline at [0-9.]*s, \([0-9.]*\)s a cell.*/\1/p'; }
+# the cursor's time in the title
+cursor_at() { screen | sed -n 's/.*Timeline at \([0-9.]*\)s, [0-9.]*s a cell.*/\1/p'; }
 # functions_only YES NO: Functions lists YES and not NO
 functions_only() {
 	wait_screen "^ +[0-9.]+ +[0-9.]+ +[0-9]+ +$1 "
@@ -26,6 +29,20 @@ tmux_start "$CPROF" -o "$T/phases.db" "$WL" $SECONDS_RUN
 wait_screen 'running .* samples'
 tmux_keys t
 wait_screen 'Timeline at [0-9.]+s, [0-9.]+s a cell'
+tmux_keys Home
+tmux_keys -N 5 Right
+sleep 0.3
+c0=$(cell) at0=$(cursor_at) c1=$c0
+for _ in $(seq 40); do # until the growing session changes the scale
+	[ "$c1" != "$c0" ] && break
+	sleep 0.1
+	c1=$(cell)
+done
+[ "$c1" != "$c0" ] || fail "the live timeline kept ${c0}s a cell for 4 s: no change of scale to test"
+at1=$(cursor_at)
+awk -v a="$at0" -v b="$at1" -v c="$c1" 'BEGIN { d = a - b; exit !(d >= -c/2 && d <= c + 0.0001) }' ||
+	fail "the cursor moved in time when the scale went from ${c0}s to ${c1}s a cell: at ${at0}s, then ${at1}s"
+tmux_keys End
 # a millisecond a cell: 74 ms on the strip, which moves on with the samples
 tmux_keys + + + + + +
 wait_screen 'Timeline at [0-9.]+s, 0.001s a cell'
@@ -59,7 +76,7 @@ tmux_keys t End Space
 tmux_keys -N "$n" Left
 wait_screen 'Timeline: marked'
 tmux_keys Enter Escape
-wait_line 2 '  time [12]\.[0-9]+-[23]\.[0-9]+s  '
+wait_line 2 '  time [1-3]\.[0-9]+-[2-4]\.[0-9]+s  '
 functions_only phase_two phase_one
 
 tmux_keys T
