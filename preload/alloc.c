@@ -219,12 +219,14 @@ static __attribute__((noinline)) void sample(void *p, size_t size, void *caller)
  * is freed for cprof-tui too. */
 static void forget(void *p)
 {
-	if (!blocks_maybe(p))
+	if (!blocks_maybe(p) || ts.busy)
 		return;
 	int saved = errno;
+	ts.busy = true;
 	uint64_t id = blocks_take(p);
 	if (id)
 		rec_free(id);
+	ts.busy = false;
 	errno = saved;
 }
 
@@ -266,18 +268,28 @@ do_realloc(void *old, size_t size, void *caller)
 			memcpy(p, old, boot_size(old) < size ? boot_size(old) : size);
 		return p;
 	}
-	uint64_t id = old && blocks_maybe(old) ? blocks_take(old) : 0;
+	uint64_t id = 0;
+	if (old && blocks_maybe(old) && !ts.busy) {
+		ts.busy = true;
+		id = blocks_take(old);
+		ts.busy = false;
+	}
 	void *p = next.realloc(old, size);
 	if (!p && (size || !old)) { /* failed: the old block is as it was */
 		int saved = errno;
-		if (id)
+		if (id) {
+			ts.busy = true;
 			blocks_add(old, id);
+			ts.busy = false;
+		}
 		errno = saved;
 		return NULL;
 	}
 	if (id) {
 		int saved = errno;
+		ts.busy = true;
 		rec_free(id);
+		ts.busy = false;
 		errno = saved;
 	}
 	if (p && (ts.countdown -= (int64_t)size) < 0)
@@ -356,6 +368,8 @@ static void after_fork_parent(void)
 
 static void after_fork_child(void)
 {
+	ts.rng = 0;       /* its own sample points, not its parent's */
+	ts.countdown = 0;
 	blocks_forget();
 	rec_forked();
 }

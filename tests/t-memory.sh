@@ -3,7 +3,8 @@
 # exact bytes the allocs workload asks for at each of its lines. Shares of
 # the bytes allocated per line within 3 points (malloc, calloc, realloc, new,
 # new[], posix_memalign, aligned_alloc; four threads allocating at once; a
-# forked child, and a program run by a shell); a known leak's live bytes
+# forked child, 100 children alike, and a program run by a shell); a
+# signal handler that allocates does not hang it; a known leak's live bytes
 # within 10%, and none live where every block was freed; the program's
 # output and exit status unchanged, errno kept, failing calls failing
 # alike; --no-follow keeps children out; the SQL views agree with
@@ -103,6 +104,20 @@ check_shares fork 2
 [ "$(awk -F'\t' 'NR > 1 && $1 > 0' "$T/fork.procs" | wc -l)" -eq 2 ] ||
 	fail "fork: not two processes with allocations: $(cat "$T/fork.procs")"
 
+# 100 children alike, forked after their parent allocated (each samples
+# its own allocations, not its siblings' ones: the same sampling state
+# copied into each made their line 25.5 to 33% where it is 25%)
+record children --memory-interval 32K "$ALLOCS" children $MIB
+check_shares children 3
+
+# a signal handler that allocates, interrupting malloc and free (a free of a
+# sampled block holding the table's lock hung for ever): ends, exit 0
+timeout -k 5 60 "$CPROF" --memory --memory-interval 1K --headless -o "$T/signal.db" \
+	"$ALLOCS" signal 2000000 >"$T/signal.out" 2>"$T/cprof.err"
+rc=$?
+[ $rc -eq 124 ] && fail "a signal handler allocating while the program allocates: hung (killed after 60 s)"
+[ $rc -eq 0 ] || fail "allocs signal under --memory exited $rc: $(tail -n 1 "$T/cprof.err")"
+
 # a program run by a shell loads the sampler too; --no-follow keeps a
 # child out, with its parent sampled
 cprof --memory --headless -o "$T/shell.db" sh -c "\"$ALLOCS\" threads 64; exit 3" >"$T/shell.out"
@@ -129,4 +144,4 @@ grep -q "linked statically.*link it dynamically" "$T/static.err" ||
 "$CPROF" --metric alloc --headless -o "$T/nomem.db" "$ALLOCS" lines 1 >/dev/null 2>"$T/nomem.err"
 [ $? -eq 2 ] && grep -q "record with --memory" "$T/nomem.err" ||
 	fail "--metric alloc without --memory: $(cat "$T/nomem.err")"
-pass "shares per line within 3 points (7 kinds, 4 threads, a fork, a shell's child), a leak within 10%, output unchanged"
+pass "shares per line within 3 points (7 kinds, 4 threads, a fork, 100 children alike, a shell's child), a leak within 10%, a handler allocating, output unchanged"

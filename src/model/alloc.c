@@ -12,6 +12,7 @@
 #include "config.h"
 #include "model/profile.h"
 #include "model/xalloc.h"
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const metric_names[METRIC_COUNT] = {"cpu", "alloc", "live", "peak"};
@@ -97,29 +98,76 @@ static void add(struct pbytes *to, const struct pbytes *b)
 	to->peak += b->peak;
 }
 
-/* Replay the allocations and frees counted in the order of their times:
- * at the moment the most was live, allocations [0, *na) and frees [0, *nf)
- * had happened. */
-static void find_peak(struct profile *p, const uint8_t *in, size_t *na, size_t *nf)
+/* The process (index + 1) an allocation's thread belongs to, 0 none. */
+static uint32_t process_of(const struct profile *p, const struct palloc *a)
 {
+	return a->thread < p->nthreads ? p->threads[a->thread].process : 0;
+}
+
+static int cmp_end(const void *x, const void *y, void *arg)
+{
+	const struct profile *p = arg;
+	uint64_t a = p->processes[*(const uint32_t *)x].ended_us;
+	uint64_t b = p->processes[*(const uint32_t *)y].ended_us;
+	return a < b ? -1 : a > b;
+}
+
+/* Replay the allocations, frees and process ends counted in the order of
+ * their times (a process that ends frees what it still held): at the moment
+ * the most was live, allocations [0, *na) and frees [0, *nf) had happened,
+ * and the processes whose end_rank is under *ne had ended. end_rank has a
+ * slot per process (UINT32_MAX: it did not end). */
+static void find_peak(struct profile *p, const uint8_t *in, size_t *na, size_t *nf,
+		      uint32_t *end_rank, uint32_t *ne)
+{
+	size_t np = p->nprocesses, nends = 0;
+	uint32_t *ends = xmalloc((np ? np : 1) * sizeof(*ends));
+	uint64_t *held = xcalloc(np ? np : 1, sizeof(*held)); /* live bytes per process */
+	for (uint32_t k = 0; k < np; k++) {
+		end_rank[k] = UINT32_MAX;
+		if (p->processes[k].ended_us)
+			ends[nends++] = k;
+	}
+	if (nends > 1)
+		qsort_r(ends, nends, sizeof(*ends), cmp_end, p);
+	for (uint32_t r = 0; r < nends; r++)
+		end_rank[ends[r]] = r;
 	uint64_t live = 0, peak = 0;
-	size_t i = 0, j = 0;
-	*na = *nf = 0;
+	size_t i = 0, j = 0, e = 0;
+	*na = *nf = *ne = 0;
 	while (i < p->nallocs || j < p->nfrees) {
-		if (j == p->nfrees || (i < p->nallocs && p->allocs[i].time_us <= p->frees[j].time_us)) {
-			if (in[i] == IN && (live += p->allocs[i].weight) > peak) {
-				peak = live;
-				*na = i + 1;
-				*nf = j;
-				p->peak_us = p->allocs[i].time_us;
+		uint64_t ta = i < p->nallocs ? p->allocs[i].time_us : UINT64_MAX;
+		uint64_t tf = j < p->nfrees ? p->frees[j].time_us : UINT64_MAX;
+		if (e < nends && p->processes[ends[e]].ended_us < (ta < tf ? ta : tf)) {
+			live -= held[ends[e]];
+			held[ends[e++]] = 0;
+		} else if (ta <= tf) {
+			uint32_t k = process_of(p, &p->allocs[i]);
+			if (in[i] == IN) {
+				if (k && end_rank[k - 1] >= e) /* (not after its own end) */
+					held[k - 1] += p->allocs[i].weight;
+				if ((live += p->allocs[i].weight) > peak) {
+					peak = live;
+					*na = i + 1;
+					*nf = j;
+					*ne = (uint32_t)e;
+					p->peak_us = p->allocs[i].time_us;
+				}
 			}
 			i++;
 		} else {
-			if (in[p->frees[j].alloc] == IN)
-				live -= p->allocs[p->frees[j].alloc].weight;
+			const struct palloc *a = &p->allocs[p->frees[j].alloc];
+			uint32_t k = process_of(p, a);
+			if (in[p->frees[j].alloc] == IN) {
+				live -= a->weight;
+				if (k && end_rank[k - 1] >= e)
+					held[k - 1] -= a->weight;
+			}
 			j++;
 		}
 	}
+	free(held);
+	free(ends);
 }
 
 void profile_tally_allocs(struct profile *p)
@@ -139,14 +187,16 @@ void profile_tally_allocs(struct profile *p)
 	for (size_t i = 0; i < p->nallocs; i++)
 		in[i] = counted(p, i);
 	size_t na, nf;
-	find_peak(p, in, &na, &nf);
+	uint32_t ne, *end_rank = xmalloc((p->nprocesses ? p->nprocesses : 1) * sizeof(*end_rank));
+	find_peak(p, in, &na, &nf, end_rank, &ne);
 	for (size_t i = 0; i < p->nallocs; i++) {
 		const struct palloc *a = &p->allocs[i];
 		if (in[i] == OUT)
 			continue;
 		struct pthread *t = &p->threads[a->thread];
-		struct pbytes b = {a->weight, a->freed ? 0 : a->weight,
-				   in[i] == IN && i < na && (!a->freed || a->freed > nf) ? a->weight : 0};
+		bool held = in[i] == IN && i < na && (!a->freed || a->freed > nf) &&
+			    !(t->process && end_rank[t->process - 1] < ne);
+		struct pbytes b = {a->weight, a->freed ? 0 : a->weight, held ? a->weight : 0};
 		add(&t->bytes, &b);
 		if (t->process)
 			add(&p->processes[t->process - 1].bytes, &b);
@@ -156,4 +206,5 @@ void profile_tally_allocs(struct profile *p)
 		add(&p->bytes, &b);
 		p->alloc_counted++;
 	}
+	free(end_rank);
 }

@@ -143,6 +143,34 @@ static void check_model(void)
 	profile_free(p);
 }
 
+/* A process that ends frees what it still holds: a child leaks 4000 bytes
+ * and ends, then its parent allocates 5000 and frees them. Live at the end:
+ * the child's 4000 (its leak); at the peak, the parent's 5000 alone (not
+ * 9000: never were both live at once). */
+static void check_ended_process(void)
+{
+	struct profile *p = profile_new();
+	uint32_t src = profile_file(p, "/src/m.c", true);
+	uint32_t s_child = profile_stack(p, (uint32_t[]){profile_frame(p, "child", src, src, 10, 9, "/a", 0)}, 1, 0);
+	uint32_t s_parent = profile_stack(p, (uint32_t[]){profile_frame(p, "parent", src, src, 20, 19, "/a", 0)}, 1, 0);
+	uint32_t pp = profile_process_add(p, 30, 1, "./a", 0), pc = profile_process_add(p, 31, 30, "./a", 50);
+	uint32_t tp = profile_thread_add(p, 30, 30, "a"), tc = profile_thread_add(p, 31, 31, "a");
+	uint32_t child_line = (uint32_t)profile_find_line(p, src, 10), parent_line = (uint32_t)profile_find_line(p, src, 20);
+	profile_add_alloc(p, 100, tc, s_child, 1, 4000, 4000);
+	profile_process_end(p, pc, 200, 0);
+	profile_add_alloc(p, 300, tp, s_parent, 2, 5000, 5000);
+	profile_free_alloc(p, 2, 400);
+	profile_update(p);
+	CHECK_EQ(p->bytes.live, 4000);
+	CHECK_EQ(p->bytes.peak, 5000);
+	CHECK_EQ(self_in(p, METRIC_PEAK, parent_line), 5000);
+	CHECK_EQ(self_in(p, METRIC_PEAK, child_line), 0);
+	CHECK_EQ(self_in(p, METRIC_LIVE, child_line), 4000);
+	CHECK_EQ(p->processes[pc].bytes.peak, 0);
+	CHECK_EQ(p->processes[pp].bytes.peak, 5000);
+	profile_free(p);
+}
+
 static void check_session(void)
 {
 	const char *db = in_dir("alloc.db");
@@ -215,6 +243,7 @@ int main(void)
 		return 1;
 	}
 	check_model();
+	check_ended_process();
 	check_session();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", unit_dir);

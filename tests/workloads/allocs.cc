@@ -7,6 +7,11 @@
 //   allocs threads MB   four threads allocating at once, 1:2:3:4
 //   allocs fork MB      a child (fork, no exec) allocating a third of it
 //                       while its parent allocates the rest
+//   allocs children MB  a half allocated by the parent, then 100 identical
+//                       children (fork, no exec) allocating a quarter, then
+//                       the parent the last quarter
+//   allocs signal N     N allocations freed at once while a profiling timer's
+//                       handler allocates and frees too (every 100 us)
 //   allocs churn N      N small allocations freed at once (the cost benchmark)
 //   allocs errno N      errno kept over N rounds of malloc, realloc and free,
 //                       and the results of calls that fail
@@ -21,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -135,6 +142,8 @@ ALLOCATOR(thread2)
 ALLOCATOR(thread3)
 ALLOCATOR(in_parent)
 ALLOCATOR(in_child)
+ALLOCATOR(before_children)
+__attribute__((noinline)) static void *in_children(unsigned n) { void *p = malloc(n); COUNT(n); return p; } static const int children_line = __LINE__;
 
 struct worker {
 	int k;
@@ -194,6 +203,70 @@ __attribute__((noinline)) static int forked(unsigned long long bytes)
 	int status;
 	waitpid(child, &status, 0);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+// Blocks of 40-140 bytes from alloc, up to `want` bytes; returns the bytes.
+static unsigned long long allocate_up_to(void *(*alloc)(unsigned), unsigned long long want)
+{
+	unsigned x = 5;
+	unsigned long long done = 0;
+	while (done < want) {
+		unsigned n = next_size(&x, 40, 100);
+		void *p = alloc ? alloc(n) : NULL;
+		sink = p;
+		free(p);
+		done += n;
+	}
+	return done;
+}
+
+// Children alike in every way: each must still sample its own allocations
+// (a child that kept its parent's sampling state would sample the same
+// ones as its siblings, and their errors would add up). The parent counts
+// the children's bytes by going through their sizes without allocating.
+__attribute__((noinline)) static int children(unsigned long long bytes)
+{
+	enum { N = 100 };
+	allocate_up_to(before_children, bytes / 2);
+	fflush(stdout);
+	for (int i = 0; i < N; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return 1;
+		if (!pid) {
+			allocate_up_to(in_children, bytes / 4 / N);
+			_exit(0);
+		}
+		int status;
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+			return 1;
+	}
+	counted[children_line] += N * allocate_up_to(NULL, bytes / 4 / N);
+	allocate_up_to(in_parent, bytes / 4);
+	return 0;
+}
+
+static void allocate_in_handler(int)
+{
+	void *p = malloc(512);
+	sink = p;
+	free(p);
+}
+
+// A handler that allocates may interrupt the sampler anywhere in malloc or
+// free: neither may hold a lock the handler's allocation waits for.
+__attribute__((noinline)) static void in_signals(unsigned long n)
+{
+	signal(SIGPROF, allocate_in_handler);
+	struct itimerval every = {{0, 100}, {0, 100}};
+	setitimer(ITIMER_PROF, &every, NULL);
+	for (unsigned long i = 0; i < n; i++) {
+		void *p = malloc(512);
+		sink = p;
+		free(p);
+	}
+	struct itimerval off = {};
+	setitimer(ITIMER_PROF, &off, NULL);
 }
 
 __attribute__((noinline)) static void churn(unsigned long n)
@@ -263,7 +336,7 @@ __attribute__((noinline)) static void errors(unsigned long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: allocs lines|leak|threads|fork MIB, or allocs churn|errno N\n");
+		fprintf(stderr, "usage: allocs lines|leak|threads|fork|children MIB, or allocs churn|errno|signal N\n");
 		return 2;
 	}
 	// stdout's buffer is ours: its first printf would otherwise allocate one,
@@ -281,6 +354,10 @@ int main(int argc, char **argv)
 		threads(bytes);
 	else if (!strcmp(argv[1], "fork"))
 		rc = forked(bytes);
+	else if (!strcmp(argv[1], "children"))
+		rc = children(bytes);
+	else if (!strcmp(argv[1], "signal"))
+		in_signals((unsigned long)arg);
 	else if (!strcmp(argv[1], "churn"))
 		churn((unsigned long)arg);
 	else if (!strcmp(argv[1], "errno"))
