@@ -3,7 +3,8 @@
 #
 # Runs the real cprof-tui in tmux on the bundled demo (and, for the diff view,
 # on the UI tests' fixture session against its changed version, made by
-# tests/ui/mkfixture), captures each view with
+# tests/ui/mkfixture; for the memory view, on the allocs workload under
+# --memory), captures each view with
 # its colours (tmux capture-pane -e), renders it to HTML (ansi2html.py) and
 # takes a PNG of that with headless Chromium.
 #
@@ -75,3 +76,14 @@ tm -f /dev/null new-session -d -x $COLS -y $ROWS \
 sleep 1
 shot diff
 keys q
+
+# --memory: the source view in bytes allocated
+ALLOCS=$BUILDDIR/tests/workloads/allocs
+[ -x "$ALLOCS" ] || { echo "make.sh: no $ALLOCS (make check TESTS= builds it)" >&2; exit 1; }
+tm kill-server 2>/dev/null || true
+tm -f /dev/null new-session -d -x $COLS -y $ROWS \
+	"cd $T && env TERM=tmux-256color LANG=C.UTF-8 $CPROF --memory -o $T/mem.db $ALLOCS lines 256"
+sleep 3
+keys m Enter
+shot memory
+keys q q
