@@ -15,9 +15,10 @@
 . "$(dirname "$0")/lib/common.sh"
 TCASE=$WL/tcase
 command -v strace >/dev/null || skip "strace not installed (./bootstrap.sh installs it)"
+command -v valgrind >/dev/null || skip "valgrind not installed (./bootstrap.sh installs it)"
 
 cat >"$T/edge.sh" <<END
-"$TCASE" daemon 4
+"$TCASE" daemon 6
 sh -c 'kill -9 \$\$'
 echo "killed=\$?" >"$T/edge.out"
 "$TCASE" self-stop 0.6 & p=\$!
@@ -25,16 +26,19 @@ sleep 0.5; kill -CONT \$p; wait \$p
 echo "self-stop=\$?" >>"$T/edge.out"
 strace -f -o /dev/null "$TCASE" sort 0.2
 echo "strace=\$?" >>"$T/edge.out"
+valgrind -q /bin/true
+echo "valgrind=\$?" >>"$T/edge.out"
 END
 start=$(date +%s%N)
 cprof --headless -o "$T/e.db" sh "$T/edge.sh"
 rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ $rc -eq 0 ] || fail "runner exit status $rc, expected 0 ($(tail -n 2 "$T/cprof.err" | tr '\n' ' '))"
-[ $ms -lt 3500 ] || fail "cprof-tui took $ms ms: it waited for the daemon that outlives the runner"
+[ $ms -lt 4500 ] || fail "cprof-tui took $ms ms: it waited for the daemon that outlives the runner"
 grep -q "killed=137" "$T/edge.out" || fail "the killed child's status did not reach the runner: $(cat "$T/edge.out")"
 grep -q "self-stop=0" "$T/edge.out" || fail "the self-stopping child did not end well: $(cat "$T/edge.out")"
 grep -q "strace=0" "$T/edge.out" || fail "strace under cprof-tui failed: $(cat "$T/edge.out")"
+grep -q "valgrind=0" "$T/edge.out" || fail "valgrind under cprof-tui failed: $(cat "$T/edge.out")"
 
 daemon=$(sql "$T/e.db" "SELECT pid FROM processes WHERE command LIKE '%tcase daemon%' ORDER BY id DESC LIMIT 1")
 [ -n "$daemon" ] || fail "the daemon is not in the session"
@@ -93,4 +97,4 @@ for k in $kids; do
 	wait_exit "$k" 10 || fail "test $k did not end after cprof-tui was killed"
 done
 
-pass "daemon outlived the runner unharmed; SIGKILL child -9; self-stopped child resumed ($hash samples); $straced; -p --follow: $sampled children sampled; killed, the children ran on"
+pass "daemon outlived the runner unharmed; SIGKILL child -9; valgrind 0; self-stopped child resumed ($hash samples); $straced; -p --follow: $sampled children sampled; killed, the children ran on"

@@ -245,7 +245,8 @@ static bool mem_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 	const struct unwind_input *in = u->cur;
 	if (in && in->stack) {
 		uint64_t sp = in->regs->rsp;
-		if (addr >= sp && addr + len <= sp + in->stack_len) {
+		/* (no addr + len: a wild address near 2^64 wraps it; seen under valgrind) */
+		if (addr >= sp && addr - sp <= in->stack_len && len <= in->stack_len - (addr - sp)) {
 			memcpy(buf, in->stack + (addr - sp), len);
 			if (len == sizeof(uint64_t))
 				*VEC_PUSH(u->now.reads, u->now.nreads, u->now.cap_reads) =
@@ -256,7 +257,7 @@ static bool mem_read(struct unwinder *u, uint64_t addr, void *buf, size_t len)
 		}
 	}
 	uint64_t page_addr = addr & ~(uint64_t)(PAGE - 1);
-	if (addr + len <= page_addr + PAGE) {
+	if (len <= PAGE - (addr - page_addr)) {
 		struct page_entry *pe = cached_page(u, page_addr);
 		if (pe) {
 			memcpy(buf, pe->data + (addr - page_addr), len);
@@ -571,10 +572,11 @@ static long memo_match(const struct memo *m, const struct frame_state *f,
 		const struct frame_state *g = &m->frames[j];
 		if (g->ip != f->ip || memcmp(g->saved, f->saved, sizeof(f->saved)))
 			continue;
-		uint64_t lo = in->regs->rsp, hi = lo + in->stack_len;
+		uint64_t lo = in->regs->rsp;
 		for (size_t i = g->first_read; i < m->nreads; i++) {
 			const struct stack_read *rd = &m->reads[i];
-			if (rd->addr < lo || rd->addr + sizeof(uint64_t) > hi ||
+			if (rd->addr < lo || rd->addr - lo > in->stack_len ||
+			    in->stack_len - (rd->addr - lo) < sizeof(uint64_t) ||
 			    memcmp(in->stack + (rd->addr - lo), &rd->val, sizeof(rd->val)))
 				return -1;
 		}
