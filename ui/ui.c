@@ -606,6 +606,12 @@ static bool screen_open(char *err, size_t errlen)
 	return true;
 }
 
+void ui_terminal_restore(void)
+{
+	if (input.screen)
+		endwin();
+}
+
 static void screen_close(void)
 {
 	if (input.screen) {

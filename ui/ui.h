@@ -63,4 +63,8 @@ struct ui_config {
 #define UI_TERMINAL_LOST 1
 int ui_run(struct profile *p, const struct ui_host *host, const struct ui_config *cfg);
 
+/* Give the terminal back (leave curses) if ui_run has it: for a caller
+ * about to end the program from another thread. */
+void ui_terminal_restore(void);
+
 #endif

@@ -5,6 +5,7 @@
 #include "model/strutil.h"
 #include "model/xalloc.h"
 #include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,29 @@ static pid_t tgid_of(pid_t tid)
 	return procfs_task_ids(tid, &tgid, &ppid) ? tgid : 0;
 }
 
+static void (*before_exit)(void);
+
+void guard_before_exit(void (*fn)(void))
+{
+	before_exit = fn;
+}
+
+/* Is process pid the target, or one of cprof-tui's own descendants (the
+ * launched program and the children it made) or of the target's (an
+ * attached process's children, followed)? */
+static bool ours(const struct guard *g, pid_t pid)
+{
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		pid_t tgid, ppid;
+		if (pid == g->target || !procfs_task_ids(pid, &tgid, &ppid))
+			return pid == g->target;
+		if (ppid == getpid() || ppid == g->target)
+			return true;
+		pid = ppid;
+	}
+	return false;
+}
+
 static void *watch(void *arg)
 {
 	struct guard *g = arg;
@@ -48,7 +72,8 @@ static void *watch(void *arg)
 		if (g->stopping)
 			break;
 		int tracer = procfs_task_tracer_pid(getpid(), g->watched);
-		if (tracer <= 0 || tgid_of(tracer) != g->target) {
+		pid_t by = tracer > 0 ? tgid_of(tracer) : 0;
+		if (!by || !ours(g, by)) {
 			held_since = 0;
 			continue;
 		}
@@ -56,9 +81,11 @@ static void *watch(void *arg)
 			held_since = now_ns();
 		else if (now_ns() - held_since >= GUARD_PATIENCE_NS) {
 			char path[1024];
+			if (before_exit) /* (the sampling thread is stopped: nothing draws) */
+				before_exit();
 			fprintf(stderr, "cprof-tui: process %d traces cprof-tui itself (ptrace), and each "
 					"would wait for the other for ever: cprof-tui ends here; %s holds "
-					"what was sampled until a second ago\n", (int)g->target,
+					"what was sampled until a second ago\n", (int)by,
 				str_escape(path, sizeof(path), g->session_path));
 			_exit(2);
 		}

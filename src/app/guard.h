@@ -10,11 +10,15 @@
 struct guard;
 
 /* Watch the calling thread while it profiles process target. When a thread
- * of target has held it in a ptrace stop for a second, the guard prints one
+ * of target, or of a process descended from cprof-tui or from target, has
+ * held it in a ptrace stop for a second, the guard prints one
  * line (naming session_path, which holds what was committed) and ends
  * cprof-tui with status 2: the kernel then lets go of every traced thread.
  * NULL when the watching thread cannot start (then nothing is watched). */
 struct guard *guard_start(pid_t target, const char *session_path);
+/* fn is called before the guard ends cprof-tui (the TUI gives the terminal
+ * back); NULL: nothing. */
+void guard_before_exit(void (*fn)(void));
 void guard_stop(struct guard *g);
 
 #endif

@@ -1,6 +1,7 @@
 /* tui.c — the TUI's host for a live recording and for a saved session. */
 #include "config.h"
 #include "app/tui.h"
+#include "app/guard.h"
 #include "model/strutil.h"
 #include "ui/ui.h"
 #include <errno.h>
@@ -139,7 +140,9 @@ int tui_record(struct recorder *r, struct profile *p, const struct options *o)
 	struct sigaction sa = { .sa_handler = on_hangup }; /* no SA_RESTART: waits wake up */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
+	guard_before_exit(ui_terminal_restore); /* a target tracing cprof-tui ends it */
 	int rc = ui_run(p, &host, &cfg);
+	guard_before_exit(NULL);
 	bool ended = recorder_target_state(r) == TARGET_EXITED;
 	int status = recorder_finish(r, o->mode == MODE_LAUNCH);
 	if (rc == UI_TERMINAL_LOST || hung_up)
