@@ -28,6 +28,16 @@ ge "$core" 2 || fail "only $core inlined core-library functions on the stacks"
 coreself=$(awk -F'\t' '$6 ~ /\/library\/core\// { s += $3 } END { print s + 0 }' "$T/fn.tsv")
 ge 1 "$coreself" || fail "inlined core-library functions have $coreself% self: their files are profiled"
 
+# built without -g: the standard library's line information, linked in from
+# its rlibs, is not the program's; the program's own code is profiled by
+# default (it was 100% "outside profiled files")
+"$RUSTC" -C opt-level=2 -o "$T/crunch-nog" "$SRCDIR/tests/workloads/crunch.rs" \
+	>"$T/rustc.out" 2>&1 || fail "rustc without -g failed: $(tail -n 3 "$T/rustc.out")"
+cprof --headless -o "$T/nog.db" "$T/crunch-nog" 1 || fail "cprof-tui crunch-nog exited $?"
+report "$T/nog.db" function >"$T/nog.tsv" || fail "--report --by function failed"
+nog=$(row_val "$T/nog.tsv" function "$C" self_pct)
+ge "${nog:-0}" 20 || fail "built without -g, $C has ${nog:-no}% self (its module is the user's code)"
+
 cprof_split "$T/s.db" >"$T/cprof.split"
 c=$(share_of "$T/cprof.split" "$C") l=$(share_of "$T/cprof.split" "$L")
 ge "$(awk -v a="$c" -v b="$l" 'BEGIN { print a + b }')" 90 ||

@@ -6,10 +6,11 @@
 /* Where a distribution keeps what the user did not write: headers, libraries
  * (and the dynamic loader), their sources, the directories Debian's
  * packages are built in (the source paths of their debug info), and where
- * Rust's standard library says its sources were (rustc remaps them). */
+ * Rust's standard library says its sources were (rustc remaps them; the
+ * crates it bundles, such as hashbrown, under /rust/deps). */
 static const char *const system_dirs[] = {
 	"/usr/include/", "/usr/local/include/", "/usr/lib/", "/usr/lib64/", "/lib/", "/lib64/",
-	"/usr/src/", "/build/", "/rustc/",
+	"/usr/src/", "/build/", "/rustc/", "/rust/deps/",
 };
 
 /* Toolchains and package managers in a home directory: a Rust toolchain's

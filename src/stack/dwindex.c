@@ -1,12 +1,14 @@
 /* dwindex.c — a module's DWARF indexed a CU at a time; see dwindex.h. */
 #include "config.h"
 #include "stack/dwindex.h"
+#include "model/usercode.h"
 #include "stack/sorted.h"
 #include "model/hash.h"
 #include "model/strutil.h"
 #include "model/xalloc.h"
 #include <dwarf.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +100,24 @@ static int cmp_range(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+/* Is the CU's source the user's (usercode.h)? A program built without -g
+ * can still hold line information of a library linked into it statically
+ * (Rust's standard library, from its precompiled rlibs): that is no sign
+ * that the user's own code has lines. */
+static bool cu_is_users(Dwarf_Die *cudie)
+{
+	const char *name = dwarf_diename(cudie);
+	Dwarf_Attribute at;
+	const char *dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &at));
+	if (!name)
+		return true;
+	if (name[0] == '/' || !dir)
+		return is_user_code(NULL, name, true);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return is_user_code(NULL, path, true);
+}
+
 static void add_cu(struct dwindex *x, Dwarf_Die *cudie)
 {
 	uint32_t id = (uint32_t)x->ncus;
@@ -105,7 +125,7 @@ static void add_cu(struct dwindex *x, Dwarf_Die *cudie)
 	memset(cu, 0, sizeof(*cu));
 	cu->off = dwarf_dieoffset(cudie);
 	u64map_put(&x->cu_by_off, cu->off, id);
-	x->has_lines |= dwarf_hasattr(cudie, DW_AT_stmt_list) != 0;
+	x->has_lines |= dwarf_hasattr(cudie, DW_AT_stmt_list) && cu_is_users(cudie);
 	ptrdiff_t off = 0;
 	Dwarf_Addr base, lo, hi;
 	while ((off = dwarf_ranges(cudie, off, &base, &lo, &hi)) > 0)

@@ -80,6 +80,7 @@ static void check_user_code(void)
 	CHECK(!is_user_code(exe, "<built-in>", true));
 	CHECK(!is_user_code(libc, "string/../sysdeps/x86_64/memset.S", true)); /* relative, libc's */
 	CHECK(!is_user_code(libc, "/build/glibc-x/string/strlen.c", true));
+	CHECK(!is_user_code(exe, "/rust/deps/hashbrown-0.16.1/src/raw/mod.rs", true));
 	CHECK(!is_user_code("[vdso]", "/home/me/app/main.c", true));
 	CHECK(!is_user_code("/lib64/ld-linux-x86-64.so.2", "rtld.c", true));
 	CHECK(is_user_code("/usr/local/lib/libmine.so", "/home/me/mine/mine.c", true));
