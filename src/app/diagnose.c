@@ -91,7 +91,13 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 	double cpu = f->cpu_known ? f->cpu_s : n / hz + f->short_s;
 	bool short_threads = f->short_s > SHORT_SHARE * cpu && f->short_s > 0.02;
 	bool short_explain = short_threads && f->short_s * hz > 0.5 * (cpu * hz - n);
-	if (p->nsamples < FEW_SAMPLES && !(short_explain && n + f->short_s * hz >= FEW_SAMPLES)) {
+	double left_out = f->cpu_known ? f->cpu_s - f->followed_cpu_s : 0;
+	bool children = !f->follow && f->cpu_known && left_out > CHILDREN_SHARE * f->cpu_s &&
+			left_out > 0.05;
+	/* children left out explain most of what is missing: no "run longer" */
+	bool children_explain = children && left_out * hz > 0.5 * (expect - n);
+	if (p->nsamples < FEW_SAMPLES && !(short_explain && n + f->short_s * hz >= FEW_SAMPLES) &&
+	    !children_explain) {
 		if (f->cpu_known)
 			say(&o, "only %zu sample%s: the program used %.0f ms of CPU, %.0f samples' worth "
 				"at %.0f Hz; for more, %s or a higher rate (-F 4999)", p->nsamples,
@@ -109,9 +115,6 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 			"kernel.perf_event_paranoid is 2): CPU time in system calls and page faults has "
 			"no sample; as root, with CAP_PERFMON or with kernel.perf_event_paranoid=1 it "
 			"counts for the code that made them");
-	double left_out = f->cpu_known ? f->cpu_s - f->followed_cpu_s : 0;
-	bool children = !f->follow && f->cpu_known && left_out > CHILDREN_SHARE * f->cpu_s &&
-			left_out > 0.05;
 	if (children)
 		say(&o, "%.2f s of the program's %.2f s of CPU ran in its child processes, left out: "
 			"%s", left_out, f->cpu_s,
@@ -129,6 +132,8 @@ size_t diagnose(struct profile *p, const struct run_facts *f, char ***lines)
 		if (f->short_unknown)
 			why = f->follow ? UNTOLD "children it did not wait for, or a busy machine"
 					: UNTOLD "or a busy machine";
+		else if (f->let_go)
+			why = "sampling ended (-d, or interrupted) while the program ran on";
 		else if (f->follow)
 			why = "children it did not wait for, or a busy machine, took the rest";
 		else if (left_out > 0.05)

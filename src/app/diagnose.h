@@ -15,6 +15,7 @@ struct run_facts {
 	double elapsed_s;         /* time sampled */
 	unsigned frequency;       /* Hz */
 	bool wall, follow, attached;
+	bool let_go;              /* sampling ended (-d, interrupted) while the program ran on */
 	bool cpu_known;
 	double cpu_s;             /* the target's CPU time (with the children it waited for) */
 	double followed_cpu_s;    /* ... of the threads followed, as seen */

@@ -628,6 +628,7 @@ void recorder_facts(struct recorder *r, struct run_facts *f)
 		.wall = r->o->wall,
 		.follow = r->cfg.follow,
 		.attached = !s->launched,
+		.let_go = r->released,
 		.cpu_known = s->target_cpu_known && r->runs == 1,
 		.cpu_s = (double)s->target_cpu_ns / 1e9,
 		.followed_cpu_s = (double)s->followed_cpu_ns / 1e9,

@@ -78,6 +78,16 @@ int main(void)
 	CHECK(HAS(s, "drop --no-follow"));
 	nf.attached = true;
 	CHECK(HAS(run(make(200, 0, 0, 0), &nf), "add --follow"));
+	nf.attached = false;
+	/* few samples because the children were left out: no "run longer" */
+	s = run(make(5, 0, 0, 0), &nf);
+	CHECK(HAS(s, "ran in its child processes") && !HAS(s, "only 5 samples"));
+	/* sampling let go of a launched program (-d): the reason given */
+	struct run_facts gf = f;
+	gf.let_go = true;
+	s = run(make(300, 0, 0, 0), &gf);
+	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "sampling ended (-d, or interrupted)"));
+	CHECK(!HAS(s, "children it did not wait for"));
 
 	/* following, but samples cover little of the CPU time */
 	s = run(make(300, 0, 0, 0), &f);
