@@ -38,12 +38,13 @@ done
 # Run with both backends: every test of the engine, whatever takes the
 # samples and unwinds them (accuracy against perf, threads, bursts, deep,
 # inlined, C++, Rust and stripped stacks, children, exec, exit statuses,
-# signals, job control, attach and detach, focus). Once: the session files,
+# signals, job control, attach and detach, focus, sampling again after a
+# stop of the target or of cprof-tui in the TUI). Once: the session files,
 # reports, exports, diagnostics, the TUI and the tests that pin their backend.
 BOTH="t-attach t-bursty t-children t-children-edge t-churn t-cxx t-deep t-dlopen t-eintr t-exec
 	t-exitstatus t-focus t-frequency t-hostile t-inlined t-jobctl t-kill9 t-libccall t-mainexit
 	t-many-threads t-quick-children t-repeat t-rust t-short t-signals t-sigterm t-split2
-	t-stripped t-syscalls t-thin t-threads t-threads-attach t-vdso"
+	t-stripped t-syscalls t-thin t-threads t-threads-attach t-vdso ui/t-tmux-stop"
 
 passed=0 failed=0 skipped=0
 LOGDIR=$BUILDDIR/test-logs
