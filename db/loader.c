@@ -229,6 +229,18 @@ static enum load_result thread_row(struct loading *l, sqlite3_stmt *st)
 	return LOAD_OK;
 }
 
+/* meta's "heap_at_exit:ID" = bytes: process ID's heap when it exited */
+static enum load_result heap_row(struct loading *l, sqlite3_stmt *st)
+{
+	uint32_t proc;
+	if (!remap_get(&l->processes, sqlite3_column_int64(st, 0), &proc))
+		return LOAD_OK; /* (of no process: nothing to scale) */
+	int64_t bytes = sqlite3_column_int64(st, 1);
+	if (bytes > 0)
+		profile_process_heap(l->p, proc, (uint64_t)bytes);
+	return LOAD_OK;
+}
+
 static enum load_result focus_row(struct loading *l, sqlite3_stmt *st)
 {
 	*VEC_PUSH(l->focus, l->nfocus, l->cap_focus) = xstrdup(col_text(st, 0));
@@ -331,6 +343,11 @@ static enum load_result load_tables(struct loading *l, const char **what)
 	if (r || !remap_seal(&l->stacks))
 		return r ? r : LOAD_TWICE;
 	r = load_threads(l, what);
+	if (r)
+		return r;
+	*what = "meta";
+	r = query(l, "SELECT substr(key, 14), value FROM meta WHERE key LIKE 'heap_at_exit:%'",
+		  heap_row);
 	if (r)
 		return r;
 	*what = "samples";

@@ -68,8 +68,19 @@
 "  SELECT '(outside profiled files)', '', coalesce(sum(n), 0), coalesce(sum(n), 0) FROM stack_counts\n" \
 "  WHERE stack_id NOT IN (SELECT stack_id FROM stack_self);\n" \
 "CREATE VIEW stack_bytes AS\n" \
+"  WITH live AS (SELECT a.size, a.weight, t.process_id AS proc FROM allocs a\n" \
+"                JOIN threads t ON t.id = a.thread_id\n" \
+"                WHERE NOT EXISTS (SELECT 1 FROM frees f WHERE f.alloc_id = a.id) AND a.size > 0),\n" \
+"       est AS (SELECT proc, sum(weight * (CASE WHEN size >= 131072\n" \
+"                 THEN ((size + 16 + 4095) / 4096) * 4096 ELSE max(32, ((size + 8 + 15) / 16) * 16) END)\n" \
+"                 * 1.0 / size) AS chunks FROM live GROUP BY proc),\n" \
+"       scale AS (SELECT e.proc, CAST(m.value AS REAL) / e.chunks AS f FROM est e\n" \
+"                 JOIN meta m ON m.key = 'heap_at_exit:' || e.proc\n" \
+"                 WHERE e.chunks > 0 AND CAST(m.value AS INTEGER) > 0)\n" \
 "  SELECT a.stack_id, sum(a.weight) AS alloc,\n" \
-"         sum(CASE WHEN EXISTS (SELECT 1 FROM frees f WHERE f.alloc_id = a.id) THEN 0 ELSE a.weight END)\n" \
+"         sum(CASE WHEN EXISTS (SELECT 1 FROM frees f WHERE f.alloc_id = a.id) THEN 0\n" \
+"             ELSE CAST(a.weight * coalesce((SELECT s.f FROM threads t JOIN scale s ON s.proc = t.process_id\n" \
+"                                           WHERE t.id = a.thread_id), 1.0) + 0.5 AS INTEGER) END)\n" \
 "         AS live\n" \
 "  FROM allocs a GROUP BY a.stack_id;\n" \
 "CREATE VIEW line_alloc AS\n" \

@@ -262,6 +262,10 @@ static int write_threads(struct db_session *s, const struct profile *p)
 		bind_count(st, 9, n);
 		if (run(st))
 			return -1;
+		char key[48];
+		snprintf(key, sizeof(key), "heap_at_exit:%zu", i);
+		if (pr->heap_at_exit && set_meta_u64(s, key, pr->heap_at_exit))
+			return -1;
 	}
 	return 0;
 }

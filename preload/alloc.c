@@ -28,6 +28,7 @@
 #include "preload/internal.h"
 #include <dlfcn.h>
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -356,6 +357,9 @@ PUBLIC void *pvalloc(size_t size)
 
 /* --- the process's life -------------------------------------------------- */
 
+/* A child forked without exec: its heap holds its parent's blocks too. */
+static bool forked;
+
 static void before_fork(void)
 {
 	blocks_lock(true);
@@ -368,6 +372,7 @@ static void after_fork_parent(void)
 
 static void after_fork_child(void)
 {
+	forked = true;
 	ts.rng = 0;       /* its own sample points, not its parent's */
 	ts.countdown = 0;
 	blocks_forget();
@@ -385,7 +390,24 @@ __attribute__((constructor)) static void start(void)
 	ts.busy = false;
 }
 
+/* At exit, what glibc's heap still holds: every block not freed, which the
+ * sampled ones estimate (cprof-tui scales its live bytes to it). Only when
+ * the allocator is glibc's own (another one's blocks are not in it), and
+ * the heap is the process's own (not a forked child's). */
+static void tell_heap(void)
+{
+	Dl_info where;
+	if (forked || atomic_load(&state) != READY || !dladdr((void *)next.malloc, &where) ||
+	    !where.dli_fname || !strstr(where.dli_fname, "/libc.so"))
+		return;
+	ts.busy = true;
+	struct mallinfo2 mi = mallinfo2();
+	ts.busy = false;
+	rec_heap_at_exit((uint64_t)mi.uordblks + (uint64_t)mi.hblkhd);
+}
+
 __attribute__((destructor)) static void stop(void)
 {
+	tell_heap();
 	rec_exit_wait();
 }

@@ -30,6 +30,8 @@ HIDDEN void rec_forked(void);
 HIDDEN uint64_t rec_alloc(uint64_t size, uint64_t weight, uint64_t caller);
 /* Record that sampled block `id` was freed. */
 HIDDEN void rec_free(uint64_t id);
+/* At exit: the bytes glibc's heap still holds. */
+HIDDEN void rec_heap_at_exit(uint64_t bytes);
 /* At exit: wait (a little) until cprof-tui has taken this process's
  * samples, while its memory can still be read. */
 HIDDEN void rec_exit_wait(void);

@@ -257,6 +257,11 @@ void rec_free(uint64_t id)
 	event(RING_FREE, id);
 }
 
+void rec_heap_at_exit(uint64_t bytes)
+{
+	event(RING_HEAP_AT_EXIT, bytes);
+}
+
 void rec_exit_wait(void)
 {
 	struct ring *r = rec_ring;

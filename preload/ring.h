@@ -64,6 +64,8 @@ struct ring_alloc {
 enum ring_event_kind {
 	RING_FREE = 1,         /* block `id` freed (or realloc'd away) */
 	RING_HELLO = 2,        /* process pid samples into the ring from now on */
+	RING_HEAP_AT_EXIT = 3, /* process pid exits with `id` bytes of glibc's heap in use
+				  (mallinfo2: every block not freed, with its chunk overhead) */
 };
 
 struct ring_event {

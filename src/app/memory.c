@@ -44,6 +44,11 @@ void memory_step(struct memory *m, const struct sampler *s, struct tracking *t,
 		resolver_add_alloc(res, &b->raw, &b->raw.v[i], &b->info[i]);
 	for (size_t i = 0; i < b->nfrees; i++)
 		resolver_add_free(res, &b->frees[i]);
+	for (size_t i = 0; i < b->nheaps; i++) {
+		int64_t proc = profile_process_find(p, b->heaps[i].pid);
+		if (proc >= 0)
+			profile_process_heap(p, (uint32_t)proc, b->heaps[i].bytes);
+	}
 	alloc_source_done(m->src); /* unwound: their processes may end */
 	struct alloc_counts c;
 	alloc_source_counts(m->src, &c);

@@ -335,6 +335,12 @@ void profile_process_end(struct profile *p, uint32_t proc, uint64_t ended_us, in
 	touch(p, &pr->stamp);
 }
 
+void profile_process_heap(struct profile *p, uint32_t proc, uint64_t bytes)
+{
+	p->processes[proc].heap_at_exit = bytes;
+	touch(p, &p->processes[proc].stamp);
+}
+
 void profile_process_let_go(struct profile *p, uint32_t proc)
 {
 	p->processes[proc].followed = false;

@@ -103,6 +103,7 @@ struct pprocess {
 	bool followed;       /* false: let go (it runs a debugger, or could not be traced) */
 	uint64_t samples;    /* in the counts (the focus applies, the narrowing not) */
 	struct pbytes bytes; /* its allocations, likewise */
+	uint64_t heap_at_exit; /* --memory: bytes glibc's heap held when it exited (0: unknown) */
 	uint64_t stamp;      /* generation of its last change */
 };
 
@@ -225,6 +226,9 @@ int64_t profile_process_find(const struct profile *p, int pid);
 void profile_process_command(struct profile *p, uint32_t proc, const char *command);
 void profile_process_end(struct profile *p, uint32_t proc, uint64_t ended_us, int exit_status);
 void profile_process_let_go(struct profile *p, uint32_t proc);
+/* What glibc's heap held when the process exited (its blocks never freed,
+ * with their chunk overhead): its live bytes are scaled to it (alloc.c). */
+void profile_process_heap(struct profile *p, uint32_t proc, uint64_t bytes);
 
 /* scope.c: what counts. Narrow to the samples of process pid (0: all);
  * count only samples with a function matching one of the globs on their

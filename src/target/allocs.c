@@ -255,6 +255,8 @@ static void drain_events(struct alloc_source *a, struct alloc_batch *b)
 			break;
 		if (e->kind == RING_FREE)
 			*VEC_PUSH(b->frees, b->nfrees, b->cap_frees) = (struct alloc_free){e->id, e->time_ns};
+		else if (e->kind == RING_HEAP_AT_EXIT)
+			*VEC_PUSH(b->heaps, b->nheaps, b->cap_heaps) = (struct alloc_heap){e->pid, e->id};
 		else if (e->kind == RING_HELLO && !u64map_get(&a->pids, (uint32_t)e->pid, NULL)) {
 			u64map_put(&a->pids, (uint32_t)e->pid, 1);
 			if (!a->first_pid)
@@ -328,7 +330,7 @@ void alloc_source_free(struct alloc_source *a)
 void alloc_batch_clear(struct alloc_batch *b)
 {
 	raw_batch_clear(&b->raw);
-	b->nfrees = 0;
+	b->nfrees = b->nheaps = 0;
 }
 
 void alloc_batch_free(struct alloc_batch *b)
@@ -336,5 +338,6 @@ void alloc_batch_free(struct alloc_batch *b)
 	raw_batch_free(&b->raw);
 	free(b->info);
 	free(b->frees);
+	free(b->heaps);
 	memset(b, 0, sizeof(*b));
 }

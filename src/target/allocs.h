@@ -29,10 +29,18 @@ struct alloc_free {
 	uint64_t time_ns;      /* CLOCK_MONOTONIC */
 };
 
+/* A process's exit, with what glibc's heap still held then (in-use bytes,
+ * their chunk overhead included). */
+struct alloc_heap {
+	pid_t pid;
+	uint64_t bytes;
+};
+
 struct alloc_batch {
 	struct raw_batch raw;  /* the samples; `thread` is the sampler's index */
 	struct alloc_info *info; size_t cap_info; /* info[i] goes with raw.v[i] */
 	struct alloc_free *frees; size_t nfrees, cap_frees;
+	struct alloc_heap *heaps; size_t nheaps, cap_heaps;
 };
 
 struct alloc_source;

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fixture {
 	uint32_t leak_line, tmp_line, main_line; /* line ids */
@@ -171,6 +172,53 @@ static void check_ended_process(void)
 	profile_free(p);
 }
 
+/* Live bytes scaled to the heap a process held at exit: two live samples
+ * of 256 KiB each (blocks of 4096 and 100 bytes: chunks of 4112 and 112
+ * bytes) and a heap of twice what they stand for in chunks; in the model,
+ * and in the session file's views once written. A process without that
+ * count keeps its weights. */
+static void check_heap_scale(void)
+{
+	struct profile *p = profile_new();
+	uint32_t src = profile_file(p, "/src/h.c", true);
+	uint32_t sa = profile_stack(p, (uint32_t[]){profile_frame(p, "a", src, src, 10, 9, "/h", 0)}, 1, 0);
+	uint32_t sb = profile_stack(p, (uint32_t[]){profile_frame(p, "b", src, src, 20, 19, "/h", 0)}, 1, 0);
+	uint32_t pr = profile_process_add(p, 40, 1, "./h", 0);
+	uint32_t t = profile_thread_add(p, 40, 40, "h");
+	uint32_t la = (uint32_t)profile_find_line(p, src, 10), lb = (uint32_t)profile_find_line(p, src, 20);
+	p->alloc_interval = 262144;
+	profile_add_alloc(p, 100, t, sa, 1, 4096, 262144);
+	profile_add_alloc(p, 200, t, sb, 2, 100, 262144);
+	profile_add_alloc(p, 300, t, sb, 3, 100, 262144);
+	profile_free_alloc(p, 3, 400);
+	CHECK_EQ(self_in(p, METRIC_LIVE, la), 262144); /* not known yet */
+	double chunks = 262144.0 * 4112 / 4096 + 262144.0 * 112 / 100;
+	profile_process_end(p, pr, 500, 0);
+	profile_process_heap(p, pr, (uint64_t)(2 * chunks));
+	CHECK_EQ(self_in(p, METRIC_LIVE, la), 524288);
+	CHECK_EQ(self_in(p, METRIC_LIVE, lb), 524288);
+	CHECK_EQ(self_in(p, METRIC_ALLOC, lb), 524288); /* allocated: as sampled */
+
+	char dir[] = "/tmp/cprof-test-alloc-XXXXXX", db[64], err[512];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(db, sizeof(db), "%s/h.db", dir);
+	p->command = strdup("./h");
+	struct db_session *w = db_session_create(db, false, err, sizeof(err));
+	CHECK(w && db_session_sync(w, p, err, sizeof(err)) == 0);
+	db_session_close(w);
+	CHECK_EQ(sql_value(db, "SELECT live_self FROM line_alloc WHERE line = 10"), 524288);
+	CHECK_EQ(sql_value(db, "SELECT live_self FROM line_alloc WHERE line = 20"), 524288);
+	struct profile *q = profile_new();
+	struct db_session *r = db_session_open(db, true, err, sizeof(err));
+	CHECK(r && db_session_load(r, q, err, sizeof(err)) == 0);
+	db_session_close(r);
+	CHECK_EQ(self_in(q, METRIC_LIVE, la), 524288);
+	unlink(db);
+	rmdir(dir);
+	profile_free(q);
+	profile_free(p);
+}
+
 static void check_session(void)
 {
 	const char *db = in_dir("alloc.db");
@@ -244,6 +292,7 @@ int main(void)
 	}
 	check_model();
 	check_ended_process();
+	check_heap_scale();
 	check_session();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", unit_dir);
