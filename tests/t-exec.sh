@@ -19,4 +19,13 @@ within "$r" 75 5 || fail "after exec work_a:work_b is $r:$(awk -v r="$r" 'BEGIN 
 cprof --headless -o "$T/s2.db" "$WL/exectest" 0.5 "$WL/exitcode" 5
 rc=$?
 [ $rc -eq 5 ] || fail "exec'd program exits 5, cprof-tui exited $rc"
-pass "before and after exec sampled (work_a share $r% after exec), status passed through"
+# a program written over in place (cp onto it) between two runs of it: the
+# first run's module, mapped by the symbol reader, now ends early; reading
+# it faulted (SIGBUS) and cprof-tui died with the runner
+cp "$WL/split2" "$T/prog"
+cprof --headless -o "$T/cp.db" sh -c "\"$T/prog\" 0.5; cp \"$WL/stripped-nosym\" \"$T/prog\"; \"$T/prog\" 0.5"
+rc=$?
+[ $rc -eq 0 ] || fail "a program written over between two runs: cprof-tui exited $rc ($(tail -n 1 "$T/cprof.err"))"
+[ "$(sql "$T/cp.db" "SELECT count(*) FROM processes WHERE command LIKE '%prog 0.5'")" = 2 ] ||
+	fail "not both runs of the rewritten program in the session"
+pass "before and after exec sampled (work_a share $r% after exec), status passed through; a program rewritten between two runs"

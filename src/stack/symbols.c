@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* A module file as the worker knows it: its own libdw session, names,
@@ -36,6 +37,7 @@ struct symmod {
 	struct elfsyms syms;
 	struct dwindex *dw;   /* NULL without DWARF */
 	Dwarf_Addr dwbias;    /* module address - DWARF address */
+	struct stat st;       /* the file when it was opened (libdw maps it) */
 };
 
 /* A module file registered by the sampling thread: its identity. */
@@ -143,6 +145,8 @@ static struct symmod *module_of(struct symbolizer *s, uint32_t id)
 		bool vdso = !strcmp(f.path, "[vdso]");
 		int fd = vdso ? vdso_fd() : -1;
 		dwfl_report_begin(m->dwfl);
+		if (!vdso)
+			stat(f.path, &m->st);
 		if (!vdso || fd >= 0) /* (libdw closes fd) */
 			m->mod = dwfl_report_elf(m->dwfl, str_basename(f.path), f.path, fd, 0, false);
 		dwfl_report_end(m->dwfl, NULL, NULL);
@@ -228,6 +232,24 @@ static int resolve_no_line(struct symbolizer *s, struct symmod *m, uint64_t addr
 	return 1;
 }
 
+/* Was the module's file written over in place since libdw mapped it (cp
+ * onto a program between two runs of it)? Its mapping then reads the new
+ * contents, and beyond their end faults (SIGBUS): it is not read again.
+ * (A file replaced by a new one, as a linker or install does, leaves the
+ * mapped one whole.) */
+static bool rewritten(struct symmod *m)
+{
+	struct stat now;
+	if (!m->st.st_ino || stat(m->path, &now) || now.st_ino != m->st.st_ino ||
+	    now.st_dev != m->st.st_dev)
+		return false;
+	if (now.st_size == m->st.st_size && now.st_mtim.tv_sec == m->st.st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == m->st.st_mtim.tv_nsec)
+		return false;
+	m->mod = NULL; /* (its Dwfl and names are freed with the others) */
+	return true;
+}
+
 /* Resolve one address, at file offset `offset` of module id (already
  * adjusted for return addresses), into out (SYM_MAX_INLINE frames); the
  * strings are the worker's until published. */
@@ -235,7 +257,7 @@ static int resolve(struct symbolizer *s, uint32_t id, uint64_t offset, struct sy
 {
 	struct symmod *m = id ? module_of(s, id) : NULL;
 	uint64_t addr;
-	if (!m || !m->mod || !file_address(m, offset, &addr)) {
+	if (!m || !m->mod || rewritten(m) || !file_address(m, offset, &addr)) {
 		out[0] = unknown_frame;
 		return 1;
 	}
