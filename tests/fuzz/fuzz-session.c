@@ -7,12 +7,14 @@
  *    $CPROF_FUZZ_BASE), as a user or an attacker with sqlite3 would edit it
  *    (ids, counts, names, NULLs, the schema itself with writable_schema).
  * The file is then read as cprof-tui reads it: opened for --report and
- * loaded, every table (and the processes) printed in every format, then opened
- * for browsing, a file toggled and the toggle saved. Any crash, leak or
+ * loaded, every table (and the processes) printed in every format, in every
+ * metric it has, exported in every format, diffed against itself; then
+ * opened for browsing, a file toggled and the toggle saved. Any crash, leak or
  * undefined behaviour is a finding (built with ASan and UBSan, see
  * tests/fuzz/fuzz.sh).
  */
 #include "config.h"
+#include "app/export.h"
 #include "app/report.h"
 #include "db/session.h"
 #include "model/profile.h"
@@ -89,6 +91,19 @@ static void read_session(void)
 			report_processes(devnull, p, fmt, 0);
 		}
 		report_summary(devnull, p, path, 1.0);
+		for (int m = METRIC_CPU; m < METRIC_COUNT && (m == METRIC_CPU || p->alloc_interval); m++) {
+			profile_set_metric(p, (enum metric)m);
+			profile_update(p);
+			report_print(devnull, p, TABLE_LINE, FORMAT_TSV, 0);
+		}
+		profile_set_metric(p, METRIC_CPU);
+		profile_update(p);
+		export_folded(devnull, p);
+		export_speedscope(devnull, p);
+		export_pprof(devnull, p);
+		export_callgrind(devnull, p);
+		for (int by = TABLE_FUNCTION; by <= TABLE_FILE; by++)
+			report_diff(devnull, p, path, p, path, by, FORMAT_JSON, 0);
 	}
 	db_session_close(s);
 	profile_free(p);

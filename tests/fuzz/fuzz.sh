@@ -27,7 +27,7 @@ mkdir -p "$OUT/corpus" "$OUT/findings"
 command -v clang >/dev/null || { echo "SKIP: clang not installed (./bootstrap.sh installs it)"; exit 77; }
 
 sources=("$SRCDIR"/tests/fuzz/fuzz-session.c "$SRCDIR"/db/*.c "$SRCDIR"/src/model/*.c
-	"$SRCDIR"/src/app/report.c)
+	"$SRCDIR"/src/app/report.c "$SRCDIR"/src/app/report-diff.c "$SRCDIR"/src/app/export-*.c)
 if [ ! -x "$BIN" ] || [ -n "$(find "${sources[@]}" "$SRCDIR"/db "$SRCDIR"/src/model "$SRCDIR"/src/app \
 	-newer "$BIN" -name '*.[ch]' 2>/dev/null | head -n 1)" ]; then
 	echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }' >"$OUT/probe.c"
@@ -40,7 +40,7 @@ if [ ! -x "$BIN" ] || [ -n "$(find "${sources[@]}" "$SRCDIR"/db "$SRCDIR"/src/mo
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$SRCDIR/src" -I"$SRCDIR" -I"$BUILDDIR" \
 		-DFUZZ_BASE="\"$SRCDIR/tests/fuzz/corpus/base.db\"" \
-		"${sources[@]}" $(pkg-config --cflags --libs sqlite3) -o "$BIN" 2>"$OUT/build.log"; then
+		"${sources[@]}" $(pkg-config --cflags --libs sqlite3 zlib) -o "$BIN" 2>"$OUT/build.log"; then
 		cat "$OUT/build.log"
 		echo "FAIL: the fuzz target does not build (see above)"
 		exit 1
