@@ -102,4 +102,13 @@ unprof=$(awk -F'\t' 'NR > 1 && $5 == 0 && $7 != "(outside profiled files)"' "$T/
 [ "$unprof" = 0 ] || fail "--report --profile-all: $unprof files still not profiled"
 [ "$(sql "$db" "SELECT group_concat(path || '=' || profiled) FROM files")" = "$before" ] ||
 	fail "--report --profile-only/--profile-all changed the session's profiled set"
+# a session of schema version 2 (before processes were stored): it opens,
+# as one process whose end the file does not tell
+cp "$SRCDIR"/tests/fuzz/corpus/schema2.db* "$T/"
+"$CPROF" --report "$T/schema2.db" >"$T/v2.txt" 2>&1 || fail "a version-2 session: $(tail -n 1 "$T/v2.txt")"
+grep -q " main " "$T/v2.txt" || fail "a version-2 session: no function rows: $(head -n 3 "$T/v2.txt")"
+"$CPROF" --report "$T/schema2.db" --by process >"$T/v2p.txt" 2>&1 ||
+	fail "a version-2 session --by process: $(tail -n 1 "$T/v2p.txt")"
+grep -q "end unseen .*tests/workloads/short" "$T/v2p.txt" ||
+	fail "a version-2 session's process: $(sed -n 3p "$T/v2p.txt")"
 pass "$n samples; tsv/json/text agree; --profile-only: work_b $b%, outside $o%; on the saved session: work_b $rb%, outside $ro%"

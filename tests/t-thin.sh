@@ -1,7 +1,8 @@
 #!/bin/bash
 # A thin profile is explained, with the measured figures and the remedy:
 # a program that ran too briefly, one that mostly slept, one whose time went
-# into a library that is not profiled.
+# into a library that is not profiled, one whose own files were left out of
+# the profiled set, one built without debug info.
 . "$(dirname "$0")/lib/common.sh"
 
 cprof --headless -o "$T/s.db" "$WL/short" || fail "short: $(tail -n 1 "$T/cprof.err")"
@@ -18,4 +19,13 @@ grep -Eq "note: (9[0-9]|100)% of the samples ran in code that is not profiled, i
 cprof --headless --profile-all -o "$T/a.db" "$WL/libccall" 1
 grep -q "not profiled" "$T/cprof.err" && fail "--profile-all: still told that code is not profiled"
 
-pass "short, sleeping and library-bound programs explained"
+cprof --headless --profile-only 'nomatch*.c' -o "$T/o.db" "$WL/split2" 1 ||
+	fail "split2 --profile-only: $(tail -n 1 "$T/cprof.err")"
+grep -Eq "note: (9[0-9]|100)% of the samples are outside the profiled files, in .*split2_a\.c [0-9]+%.*--profile-only PATTERN or --profile-all" "$T/cprof.err" ||
+	fail "files left out: no word naming them and the option: $(grep note "$T/cprof.err" | head -n 2)"
+
+cprof --headless -o "$T/n.db" "$WL/stripped" 1 || fail "stripped: $(tail -n 1 "$T/cprof.err")"
+grep -Eq "note: .*/stripped has no debug info, and (9[0-9]|100)% of the samples count for it.*rebuild it with -g" "$T/cprof.err" ||
+	fail "no debug info: no word naming the module: $(grep note "$T/cprof.err" | head -n 2)"
+
+pass "short, sleeping, library-bound, files left out and no debug info explained"

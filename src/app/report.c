@@ -67,11 +67,14 @@ void report_text_scope(FILE *out, const struct profile *p)
 	}
 }
 
-/* A process's exit as words: "exit 3", "SIGKILL", "running", "not followed". */
-static const char *exit_words(const struct pprocess *pr, char *buf, size_t n)
+/* A process's exit as words: "exit 3", "SIGKILL", "running" (or, once the
+ * session is over, "end unseen"), "not followed". */
+static const char *exit_words(const struct profile *p, const struct pprocess *pr, char *buf,
+			      size_t n)
 {
 	if (!pr->ended_us)
-		snprintf(buf, n, "%s", pr->followed ? "running" : "not followed");
+		snprintf(buf, n, "%s", !pr->followed ? "not followed"
+				       : p->ended_at && *p->ended_at ? "end unseen" : "running");
 	else if (pr->exit_status == EXIT_UNKNOWN)
 		snprintf(buf, n, "ended");
 	else if (pr->exit_status < 0)
@@ -156,7 +159,7 @@ void report_processes(FILE *out, struct profile *p, enum report_format fmt, size
 				snprintf(t, sizeof(t), "%.2fs", secs);
 			fprintf(out, "%8llu %5.1f%% %7d %7d %-12s %8s  %*s%s\n",
 				(unsigned long long)amount, pct(amount, all), pr->pid, pr->ppid,
-				exit_words(pr, st, sizeof(st)), t, (int)(2 * (rows[i].depth < 8 ? rows[i].depth : 8)),
+				exit_words(p, pr, st, sizeof(st)), t, (int)(2 * (rows[i].depth < 8 ? rows[i].depth : 8)),
 				"", str_escape(a, sizeof(a), pr->command));
 		}
 	}
