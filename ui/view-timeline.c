@@ -35,6 +35,7 @@ struct timeline_view {
 	uint64_t mark_us;     /* where the range being marked starts */
 	/* the last layout */
 	uint64_t dt, left, last; /* µs a cell; the first cell shown; the latest cell */
+	uint64_t end_us;         /* where the session ends (live: now) */
 	int ncells;
 	uint32_t *counts;     /* [row * ncells + cell] */
 	size_t cap_counts;
@@ -148,6 +149,7 @@ static void layout(struct view *v, int width)
 		tv->left = tv->left * tv->dt / dt;
 	}
 	tv->dt = dt;
+	tv->end_us = end;
 	tv->last = (end - 1) / tv->dt;
 	if (tv->at_end || tv->cursor > tv->last)
 		tv->cursor = tv->last;
@@ -220,7 +222,15 @@ static void timeline_draw_row(struct view *v, size_t row, int y, int width, bool
 	for (int i = 0; i < tv->ncells; i++)
 		full = c[i] > full ? c[i] : full;
 	if (tv->cursor >= tv->left && busy > 0) {
-		snprintf(buf, sizeof(buf), "%.0f", 100.0 * c[tv->cursor - tv->left] / busy);
+		/* the latest cell, still filling: of the time it has had so far (at
+		 * least one sample's worth) */
+		uint64_t from = tv->cursor * tv->dt, had = tv->end_us > from ? tv->end_us - from : 0;
+		double of = busy;
+		if (tv->cursor == tv->last && had < tv->dt) {
+			of = busy * (double)had / (double)tv->dt;
+			of = of > (busy < 1 ? busy : 1) ? of : (busy < 1 ? busy : 1);
+		}
+		snprintf(buf, sizeof(buf), "%.0f", 100.0 * c[tv->cursor - tv->left] / of);
 		cell_text(&l, COL_CPU, y, buf);
 	}
 	for (int i = 0; i < tv->ncells; i++) {
