@@ -68,8 +68,11 @@ static int scope_words(const struct profile *p, char *buf, size_t n)
 	if (p->range_to_us && x < n)
 		x += (size_t)snprintf(buf + x, n - x, "  time %.3f-%.3fs", p->range_from_us / 1e6,
 				      p->range_to_us / 1e6);
-	for (size_t i = 0; i < p->nfocus && x < n; i++)
-		x += (size_t)snprintf(buf + x, n - x, "%s%s", i ? " " : "  focus ", p->focus[i]);
+	for (size_t i = 0; i < p->nfocus && x < n; i++) {
+		char e[256]; /* (from a session file: escaped as every other name) */
+		x += (size_t)snprintf(buf + x, n - x, "%s%s", i ? " " : "  focus ",
+				      str_escape(e, sizeof(e), p->focus[i]));
+	}
 	return (int)(x < n ? x : n - 1);
 }
 
