@@ -117,13 +117,55 @@ static uint32_t choose(struct namer *n, uint32_t key)
 	return id;
 }
 
+/* A legacy Rust symbol ("_ZN...17h<16 hex digits>E"): its name carries no
+ * generic arguments, and each instance of a generic function is one more
+ * hash of the same path. */
+static bool rust_legacy(const char *linkage)
+{
+	const char *h = strstr(linkage, "17h");
+	if (strncmp(linkage, "_ZN", 3) || !h)
+		return false;
+	while (strstr(h + 1, "17h"))
+		h = strstr(h + 1, "17h");
+	return strspn(h + 3, "0123456789abcdef") == 16 && h[19] == 'E';
+}
+
+/* A legacy Rust instance of a generic function, named with its arguments as
+ * its DWARF name has them (`generic_sum<u8>`): its path with the last part
+ * replaced, as C++ keeps template arguments. 0 when it is not one. */
+static uint32_t rust_instance(struct namer *n, const char *linkage, const char *plain)
+{
+	if (!plain || !strchr(plain, '<') || !rust_legacy(linkage))
+		return 0;
+	char *path = name_demangle(linkage, false);
+	if (!path)
+		return 0;
+	char *last = path, *sep;
+	while ((sep = strstr(last, "::")))
+		last = sep + 2;
+	size_t base = strcspn(plain, "<");
+	uint32_t id = 0;
+	if (strlen(last) == base && !strncmp(last, plain, base)) {
+		char *full = xmalloc((size_t)(last - path) + strlen(plain) + 1);
+		memcpy(full, path, (size_t)(last - path));
+		strcpy(full + (last - path), plain);
+		id = strpool_intern(&n->names, full);
+		free(full);
+	}
+	free(path);
+	return id;
+}
+
 const char *namer_name(struct namer *n, const char *linkage, const char *plain)
 {
 	if (!linkage || (strncmp(linkage, "_Z", 2) && strncmp(linkage, "_R", 2)))
 		return strpool_get(&n->names, strpool_intern(&n->names, plain ? plain : linkage));
 	uint32_t key = intern_key(n, linkage);
 	uint64_t *shown = u64map_slot(&n->shown, key, UINT64_MAX);
-	if (*shown == UINT64_MAX)
+	uint32_t instance = rust_instance(n, linkage, plain);
+	if (instance)
+		*shown = instance;
+	else if (*shown == UINT64_MAX)
 		*shown = choose(n, key);
 	return strpool_get(&n->names, (uint32_t)*shown);
 }

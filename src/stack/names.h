@@ -3,7 +3,10 @@
  * C++ and Rust symbols are demangled: C++ qualified (`ns::Class::method`),
  * template arguments kept, parameter lists left out except where the module
  * has two functions of the same qualified name (overloads); Rust without
- * the hash (`crunch::hidden::crunch`). C names are shown as they are.
+ * the hash (`crunch::hidden::crunch`), an instance of a generic function
+ * with the arguments its DWARF name gives (`rs1::generic_sum<u8>`, where
+ * the legacy mangling names every instance alike). C names are shown as
+ * they are.
  *
  * A namer holds the names of one module: they are decided module-wide, so a
  * function has the same name wherever it is seen (its own code, inlined into

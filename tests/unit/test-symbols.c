@@ -69,6 +69,14 @@ static void check_names(void)
 	CHECK(same(namer_name(&n, "_Z3mixd", NULL), "mix(double)"));
 	CHECK(same(namer_name(&n, "_Z3mixm", NULL), "mix")); /* as it was first named */
 	CHECK(same(namer_name(&n, NULL, "main"), "main"));
+	/* legacy Rust instances of one generic function: two rows, as perf has
+	 * them, named with the generic arguments their DWARF names carry */
+	const char *u8 = "_ZN3rs111generic_sum17h915f63a2bf5f3a97E";
+	const char *u64 = "_ZN3rs111generic_sum17hfe15f674c69b57bbE";
+	CHECK(same(namer_name(&n, u8, "generic_sum<u8>"), "rs1::generic_sum<u8>"));
+	CHECK(same(namer_name(&n, u64, "generic_sum<u64>"), "rs1::generic_sum<u64>"));
+	CHECK(same(namer_name(&n, u8, NULL), "rs1::generic_sum<u8>")); /* from the symbol table */
+	CHECK(same(namer_name(&n, "_ZN3rs14main17h0123456789abcdefE", "main"), "rs1::main"));
 	namer_free(&n);
 }
 
