@@ -23,6 +23,9 @@ cut -f2 "$T/cprof.split" | grep -qx 'run' && fail "a row named 'run': namesakes 
 report "$T/s.db" function >"$T/fn.tsv" || fail "--report --by function failed"
 where=$(row_val "$T/fn.tsv" function "$B" file)
 case "$where" in */tests/workloads/cxxnames.cc) ;; *) fail "$B is in '$where', expected cxxnames.cc" ;; esac
+# a lambda has a line too (g++ declares none: the line it is entered at)
+lline=$(row_val "$T/fn.tsv" function "$LAMBDA" line)
+ge "${lline:-0}" 1 || fail "the lambda's row has no line"
 
 a=$(share_of "$T/cprof.split" "$A") b=$(share_of "$T/cprof.split" "$B")
 within "$a" 37.5 3 || fail "$A self $a%, known split 37.5%"

@@ -575,6 +575,8 @@ static const char *symbol_of(struct dwindex *x, struct cu *cu, const struct scop
 	return entry ? x->symbol_at(x->symbol_arg, entry) : NULL;
 }
 
+static const struct cu_line *find_line(const struct cu *cu, uint64_t addr);
+
 static const struct fn *function_of(struct dwindex *x, struct cu *cu, uint32_t sc)
 {
 	struct scope *s = &cu->scopes[sc];
@@ -597,8 +599,16 @@ static const struct fn *function_of(struct dwindex *x, struct cu *cu, uint32_t s
 		const char *decl = dwarf_decl_file(&die);
 		f.home = decl ? strpool_get(&x->strings, source_path(x, decl, cu->comp_dir)) : NULL;
 		int line = 0;
-		if (dwarf_decl_line(&die, &line) == 0 && line > 0)
+		Dwarf_Addr entry;
+		const struct cu_line *at;
+		if (dwarf_decl_line(&die, &line) == 0 && line > 0) {
 			f.decl_line = (uint32_t)line;
+		} else if (dwarf_entrypc(&die, &entry) == 0 && (at = find_line(cu, entry))) {
+			/* no declared line (g++'s lambdas): the line it is entered at */
+			f.decl_line = at->line;
+			if (!f.home)
+				f.home = file_path(x, cu, at->file);
+		}
 	}
 	s->fn = (uint32_t)cu->nfns;
 	*VEC_PUSH(cu->fns, cu->nfns, cu->cap_fns) = f;
