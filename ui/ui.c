@@ -547,10 +547,10 @@ static enum reaction ui_request(struct ui *ui, enum request req)
 		return ui_push(ui, notes_view_new(ui));
 	case REQ_METRIC:
 		return ui_metric(ui);
-	case REQ_FLAME:
-		return ui_push(ui, flame_view_new(ui));
+	case REQ_FLAME: /* g and t go back to a flame graph or timeline already open */
+		return ui_push_once(ui, flame_view_new(ui));
 	case REQ_TIMELINE:
-		return ui_push(ui, timeline_view_new(ui));
+		return ui_push_once(ui, timeline_view_new(ui));
 	case REQ_ALL_TIME:
 		ui_message(ui, false, "%s", ui->p->range_to_us ? "the whole session again"
 			   : "the whole session is counted (t: the timeline narrows to a range)");

@@ -68,6 +68,19 @@ enum reaction ui_push(struct ui *ui, struct view *child)
 	return REACT_REDRAW;
 }
 
+enum reaction ui_push_once(struct ui *ui, struct view *child)
+{
+	struct view *v = ui_current(ui);
+	while (v && v->ops != child->ops)
+		v = v->parent;
+	if (!v)
+		return ui_push(ui, child);
+	view_free(child);
+	while (ui_current(ui) != v)
+		ui_pop(ui);
+	return REACT_REDRAW;
+}
+
 enum reaction ui_pop(struct ui *ui)
 {
 	struct view *v = ui_current(ui);

@@ -108,6 +108,9 @@ bool view_find(struct view *v, bool forward, bool skip_current);
 /* The view stack of the current top view: push a child (it becomes the
  * current view) or pop back to its parent (REACT_NONE in a top view). */
 enum reaction ui_push(struct ui *ui, struct view *child);
+/* ui_push, unless a view of child's kind is on the current tab's stack
+ * already: then back to that one (child is freed). */
+enum reaction ui_push_once(struct ui *ui, struct view *child);
 enum reaction ui_pop(struct ui *ui);
 struct view *ui_current(struct ui *ui);
 /* Set a file's profiled state as the user's choice and save it (through the
