@@ -265,6 +265,18 @@ static void flame_draw_row(struct view *v, size_t row, int y, int width, bool se
 		const struct node_layout *l = &fv->lay[fv->by_depth[i]];
 		paint(c, width, fv->by_depth[i], lround(l->x0 * 8), lround(l->x1 * 8));
 	}
+	/* the selected frame, narrower than a cell and painted over by its
+	 * neighbours, still gets its cell: the cursor never goes out of sight */
+	uint32_t sel = selected_node(fv);
+	bool in_row = false, seen = false;
+	for (size_t i = fv->row_first[row]; i < fv->row_first[row + 1]; i++)
+		in_row |= fv->by_depth[i] == sel;
+	for (int x = 0; x < width && in_row && !seen; x++)
+		seen = c[x].l == sel || c[x].r == sel;
+	if (in_row && !seen) {
+		long x = lround(fv->lay[sel].x0 * 8) / 8;
+		c[x < width ? x : width - 1] = (struct cell){ sel, sel, 8 };
+	}
 	/* two frames meeting at a cell's edge: a gap of an eighth shows where */
 	for (int x = 0; x + 1 < width; x++)
 		if (c[x].k == 8 && c[x].l != NONE && c[x + 1].l != NONE && c[x + 1].l != c[x].l)
