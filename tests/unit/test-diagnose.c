@@ -50,6 +50,14 @@ static const char *run(struct profile *p, const struct run_facts *f)
 	return all;
 }
 
+/* run() on a profile made for one look, then freed. */
+static const char *run_once(struct profile *p, const struct run_facts *f)
+{
+	const char *s = run(p, f);
+	profile_free(p);
+	return s;
+}
+
 #define HAS(s, sub) (strstr((s), (sub)) != NULL)
 
 int main(void)
@@ -73,30 +81,30 @@ int main(void)
 	struct run_facts nf = f;
 	nf.follow = false;
 	nf.followed_cpu_s = 0.2;
-	s = run(make(200, 0, 0, 0), &nf);
+	s = run_once(make(200, 0, 0, 0), &nf);
 	CHECK(HAS(s, "0.80 s of the program's 1.00 s of CPU ran in its child processes"));
 	CHECK(HAS(s, "drop --no-follow"));
 	nf.attached = true;
-	CHECK(HAS(run(make(200, 0, 0, 0), &nf), "add --follow"));
+	CHECK(HAS(run_once(make(200, 0, 0, 0), &nf), "add --follow"));
 	nf.attached = false;
 	/* few samples because the children were left out: no "run longer" */
-	s = run(make(5, 0, 0, 0), &nf);
+	s = run_once(make(5, 0, 0, 0), &nf);
 	CHECK(HAS(s, "ran in its child processes") && !HAS(s, "only 5 samples"));
 	/* sampling let go of a launched program (-d): the reason given */
 	struct run_facts gf = f;
 	gf.let_go = true;
-	s = run(make(300, 0, 0, 0), &gf);
+	s = run_once(make(300, 0, 0, 0), &gf);
 	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "sampling ended (-d, or interrupted)"));
 	CHECK(!HAS(s, "children it did not wait for"));
 
 	/* following, but samples cover little of the CPU time */
-	s = run(make(300, 0, 0, 0), &f);
+	s = run_once(make(300, 0, 0, 0), &f);
 	CHECK(HAS(s, "the samples cover 30% of the program's 1.00 s of CPU"));
 	CHECK(!HAS(s, "child processes, left out"));
 	/* not following, no CPU time in children: the children are not the reason */
 	nf.attached = false;
 	nf.followed_cpu_s = nf.cpu_s;
-	s = run(make(300, 0, 0, 0), &nf);
+	s = run_once(make(300, 0, 0, 0), &nf);
 	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "cprof-tui fell behind"));
 	CHECK(!HAS(s, "children"));
 
@@ -105,33 +113,33 @@ int main(void)
 	struct run_facts tf = nf;
 	tf.short_s = 0.6;
 	tf.short_threads = 1200;
-	s = run(make(350, 0, 0, 0), &tf);
+	s = run_once(make(350, 0, 0, 0), &tf);
 	CHECK(HAS(s, "60% of the program's CPU time (0.60 s) is in no sample: 1200 threads ended "
 		     "before their CPU time reached the next sampling period (1.0 ms)"));
 	CHECK(HAS(s, "--backend ptrace samples short threads"));
 	CHECK(!HAS(s, "fell behind") && !HAS(s, "the samples cover"));
 	/* ... a little of it (3%): not worth a word, and not the reason */
 	tf.short_s = 0.03;
-	s = run(make(300, 0, 0, 0), &tf);
+	s = run_once(make(300, 0, 0, 0), &tf);
 	CHECK(!HAS(s, "ended before") && HAS(s, "fell behind"));
 	/* ... a third: said, and the rest is still more than they explain */
 	tf.short_s = 0.2;
 	tf.short_threads = 1;
-	s = run(make(300, 0, 0, 0), &tf);
+	s = run_once(make(300, 0, 0, 0), &tf);
 	CHECK(HAS(s, "(0.20 s) is in no sample: 1 thread ended") && HAS(s, "fell behind"));
 	/* few samples: only not said when the short threads would have made enough */
 	struct run_facts lf = tf;
 	lf.cpu_s = lf.followed_cpu_s = 0.5;
 	lf.short_s = 0.45;
-	s = run(make(20, 0, 0, 0), &lf);
+	s = run_once(make(20, 0, 0, 0), &lf);
 	CHECK(!HAS(s, "only 20 samples") && HAS(s, "90% of the program's CPU time"));
 	lf.cpu_s = lf.followed_cpu_s = 0.1; /* (ptrace would not make 200 either) */
 	lf.short_s = 0.09;
-	CHECK(HAS(run(make(5, 0, 0, 0), &lf), "only 5 samples"));
+	CHECK(HAS(run_once(make(5, 0, 0, 0), &lf), "only 5 samples"));
 	/* a kernel that does not tell the ended threads' CPU time */
 	struct run_facts uf = nf;
 	uf.short_unknown = true;
-	s = run(make(300, 0, 0, 0), &uf);
+	s = run_once(make(300, 0, 0, 0), &uf);
 	CHECK(HAS(s, "the samples cover 30%") && HAS(s, "this kernel does not tell"));
 	CHECK(!HAS(s, "is in no sample"));
 	/* CPU time not known (attached, -d): the samples' and the short
@@ -139,24 +147,24 @@ int main(void)
 	struct run_facts kf = tf;
 	kf.cpu_known = false;
 	kf.short_s = 0.6;
-	s = run(make(300, 0, 0, 0), &kf);
+	s = run_once(make(300, 0, 0, 0), &kf);
 	CHECK(HAS(s, "at least 67% of the program's CPU time (0.60 s) is in no sample"));
 	CHECK(!HAS(s, "only 300") && !HAS(s, "cover"));
 	kf.short_s = 0.01;
-	CHECK(!HAS(run(make(300, 0, 0, 0), &kf), "no sample"));
+	CHECK(!HAS(run_once(make(300, 0, 0, 0), &kf), "no sample"));
 
 	/* mostly asleep: 0.1 s of CPU in 5 s; not said in wall mode */
 	struct run_facts sf = f;
 	sf.elapsed_s = 5.0;
 	sf.cpu_s = sf.followed_cpu_s = 0.1;
-	CHECK(HAS(run(make(100, 0, 0, 0), &sf), "on a CPU 2% of the 5.0 s"));
+	CHECK(HAS(run_once(make(100, 0, 0, 0), &sf), "on a CPU 2% of the 5.0 s"));
 	sf.wall = true;
-	CHECK(!HAS(run(make(100, 0, 0, 0), &sf), "on a CPU"));
+	CHECK(!HAS(run_once(make(100, 0, 0, 0), &sf), "on a CPU"));
 
 	/* outside the profiled files, named; charged from unprofiled code, named */
-	s = run(make(400, 0, 600, 0), &f);
+	s = run_once(make(400, 0, 600, 0), &f);
 	CHECK(HAS(s, "60% of the samples are outside the profiled files, in /usr/lib/libz.so.1 60%"));
-	s = run(make(300, 700, 0, 0), &f);
+	s = run_once(make(300, 700, 0, 0), &f);
 	CHECK(HAS(s, "70% of the samples ran in code that is not profiled, in /usr/lib/libz.so.1 70%"));
 	CHECK(!HAS(s, "outside the profiled files"));
 
@@ -165,9 +173,9 @@ int main(void)
 	struct run_facts df = f;
 	df.nodebug = nodebug;
 	df.nnodebug = 1;
-	s = run(make(500, 0, 0, 500), &df);
+	s = run_once(make(500, 0, 0, 500), &df);
 	CHECK(HAS(s, "/opt/bin/tool has no debug info, and 50% of the samples count for it"));
-	s = run(make(1000, 0, 0, 1), &df);
+	s = run_once(make(1000, 0, 0, 1), &df);
 	CHECK(HAS(s, "/opt/bin/tool has no debug info: functions come from its symbol table"));
 
 	/* --backend auto took ptrace: why not perf, said even of a healthy profile */
